@@ -1,0 +1,731 @@
+"""Load: ledger text → YAML nodes → frozen records, with field-level FILE:LINE errors.
+
+This is the only module that parses YAML or types its scalars. It composes the
+text into nodes with PyYAML's C parser (libyaml when available) and never
+constructs Python objects from them, so YAML tags are never executed, and it
+reads every scalar from its text, so YAML 1.1's typing (`no` → False, `1e-3` →
+a string, silently merged duplicate keys) never reaches a record. Aliases are
+refused, which also defuses "billion laughs" documents. The keys each record
+may have, and those it must have, come from the published JSON Schema
+(`schema.json`), so the loader and the schema cannot drift apart.
+
+A record with a broken required field is left out (its id is remembered in
+`Ledger.broken`, so references to it raise no second error); every problem is
+reported, never raised.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from typing import Any, TypeVar
+
+import yaml
+
+from ledger import verbal
+from ledger.dates import DateError, When, parse_offset, parse_when
+from ledger.model import (
+    Bound,
+    Error,
+    Forecast,
+    Forecaster,
+    Kind,
+    Ledger,
+    Location,
+    Order,
+    Outcome,
+    Question,
+    Result,
+    Source,
+    Window,
+)
+
+try:  # libyaml's C parser, when PyYAML was built with it
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+T = TypeVar("T")
+
+_STANDARD_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_PERCENT = re.compile(r"(\d+(\.\d*)?|\.\d+)%")
+_RELATIVE = re.compile(r"\+\d+[a-z]")
+_YES = frozenset({"yes", "true"})
+_NO = frozenset({"no", "false"})
+
+
+class FieldError(ValueError):
+    """A bad field value; becomes an `Error` at the value's line."""
+
+    def __init__(self, node: yaml.Node, message: str) -> None:
+        super().__init__(message)
+        self.line = node.start_mark.line + 1
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The published JSON Schema of the ledger format."""
+    text = resources.files("ledger").joinpath("schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+@cache
+def _fields(definition: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """(allowed keys in schema order, required keys) of a schema definition."""
+    spec = schema() if definition == "ledger" else schema()["definitions"][definition]
+    return tuple(spec["properties"]), frozenset(spec.get("required", ()))
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return f"'{node.value}'"
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return (
+        isinstance(node, yaml.ScalarNode) and node.style is None and node.value in _NULLS
+    )
+
+
+def _did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def parse_probability(text: str) -> float:
+    """Read a probability written as a decimal in [0, 1] or a percent.
+
+    >>> parse_probability("70%"), parse_probability("1e-3"), parse_probability(".25")
+    (0.7, 0.001, 0.25)
+    """
+    text = text.strip()
+    if _PERCENT.fullmatch(text):
+        value = float(text[:-1]) / 100
+        shown = text
+    elif _NUMBER.fullmatch(text):
+        value = float(text)
+        shown = text
+    elif re.fullmatch(r"\d+,\d+", text):
+        raise ValueError(
+            f"malformed probability '{text}'; use a decimal point, like "
+            f"{text.replace(',', '.')}"
+        )
+    elif re.fullmatch(r"[\d.]+\s+%", text):
+        raise ValueError(
+            f"malformed probability '{text}'; write the percent sign without a "
+            f"space, like {text.replace(' ', '')}"
+        )
+    else:
+        raise ValueError(
+            f"malformed probability '{text}'; write a number in [0, 1] like 0.7, "
+            "or a percent like 70%"
+        )
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"probability must be between 0 and 1 (0% and 100%), got {shown}")
+    return round(value, 12)
+
+
+class _Reader:
+    """Walks the composed node tree of one file, collecting records and errors."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.errors: list[Error] = []
+        self.seen: set[int] = set()
+        self.broken: set[tuple[str, str]] = set()
+        self.references: list[tuple[str, str, Location]] = []
+
+    def refer(self, kind: str, id: object, fields: dict[str, yaml.Node], name: str) -> None:
+        """Remember a reference to another record, even from a broken record."""
+        if isinstance(id, str):
+            self.references.append((kind, id, Location(self.path, _line(fields[name]))))
+
+    # -- errors and generic node checks ------------------------------------
+
+    def error(self, line: int, message: str) -> None:
+        self.errors.append(Error(Location(self.path, line), message))
+
+    def guard(self, read: Callable[[], T]) -> T | None:
+        """Run one field reader, turning a FieldError into a reported error."""
+        try:
+            return read()
+        except FieldError as exc:
+            self.error(exc.line, str(exc))
+            return None
+
+    def check_node(self, node: yaml.Node) -> None:
+        if node.tag not in _STANDARD_TAGS:
+            raise FieldError(node, f"YAML tag '{node.tag}' is not allowed in a ledger")
+        if isinstance(node, yaml.CollectionNode):
+            if id(node) in self.seen:
+                raise FieldError(
+                    node, "YAML aliases (*name) are not allowed in a ledger; "
+                    "write the value out"
+                )
+            self.seen.add(id(node))
+
+    def mapping(
+        self, node: yaml.Node, what: str, definition: str
+    ) -> dict[str, yaml.Node] | None:
+        """The fields of a mapping node, after key checks; None if unusable."""
+        try:
+            self.check_node(node)
+        except FieldError as exc:
+            self.error(exc.line, str(exc))
+            return None
+        if not isinstance(node, yaml.MappingNode):
+            self.error(_line(node), f"{what} must be a mapping of fields, got {_describe(node)}")
+            return None
+        allowed, required = _fields(definition)
+        fields: dict[str, yaml.Node] = {}
+        first: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.error(_line(key_node), f"{what} has a key that is not plain text")
+                continue
+            key = key_node.value
+            if key in first:
+                self.error(
+                    _line(key_node),
+                    f"duplicate key '{key}' in {what} (first at line {first[key]})",
+                )
+                continue
+            first[key] = _line(key_node)
+            if key not in allowed:
+                hint = _did_you_mean(key, allowed) or (
+                    "; expected one of: " + ", ".join(allowed)
+                )
+                self.error(_line(key_node), f"unknown field '{key}' in {what}{hint}")
+                continue
+            fields[key] = value_node
+        for name in allowed:
+            if name in required and (name not in fields or _is_null(fields[name])):
+                where = _line(fields[name]) if name in fields else _line(node)
+                self.error(where, f"{what} is missing required field '{name}'")
+        return fields
+
+    def sequence(self, node: yaml.Node, name: str) -> list[yaml.Node]:
+        self.check_node(node)
+        if _is_null(node):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            raise FieldError(node, f"'{name}' must be a list, got {_describe(node)}")
+        return list(node.value)
+
+    # -- typed scalars -------------------------------------------------------
+
+    def text(self, node: yaml.Node, name: str) -> str:
+        self.check_node(node)
+        if not isinstance(node, yaml.ScalarNode):
+            raise FieldError(node, f"'{name}' must be text, got {_describe(node)}")
+        if _is_null(node):
+            raise FieldError(node, f"'{name}' is empty")
+        return str(node.value)
+
+    def texts(self, node: yaml.Node, name: str) -> tuple[str, ...]:
+        return tuple(self.text(item, name) for item in self.sequence(node, name))
+
+    def slug(self, node: yaml.Node, name: str) -> str:
+        value = self.text(node, name)
+        if not _SLUG.fullmatch(value):
+            raise FieldError(
+                node,
+                f"'{name}' must be a slug of lowercase letters, digits and hyphens, "
+                f"like 'jerry-tworek', got '{value}'",
+            )
+        return value
+
+    def when(self, node: yaml.Node, name: str) -> When:
+        value = self.text(node, name)
+        try:
+            return parse_when(value)
+        except DateError as exc:
+            raise FieldError(node, str(exc)) from None
+
+    def probability(self, node: yaml.Node, name: str = "p") -> float:
+        value = self.text(node, name)
+        try:
+            return parse_probability(value)
+        except ValueError as exc:
+            raise FieldError(node, str(exc)) from None
+
+    def choice(self, node: yaml.Node, name: str, choices: tuple[str, ...]) -> str:
+        value = self.text(node, name)
+        if value not in choices:
+            hint = _did_you_mean(value, choices) or (
+                "; expected one of: " + ", ".join(choices)
+            )
+            raise FieldError(node, f"unknown {name} '{value}'{hint}")
+        return value
+
+    # -- records -------------------------------------------------------------
+
+    def lines(self, fields: dict[str, yaml.Node]) -> tuple[tuple[str, int], ...]:
+        return tuple((key, _line(value)) for key, value in fields.items())
+
+    def records(
+        self,
+        top: dict[str, yaml.Node],
+        name: str,
+        build: Callable[[yaml.Node], T | None],
+    ) -> tuple[T, ...]:
+        """Build every record of the top-level list `name`."""
+        if name not in top:
+            return ()
+        items = self.guard(lambda: self.sequence(top[name], name)) or []
+        return tuple(record for item in items if (record := build(item)) is not None)
+
+    def forecaster(self, node: yaml.Node) -> Forecaster | None:
+        fields = self.mapping(node, "forecaster", "forecaster")
+        if fields is None:
+            return None
+        values: dict[str, Any] = {}
+        readers: dict[str, Callable[[yaml.Node, str], Any]] = {
+            "id": self.slug,
+            "name": self.text,
+            "aliases": self.texts,
+            "affiliation": self.text,
+            "links": self.texts,
+            "note": self.text,
+        }
+        if not self.read_all(fields, readers, values, {"id", "name"}):
+            self.mark_broken("forecaster", values.get("id"))
+            return None
+        return Forecaster(
+            location=Location(self.path, _line(node)), lines=self.lines(fields), **values
+        )
+
+    def mark_broken(self, kind: str, id: str | None) -> None:
+        if id:
+            self.broken.add((kind, id))
+
+    def source(self, node: yaml.Node) -> Source | None:
+        fields = self.mapping(node, "source", "source")
+        if fields is None:
+            return None
+        kinds = tuple(schema()["definitions"]["source"]["properties"]["kind"]["enum"])
+        values: dict[str, Any] = {}
+        readers: dict[str, Callable[[yaml.Node, str], Any]] = {
+            "id": self.slug,
+            "title": self.text,
+            "kind": lambda n, name: self.choice(n, name, kinds),
+            "url": self.text,
+            "date": self.when,
+            "note": self.text,
+            "licence": self.text,
+            "attribution": self.text,
+        }
+        ok = self.read_all(fields, readers, values, {"id", "title", "kind"})
+        if not ok:
+            self.mark_broken("source", values.get("id"))
+            return None
+        return Source(
+            location=Location(self.path, _line(node)), lines=self.lines(fields), **values
+        )
+
+    def read_all(
+        self,
+        fields: dict[str, yaml.Node],
+        readers: dict[str, Callable[[yaml.Node, str], Any]],
+        into: dict[str, Any],
+        required: set[str],
+    ) -> bool:
+        """Read every present field into `into`; False if a required one failed."""
+        ok = True
+        for name, read in readers.items():
+            node = fields.get(name)
+            if node is None or _is_null(node):
+                ok = ok and name not in required
+                continue
+            value = self.guard(lambda node=node, name=name, read=read: read(node, name))
+            if value is None:
+                ok = ok and name not in required
+            else:
+                into[name] = value
+        return ok
+
+    def question(self, node: yaml.Node) -> Question | None:
+        fields = self.mapping(node, "question", "question")
+        if fields is None:
+            return None
+        values: dict[str, Any] = {}
+        readers: dict[str, Callable[[yaml.Node, str], Any]] = {
+            "id": self.slug,
+            "title": self.text,
+            "criteria": self.text,
+            "kind": lambda n, name: self.choice(n, name, ("binary", "date", "numeric")),
+            "deadline": self.when,
+            "tags": self.texts,
+            "unit": self.text,
+            "condition": self.slug,
+            "order": self.order,
+            "unscorable": self.text,
+            "note": self.text,
+        }
+        ok = self.read_all(
+            fields, readers, values, {"id", "title", "criteria", "kind", "deadline"}
+        )
+        self.refer("question", values.get("condition"), fields, "condition")
+        if "order" in values:
+            self.refer("question", values["order"].before, fields, "order")
+            self.refer("question", values["order"].after, fields, "order")
+        kind = values.get("kind")
+        forecasts = tuple(
+            sorted(
+                (
+                    f
+                    for item in self.guard(
+                        lambda: self.sequence(fields["forecasts"], "forecasts")
+                    ) or []
+                    if (f := self.forecast(item, kind)) is not None
+                ),
+                key=lambda f: (f.made.earliest, f.made.latest, f.location.line),
+            )
+        ) if "forecasts" in fields else ()
+        outcomes = tuple(
+            sorted(
+                (
+                    o
+                    for item in self.guard(
+                        lambda: self.sequence(fields["outcomes"], "outcomes")
+                    ) or []
+                    if (o := self.outcome(item, kind)) is not None
+                ),
+                key=lambda o: (o.recorded.earliest, o.recorded.latest, o.location.line),
+            )
+        ) if "outcomes" in fields else ()
+        if not ok:
+            self.mark_broken("question", values.get("id"))
+            return None
+        return Question(
+            location=Location(self.path, _line(node)),
+            lines=self.lines(fields),
+            forecasts=forecasts,
+            outcomes=outcomes,
+            **values,
+        )
+
+    def order(self, node: yaml.Node, name: str) -> Order:
+        fields = self.mapping(node, "order", "order")
+        if fields is None or "before" not in fields or "after" not in fields:
+            raise FieldError(node, "'order' needs both 'before' and 'after' question ids")
+        return Order(
+            before=self.slug(fields["before"], "before"),
+            after=self.slug(fields["after"], "after"),
+        )
+
+    def forecast(self, node: yaml.Node, kind: Kind | None) -> Forecast | None:
+        fields = self.mapping(node, "forecast", "forecast")
+        if fields is None:
+            return None
+        values: dict[str, Any] = {}
+        readers: dict[str, Callable[[yaml.Node, str], Any]] = {
+            "by": self.slug,
+            "made": self.when,
+            "source": self.slug,
+            "quote": self.text,
+            "p": self.probability,
+            "basis": lambda n, name: self.choice(n, name, ("stated", "mapped", "judged")),
+            "table": lambda n, name: self.choice(n, name, verbal.table_names()),
+            "words": self.text,
+            "note": self.text,
+        }
+        ok = self.read_all(fields, readers, values, {"by", "made", "basis"})
+        self.refer("forecaster", values.get("by"), fields, "by")
+        self.refer("source", values.get("source"), fields, "source")
+        if "window" in fields and not _is_null(fields["window"]):
+            made = values.get("made")
+            window = self.guard(lambda: self.window(fields["window"], kind, made))
+            ok = ok and window is not None
+            values["window"] = window
+        if "p" in fields and "p" not in values:
+            ok = False
+        ok = self.claim_fits(node, fields, values, kind) and ok
+        ok = self.basis_fits(node, fields, values) and ok
+        if not ok:
+            return None
+        return Forecast(
+            location=Location(self.path, _line(node)), lines=self.lines(fields), **values
+        )
+
+    def claim_fits(
+        self,
+        node: yaml.Node,
+        fields: dict[str, yaml.Node],
+        values: dict[str, Any],
+        kind: Kind | None,
+    ) -> bool:
+        """Binary questions take `p`; date and numeric questions take a window."""
+        if kind == "binary" and "window" in fields:
+            self.error(
+                _line(fields["window"]),
+                "a binary question's forecast takes 'p', not 'window'",
+            )
+            return False
+        if kind == "binary" and "p" not in fields:
+            self.error(_line(node), "a binary question's forecast needs 'p'")
+            return False
+        if kind in ("date", "numeric") and "window" not in fields:
+            self.error(
+                _line(node),
+                f"a {kind} question's forecast needs a 'window' [earliest, latest]",
+            )
+            return False
+        return True
+
+    def basis_fits(
+        self, node: yaml.Node, fields: dict[str, yaml.Node], values: dict[str, Any]
+    ) -> bool:
+        """A mapped probability comes from its table; a judged one says why."""
+        basis = values.get("basis")
+        if "table" in fields and basis != "mapped":
+            self.error(_line(fields["table"]), "'table' is only used with basis: mapped")
+            return False
+        if basis == "judged" and "note" not in values:
+            self.error(
+                _line(fields["basis"]),
+                "a judged probability needs a 'note' saying why the keeper read it so",
+            )
+            return False
+        if basis != "mapped":
+            return True
+        missing = [name for name in ("table", "words") if name not in fields]
+        if missing:
+            self.error(
+                _line(fields["basis"]),
+                "a mapped probability needs 'table' and 'words' (the speaker's words)",
+            )
+            return False
+        if "table" not in values or "words" not in values:
+            return False
+        try:
+            mapped = verbal.map_words(values["table"], values["words"])
+        except KeyError as exc:
+            self.error(_line(fields["words"]), str(exc.args[0]))
+            return False
+        given = values.get("p")
+        if given is not None and abs(given - mapped) > 1e-9:
+            self.error(
+                _line(fields["p"]),
+                f"p {given:g} does not match table '{values['table']}' for "
+                f"'{values['words']}' ({mapped:g}); leave p out or write {mapped:g}",
+            )
+            return False
+        values["p"] = mapped
+        return True
+
+    def window(self, node: yaml.Node, kind: Kind | None, made: When | None) -> Window:
+        self.check_node(node)
+        if isinstance(node, yaml.SequenceNode):
+            if len(node.value) != 2:
+                raise FieldError(
+                    node, f"'window' must have two ends [earliest, latest], got {len(node.value)}"
+                )
+            ends = [
+                None if _is_null(item) else self.text(item, "window") for item in node.value
+            ]
+            text = "..".join(end or "" for end in ends)
+        elif isinstance(node, yaml.ScalarNode):
+            text = str(node.value)
+            parts = text.split("..")
+            if len(parts) != 2:
+                raise FieldError(
+                    node,
+                    f"malformed window '{text}'; write [earliest, latest] or A..B, "
+                    "like +2y..+3y",
+                )
+            ends = [part.strip() or None for part in parts]
+        else:
+            raise FieldError(node, f"'window' must be [earliest, latest], got {_describe(node)}")
+        start, end = (self.bound(node, end, kind, made) for end in ends)
+        if start is not None and end is not None:
+            first = start.earliest if isinstance(start, When) else start
+            last = end.latest if isinstance(end, When) else end
+            if type(first) is not type(last):
+                raise FieldError(node, f"window '{text}' mixes dates and numbers")
+            if first > last:  # type: ignore[operator]
+                raise FieldError(node, f"window '{text}' ends before it starts")
+        return Window(start, end, text)
+
+    def bound(
+        self, node: yaml.Node, text: str | None, kind: Kind | None, made: When | None
+    ) -> Bound:
+        if text is None:
+            return None
+        if kind != "date" and _NUMBER.fullmatch(text):
+            return float(text)
+        if kind == "numeric":
+            raise FieldError(node, f"window end '{text}' of a numeric question must be a number")
+        try:
+            if _RELATIVE.fullmatch(text):
+                if made is None:
+                    raise FieldError(node, f"window end '{text}' is relative to 'made', which is missing")
+                return made.shift(parse_offset(text))
+            return parse_when(text)
+        except DateError as exc:
+            raise FieldError(node, str(exc)) from None
+
+    def outcome(self, node: yaml.Node, kind: Kind | None) -> Outcome | None:
+        fields = self.mapping(node, "outcome", "outcome")
+        if fields is None:
+            return None
+        values: dict[str, Any] = {}
+        readers: dict[str, Callable[[yaml.Node, str], Any]] = {
+            "result": lambda n, name: self.result(n, kind),
+            "known": self.when,
+            "recorded": self.when,
+            "by": self.text,
+            "evidence": self.texts,
+            "note": self.text,
+        }
+        if not self.read_all(fields, readers, values, {"result", "known", "recorded"}):
+            return None
+        return Outcome(
+            location=Location(self.path, _line(node)), lines=self.lines(fields), **values
+        )
+
+    def result(self, node: yaml.Node, kind: Kind | None) -> Result:
+        text = self.text(node, "result").strip()
+        word = text.lower()
+        if word in ("void", "ambiguous"):
+            return Result(word, None, word)  # type: ignore[arg-type]
+        if word.startswith("provisional:"):
+            if kind not in ("binary", None):
+                raise FieldError(node, f"a provisional result fits only a binary question, not a {kind} one")
+            try:
+                return Result("provisional", parse_probability(text.split(":", 1)[1]), text)
+            except ValueError as exc:
+                raise FieldError(node, f"provisional result: {exc}") from None
+        if word in _NO:
+            return Result("no", 0.0, "no")
+        if kind == "date":
+            try:
+                return Result("date", parse_when(text), text)
+            except DateError as exc:
+                raise FieldError(
+                    node,
+                    f"{exc}; a date question resolves to the date it happened, or "
+                    "'no' if it did not happen by the deadline",
+                ) from None
+        if kind == "numeric":
+            if not _NUMBER.fullmatch(text):
+                raise FieldError(node, f"result '{text}' of a numeric question must be a number")
+            return Result("number", float(text), text)
+        if word in _YES:
+            return Result("yes", 1.0, "yes")
+        try:
+            value = parse_probability(text)
+        except ValueError:
+            raise FieldError(
+                node,
+                f"result '{text}' does not fit a binary question; write yes, no, a "
+                "fraction in [0, 1], provisional:P, void or ambiguous",
+            ) from None
+        if value in (0.0, 1.0):
+            return Result("yes" if value else "no", value, "yes" if value else "no")
+        return Result("fraction", value, text)
+
+
+def _reader_error_line(text: str, exc: yaml.YAMLError) -> int:
+    mark = getattr(exc, "problem_mark", None)
+    if mark is not None:
+        return int(mark.line) + 1
+    position = getattr(exc, "position", None)
+    if isinstance(position, int):
+        return text.count("\n", 0, position) + 1
+    return 1
+
+
+def _yaml_message(exc: yaml.YAMLError) -> str:
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    if problem is None:
+        return f"YAML syntax error: {exc}".splitlines()[0]
+    if context:
+        return f"YAML syntax error: {problem} ({context})"
+    return f"YAML syntax error: {problem}"
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, list[Error]]:
+    """UTF-8 text of a ledger file (a leading BOM is dropped), or an error."""
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        bad = data[exc.start : exc.start + 1].hex()
+        message = (
+            f"the file is not UTF-8: byte 0x{bad} at column {column}; "
+            "save it as UTF-8"
+        )
+        return None, [Error(Location(path, line), message)]
+
+
+def compose(text: str, path: str) -> tuple[yaml.Node | None, list[Error]]:
+    """The YAML node tree of `text`, or one syntax error with its line."""
+    try:
+        return yaml.compose(text, Loader=_Loader), []
+    except yaml.YAMLError as exc:
+        line = _reader_error_line(text, exc)
+        return None, [Error(Location(path, line), _yaml_message(exc))]
+    except RecursionError:
+        return None, [Error(Location(path, 1), "YAML nesting is too deep")]
+
+
+def load_text(text: str, path: str) -> tuple[Ledger, list[Error]]:
+    """Load a ledger from its text; `path` is used in error locations."""
+    root, errors = compose(text, path)
+    if errors:
+        return Ledger(path=path), errors
+    if root is None or _is_null(root):
+        message = "the ledger is empty; expected a mapping with a 'questions' list"
+        return Ledger(path=path), [Error(Location(path, 1), message)]
+    reader = _Reader(path)
+    if not isinstance(root, yaml.MappingNode):
+        message = (
+            "the top level must be a mapping with 'forecasters', 'sources' and "
+            f"'questions', got {_describe(root)}"
+        )
+        return Ledger(path=path), [Error(Location(path, _line(root)), message)]
+    top = reader.mapping(root, "the ledger", "ledger")
+    ledger = Ledger(path=path)
+    if top is not None:
+        ledger = Ledger(
+            path=path,
+            forecasters=reader.records(top, "forecasters", reader.forecaster),
+            sources=reader.records(top, "sources", reader.source),
+            questions=reader.records(top, "questions", reader.question),
+            broken=frozenset(reader.broken),
+            references=tuple(reader.references),
+        )
+    return ledger, reader.errors
+
+
+
+
+def load_file(path: str) -> tuple[Ledger, list[Error]]:
+    """Load the ledger file at `path` (as the user typed it, for error messages)."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    text, errors = decode(data, path)
+    if text is None:
+        return Ledger(path=path), errors
+    return load_text(text, path)

@@ -1,0 +1,187 @@
+"""The ledger's records: frozen all the way down, each knowing where it was written.
+
+No I/O happens here. `load` builds these records from YAML, `validate` checks
+them against each other, and `rules` holds the one definition of which forecast
+and which outcome stand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ledger.dates import When
+
+Kind = Literal["binary", "date", "numeric"]
+Basis = Literal["stated", "mapped", "judged"]
+ResultKind = Literal[
+    "yes", "no", "fraction", "provisional", "date", "number", "void", "ambiguous"
+]
+Bound = When | float | None
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """Where something was written: a file path and a 1-based line number."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Error:
+    """A problem with the user's data, reported rather than raised."""
+
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Record:
+    """Common to every record: where it starts, and the line of each field."""
+
+    location: Location
+    lines: tuple[tuple[str, int], ...] = ()
+
+    def at(self, name: str) -> Location:
+        """The location of field `name`, or of the record if it has no such field."""
+        for key, line in self.lines:
+            if key == name:
+                return Location(self.location.path, line)
+        return self.location
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Forecaster(Record):
+    """Someone who makes forecasts."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    affiliation: str | None = None
+    links: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source(Record):
+    """A document a forecast or outcome comes from: an interview, a post, a data set."""
+
+    id: str
+    title: str
+    kind: str
+    url: str | None = None
+    date: When | None = None
+    note: str | None = None
+    licence: str | None = None
+    attribution: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A claimed range `[start, end]` for a date or numeric question.
+
+    For a date question each end is a `When` (already shifted when the window
+    was written relative to the forecast's `made` date); for a numeric question
+    each end is a float. `None` is an open end.
+    """
+
+    start: Bound
+    end: Bound
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Forecast(Record):
+    """One forecaster's claim on one question, as made on one date."""
+
+    by: str
+    made: When
+    source: str | None = None
+    quote: str | None = None
+    p: float | None = None
+    window: Window | None = None
+    basis: Basis
+    table: str | None = None
+    words: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What an outcome says happened."""
+
+    kind: ResultKind
+    value: float | When | None = None
+    text: str = ""
+
+    def __str__(self) -> str:
+        return self.text or self.kind
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outcome(Record):
+    """One entry in a question's append-only outcome history."""
+
+    result: Result
+    known: When
+    recorded: When
+    by: str | None = None
+    evidence: tuple[str, ...] = ()
+    note: str | None = None
+    derived: str | None = None  # set when `rules` derives the outcome from others
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """The claim that question `after` happens strictly later than `before`."""
+
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Question(Record):
+    """A question, every forecast made on it, and its outcome history."""
+
+    id: str
+    title: str
+    criteria: str
+    kind: Kind
+    deadline: When
+    tags: tuple[str, ...] = ()
+    unit: str | None = None
+    condition: str | None = None
+    order: Order | None = None
+    unscorable: str | None = None
+    note: str | None = None
+    forecasts: tuple[Forecast, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """Everything one ledger file declares.
+
+    `broken` holds the ids of records that were declared but could not be
+    built, so that references to them do not cause a second, misleading error.
+    `references` holds every (kind, id, location) that a record refers to, read
+    even from records that could not be built, so that all errors show at once.
+    """
+
+    path: str
+    forecasters: tuple[Forecaster, ...] = ()
+    sources: tuple[Source, ...] = ()
+    questions: tuple[Question, ...] = ()
+    broken: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    references: tuple[tuple[str, str, Location], ...] = ()
+

@@ -1,0 +1,137 @@
+"""The ledger's rules, each stated once: which forecast stands, which outcome stands.
+
+- **Standing forecast.** A forecaster's standing forecast on a question is their
+  last forecast made on or before the question's deadline, ordered by `made`
+  (earliest reading, then latest reading, then line in the file). Earlier
+  forecasts by the same forecaster are updates it replaced: they stay in the
+  file and in `ledger list`, but are not scored as questions of their own.
+- **Standing outcome.** Outcomes are an append-only history. As of a date, the
+  entries that count are those known on or before it; of those, the latest
+  recorded (then the last in the file) stands. Earlier entries stay visible.
+- **Derived outcomes.** A question with a `condition` is void once its
+  condition resolves no (or void). An `order` question resolves by itself from
+  its two date questions: yes when `after` happened strictly later than
+  `before`, no when it happened on the same day or earlier, void when either is
+  void, ambiguous when both closed without a date or their dates overlap.
+- **Status.** `resolved`, `void` (void or ambiguous), `due` (deadline passed,
+  no outcome yet), or `open`. A provisional outcome leaves a question open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Literal
+
+from ledger.dates import When
+from ledger.model import Forecast, Ledger, Outcome, Question, Result
+
+Status = Literal["open", "due", "resolved", "void"]
+STATUSES: tuple[Status, ...] = ("open", "due", "resolved", "void")
+_CLOSED_VOID = frozenset({"void", "ambiguous"})
+
+
+def index(ledger: Ledger) -> dict[str, Question]:
+    """Questions by id (the first declared, if an id is duplicated)."""
+    found: dict[str, Question] = {}
+    for question in ledger.questions:
+        found.setdefault(question.id, question)
+    return found
+
+
+def _made_key(forecast: Forecast) -> tuple[dt.date, dt.date, int]:
+    return (forecast.made.earliest, forecast.made.latest, forecast.location.line)
+
+
+def standing_forecasts(question: Question) -> tuple[Forecast, ...]:
+    """Each forecaster's standing forecast on `question`, in order of `made`."""
+    last: dict[str, Forecast] = {}
+    for forecast in sorted(question.forecasts, key=_made_key):
+        if forecast.made.earliest <= question.deadline.latest:
+            last[forecast.by] = forecast
+    return tuple(sorted(last.values(), key=_made_key))
+
+
+def recorded_outcome(question: Question, as_of: dt.date) -> Outcome | None:
+    """The standing entry of the question's own outcome history as of `as_of`."""
+    known = [o for o in question.outcomes if o.known.latest <= as_of]
+    if not known:
+        return None
+    return max(
+        known, key=lambda o: (o.recorded.earliest, o.recorded.latest, o.location.line)
+    )
+
+
+def _derived(
+    question: Question, result: Result, sources: Iterable[Outcome], why: str
+) -> Outcome:
+    parts = list(sources)
+    known = max(parts, key=lambda o: o.known.latest).known
+    recorded = max(parts, key=lambda o: o.recorded.latest).recorded
+    return Outcome(
+        location=question.location,
+        result=result,
+        known=known,
+        recorded=recorded,
+        derived=why,
+    )
+
+
+def _order_result(before: Outcome, after: Outcome) -> Result | None:
+    kinds = (before.result.kind, after.result.kind)
+    if kinds[0] in _CLOSED_VOID or kinds[1] in _CLOSED_VOID:
+        return Result("void", None, "void")
+    first, second = before.result.value, after.result.value
+    if isinstance(first, When) and isinstance(second, When):
+        if second.earliest > first.latest:
+            return Result("yes", 1.0, "yes")
+        if second.latest <= first.earliest:
+            return Result("no", 0.0, "no")
+        return Result("ambiguous", None, "ambiguous")
+    if isinstance(first, When) and kinds[1] == "no":
+        return Result("yes", 1.0, "yes")  # `after` did not happen by its deadline
+    if isinstance(second, When) and kinds[0] == "no":
+        return Result("no", 0.0, "no")  # `after` happened; `before` never did
+    return Result("ambiguous", None, "ambiguous")
+
+
+def outcome(
+    question: Question,
+    questions: Mapping[str, Question],
+    as_of: dt.date,
+    _seen: frozenset[str] = frozenset(),
+) -> Outcome | None:
+    """The outcome that stands for `question` as of `as_of`, derived or recorded."""
+    if question.id in _seen:  # a cycle; `validate` reports it
+        return None
+    seen = _seen | {question.id}
+    if question.condition and question.condition in questions:
+        condition = outcome(questions[question.condition], questions, as_of, seen)
+        if condition is not None and condition.result.kind in _CLOSED_VOID | {"no"}:
+            why = f"void because its condition '{question.condition}' resolved {condition.result}"
+            return _derived(question, Result("void", None, "void"), [condition], why)
+    if question.order is not None:
+        pair = [questions.get(question.order.before), questions.get(question.order.after)]
+        if pair[0] is None or pair[1] is None:
+            return None
+        before, after = (outcome(q, questions, as_of, seen) for q in pair)
+        if before is None or after is None:
+            return None
+        result = _order_result(before, after)
+        if result is None:
+            return None
+        why = (
+            f"derived from '{question.order.before}' ({before.result}) and "
+            f"'{question.order.after}' ({after.result})"
+        )
+        return _derived(question, result, [before, after], why)
+    return recorded_outcome(question, as_of)
+
+
+def status(question: Question, standing: Outcome | None, as_of: dt.date) -> Status:
+    """Where a question stands as of `as_of`, given its standing outcome."""
+    if standing is None or standing.result.kind == "provisional":
+        return "due" if as_of > question.deadline.latest else "open"
+    if standing.result.kind in _CLOSED_VOID:
+        return "void"
+    return "resolved"

@@ -1,0 +1,168 @@
+"""Validate: checks across records, each a small generator; CHECKS runs them in order.
+
+`load` has already checked every field on its own. The checks here need more
+than one record: unique ids, references that resolve, relations between
+questions, and dates that must come in order. They enforce the invariants the
+README lists under "The file format".
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+
+from ledger.load import load_file
+from ledger.model import Error, Forecast, Ledger, Location, Outcome, Question, Record
+from ledger.rules import index
+
+Check = Callable[[Ledger], Iterator[Error]]
+
+
+def _hint(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def check_unique_ids(ledger: Ledger) -> Iterator[Error]:
+    """Forecaster, source and question ids are each used once."""
+    groups: tuple[tuple[str, tuple[Record, ...]], ...] = (
+        ("forecaster", ledger.forecasters),
+        ("source", ledger.sources),
+        ("question", ledger.questions),
+    )
+    for kind, records in groups:
+        first: dict[str, Record] = {}
+        for record in records:
+            id = getattr(record, "id")  # noqa: B009 - every record here has an id
+            if id in first:
+                line = first[id].location.line
+                message = f"duplicate {kind} id '{id}' (first used at line {line})"
+                yield Error(record.at("id"), message)
+            else:
+                first[id] = record
+
+
+def check_references(ledger: Ledger) -> Iterator[Error]:
+    """Forecasts name declared forecasters and sources; relations name questions."""
+    declared = {
+        "forecaster": {f.id for f in ledger.forecasters},
+        "source": {s.id for s in ledger.sources},
+        "question": {q.id for q in ledger.questions},
+    }
+    for kind, id, where in ledger.references:
+        if id not in declared[kind] and (kind, id) not in ledger.broken:
+            hint = _hint(id, sorted(declared[kind]))
+            yield Error(where, f"{kind} '{id}' is not declared{hint}")
+
+
+def check_relations(ledger: Ledger) -> Iterator[Error]:
+    """An order relates two date questions; relations form no cycle."""
+    questions = index(ledger)
+    for question in ledger.questions:
+        if question.order is not None:
+            where = question.at("order")
+            if question.kind != "binary":
+                yield Error(where, f"an order relation makes a binary question, not a {question.kind} one")
+            for id in (question.order.before, question.order.after):
+                other = questions.get(id)
+                if other is not None and other.kind != "date":
+                    yield Error(
+                        where,
+                        f"an order relation needs two date questions; '{id}' is a "
+                        f"{other.kind} question",
+                    )
+            if question.order.before == question.order.after:
+                yield Error(where, f"an order relation needs two different questions, got '{question.order.before}' twice")
+            for entry in question.outcomes:
+                yield Error(
+                    entry.location,
+                    "an order question resolves by itself from its two date "
+                    "questions; record outcomes there, not here",
+                )
+        if _in_cycle(question, questions):
+            yield Error(
+                question.at("condition") if question.condition else question.at("order"),
+                f"question '{question.id}' depends on itself through its condition or order",
+            )
+
+
+def _in_cycle(start: Question, questions: dict[str, Question]) -> bool:
+    stack = [start]
+    seen: set[str] = set()
+    while stack:
+        current = stack.pop()
+        for id in _depends_on(current):
+            if id == start.id:
+                return True
+            if id not in seen and id in questions:
+                seen.add(id)
+                stack.append(questions[id])
+    return False
+
+
+def _depends_on(question: Question) -> list[str]:
+    ids = [question.condition] if question.condition else []
+    if question.order is not None:
+        ids += [question.order.before, question.order.after]
+    return ids
+
+
+def _before_outcome(forecast: Forecast, entry: Outcome) -> Error | None:
+    """A forecast must be made before its outcome is known.
+
+    Which line is to blame depends on which was written first: if the outcome
+    was recorded before the forecast was even made, the forecast is the late
+    addition; otherwise the outcome's `known` date is the suspect.
+    """
+    if forecast.made.earliest <= entry.known.latest:
+        return None
+    if entry.recorded.latest < forecast.made.earliest:
+        return Error(
+            forecast.at("made"),
+            f"forecast made {forecast.made}, after its outcome was known on "
+            f"{entry.known} (line {entry.location.line}); a forecast must come "
+            "before the outcome",
+        )
+    return Error(
+        entry.at("known"),
+        f"outcome known {entry.known}, before the forecast at line "
+        f"{forecast.location.line} was made ({forecast.made})",
+    )
+
+
+def check_dates(ledger: Ledger) -> Iterator[Error]:
+    """Forecasts come before the deadline and the outcome; outcomes are known before recorded."""
+    for question in ledger.questions:
+        for forecast in question.forecasts:
+            if forecast.made.earliest > question.deadline.latest:
+                yield Error(
+                    forecast.at("made"),
+                    f"forecast made {forecast.made}, after the question's deadline "
+                    f"{question.deadline}",
+                )
+            for entry in question.outcomes:
+                error = _before_outcome(forecast, entry)
+                if error is not None:
+                    yield error
+        for entry in question.outcomes:
+            if entry.known.earliest > entry.recorded.latest:
+                yield Error(
+                    entry.at("known"),
+                    f"outcome known {entry.known}, after it was recorded on "
+                    f"{entry.recorded}; an outcome cannot be written down before it is known",
+                )
+
+
+CHECKS: tuple[Check, ...] = (check_unique_ids, check_references, check_relations, check_dates)
+
+
+def validate(ledger: Ledger) -> list[Error]:
+    """Run every check, in order, and return all the errors found."""
+    return [error for check in CHECKS for error in check(ledger)]
+
+
+def check(path: str) -> tuple[Ledger, list[Error]]:
+    """Load and validate: the ledger and every error, sorted by file and line."""
+    ledger, errors = load_file(path)
+    errors = errors + validate(ledger)
+    return ledger, sorted(errors, key=lambda e: e.location)

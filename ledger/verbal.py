@@ -1,0 +1,59 @@
+"""Verbal-probability tables: from a speaker's hedge words to a number, with citations.
+
+The tables ship in `tables.json` (ICD 203 range midpoints; Mauboussin &
+Mauboussin 2018 survey medians). A `mapped` forecast names its table and keeps
+the words; this module is the only place that turns words into a probability.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+@cache
+def tables() -> dict[str, Any]:
+    """The shipped tables, keyed by name (`icd-203`, `mauboussin-2018`)."""
+    text = resources.files("ledger").joinpath("tables.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)["tables"]
+    return loaded
+
+
+def _normal(words: str) -> str:
+    return " ".join(words.lower().split())
+
+
+@cache
+def _terms(table: str) -> dict[str, float]:
+    return {
+        _normal(term): float(row["p"])
+        for row in tables()[table]["rows"]
+        for term in row["terms"]
+    }
+
+
+def table_names() -> tuple[str, ...]:
+    """Names a `mapped` forecast may use in `table:`."""
+    return tuple(tables())
+
+
+def map_words(table: str, words: str) -> float:
+    """The probability `table` gives to `words`.
+
+    Raises KeyError with a message (and a did-you-mean) for unknown words.
+
+    >>> map_words("icd-203", "Likely")
+    0.675
+    >>> map_words("mauboussin-2018", "probably")
+    0.7
+    """
+    terms = _terms(table)
+    key = _normal(words)
+    if key in terms:
+        return terms[key]
+    close = difflib.get_close_matches(key, list(terms), n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise KeyError(f"'{words}' is not a phrase of table '{table}'{hint}")
