@@ -8,7 +8,6 @@ need pandas or jinja2 import them inside the command, so `ledger check` and
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import sys
 from collections.abc import Sequence
@@ -17,6 +16,7 @@ import click
 
 from ledger import __version__
 from ledger.dates import DateError, parse_day
+from ledger.hint import did_you_mean
 from ledger.model import Error, Ledger
 from ledger.validate import check as check_file
 
@@ -94,9 +94,7 @@ def resolve_forecaster(ledger: Ledger, name: str) -> str:
         names = {forecaster.id, forecaster.name.lower(), *map(str.lower, forecaster.aliases)}
         if name in names or name.lower() in names:
             return forecaster.id
-    ids = [f.id for f in ledger.forecasters]
-    close = difflib.get_close_matches(name, ids, n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    hint = did_you_mean(name, [f.id for f in ledger.forecasters])
     raise click.BadParameter(f"unknown forecaster '{name}'{hint}", param_hint="--forecaster")
 
 
@@ -160,6 +158,6 @@ def list_(
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the ledger file format."""
-    from importlib import resources
+    from pathlib import Path
 
-    click.echo(resources.files("ledger").joinpath("schema.json").read_text("utf-8"), nl=False)
+    click.echo(Path(__file__).with_name("schema.json").read_text("utf-8"), nl=False)

@@ -7,17 +7,18 @@ the words; this module is the only place that turns words into a probability.
 
 from __future__ import annotations
 
-import difflib
 import json
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
+
+from ledger.hint import did_you_mean
 
 
 @cache
 def tables() -> dict[str, Any]:
     """The shipped tables, keyed by name (`icd-203`, `mauboussin-2018`)."""
-    text = resources.files("ledger").joinpath("tables.json").read_text("utf-8")
+    text = Path(__file__).with_name("tables.json").read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)["tables"]
     return loaded
 
@@ -54,6 +55,5 @@ def map_words(table: str, words: str) -> float:
     key = _normal(words)
     if key in terms:
         return terms[key]
-    close = difflib.get_close_matches(key, list(terms), n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    hint = did_you_mean(key, terms)
     raise KeyError(f"'{words}' is not a phrase of table '{table}'{hint}")
