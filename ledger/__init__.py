@@ -1,9 +1,52 @@
 """ledger: a plain-text prediction ledger, scored with proper scoring rules.
 
-Import-light on purpose: `import ledger` pulls in neither pandas nor jinja2, so
-`ledger check` stays fast as a pre-commit hook.
+The Python API, for notebooks and scripts (see the README's "Python API"):
+
+    >>> import ledger                                        # doctest: +SKIP
+    >>> book = ledger.load("predictions.yaml")               # doctest: +SKIP
+    >>> df = ledger.to_frame(book, datetime.date(2030, 12, 31))  # doctest: +SKIP
+    >>> ledger.score.brier([0, 1], [0.1, 0.8])               # doctest: +SKIP
+
+Import-light on purpose: `import ledger` pulls in neither pandas nor jinja2 (so
+`ledger check` stays fast as a pre-commit hook); `ledger.to_frame`, `ledger.score`
+and `ledger.scorecard` are imported the first time they are used.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ledger.model import Error, Ledger
+
 __version__ = "0.1.0"
+
+_LAZY = {"to_frame": ("ledger.frame", "frame"), "score": ("ledger.score", None),
+         "scorecard": ("ledger.scorecard", None)}
+
+
+class LedgerError(ValueError):
+    """A ledger file with problems; `errors` holds each as PATH:LINE: message."""
+
+    def __init__(self, errors: list[Error]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(map(str, errors)))
+
+
+def load(path: str) -> Ledger:
+    """Load and validate the ledger at `path`; raise LedgerError listing every problem."""
+    from ledger.validate import check
+
+    book, errors = check(path)
+    if errors:
+        raise LedgerError(errors)
+    return book
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'ledger' has no attribute '{name}'")
+    module_name, attribute = _LAZY[name]
+    module = importlib.import_module(module_name)
+    return module if attribute is None else getattr(module, attribute)

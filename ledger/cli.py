@@ -161,3 +161,465 @@ def schema() -> None:
     from pathlib import Path
 
     click.echo(Path(__file__).with_name("schema.json").read_text("utf-8"), nl=False)
+
+
+def _json_value(value: object) -> object:
+    """Plain JSON: NaN and missing become null, numpy numbers become floats."""
+    import math
+
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()  # type: ignore[union-attr]
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _number(value: object, digits: int = 3) -> str:
+    value = _json_value(value)
+    return "—" if value is None else f"{value:.{digits}f}"  # type: ignore[str-format]
+
+
+@main.command()
+@click.argument("file", type=FILE, default=DEFAULT_FILE)
+@click.option(
+    "--by",
+    "by",
+    multiple=True,
+    type=click.Choice(["forecaster", "tag", "year", "question", "horizon", "basis"]),
+    help="Group by this key (repeatable; default: forecaster).",
+)
+@as_of_option
+@click.option("--provisional", is_flag=True, help="Score provisional outcomes (market prices on open questions).")
+@click.option("--time-averaged", is_flag=True, help="Average each forecaster's score day by day over the time each forecast stood.")
+@click.option("--year-of", type=click.Choice(["made", "resolved"]), default="made", show_default=True, help="Which date's year --by year uses.")
+@click.option("--scale", type=click.Choice(["0-1", "0-2"]), default="0-1", show_default=True, help="Brier scale: 0-1, or 0-2 as GJ Open and Fatebook show it.")
+@click.option("--explain", "explain_id", metavar="QUESTION_ID", help="Show every forecast on one question: whether it counts, why, and its scores.")
+@format_option
+def score(
+    file: str,
+    by: tuple[str, ...],
+    as_of: dt.date,
+    provisional: bool,
+    time_averaged: bool,
+    year_of: str,
+    scale: str,
+    explain_id: str | None,
+    format_: str,
+) -> None:
+    """Score the standing forecasts in FILE with proper scoring rules.
+
+    Brier (0-1, lower is better), log score (ln p, higher is better), Metaculus
+    Baseline (0 = chance, 100 = perfect), with a 95% question-bootstrap CI.
+    """
+    from ledger import scorecard
+    from ledger.frame import frame as make_frame
+
+    ledger = checked(file)
+    data = make_frame(ledger, as_of, provisional=provisional)
+    if explain_id is not None:
+        if explain_id not in {q.id for q in ledger.questions}:
+            hint = did_you_mean(explain_id, [q.id for q in ledger.questions])
+            raise click.BadParameter(f"unknown question '{explain_id}'{hint}", param_hint="--explain")
+        _print_explain(scorecard.explain(data, explain_id, scale=scale), explain_id, as_of, scale, format_)
+        return
+    keys = list(by) or ["forecaster"]
+    table = scorecard.aggregate(
+        data, keys, time_averaged=time_averaged, year_of=year_of, scale=scale  # type: ignore[arg-type]
+    )
+    records = [
+        {
+            **{key: _json_value(row[key]) for key in keys},
+            "n": int(row["n"]),
+            "brier": _json_value(row["brier"]),
+            "brier_ci": [_json_value(row["brier_ci_low"]), _json_value(row["brier_ci_high"])],
+            **{name: _json_value(row[name]) for name in (
+                "log_score", "baseline_score", "spherical", "bss_half", "bss_base_rate",
+                "n_clipped", "n_window_only", "timing_error", "interval_score",
+                "n_void", "n_open", "n_due", "n_unscorable")},
+            "scale": row["scale"],
+        }
+        for row in table.to_dict("records")
+    ]
+    if format_ == "json":
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+    elif format_ == "csv":
+        click.echo(table.to_csv(index=False, lineterminator="\n"), nl=False)
+    else:
+        click.echo(_score_table(records, keys, as_of, scale, time_averaged), nl=False)
+
+
+def _score_table(
+    records: list[dict[str, object]], keys: list[str], as_of: dt.date, scale: str, time_averaged: bool
+) -> str:
+    from ledger.scorecard import scale_text
+
+    mode = "time-averaged over the days each forecast stood" if time_averaged else "standing forecasts"
+    lines = [
+        f"Scores as of {as_of.isoformat()} ({mode}).",
+        f"Brier {scale_text(scale)[6:]}; 95% CI: question bootstrap, 1,000 resamples, seed 0.",
+        "Log: ln p, at most 0, higher is better (p clipped to [0.001, 0.999]). "
+        "Baseline (Metaculus): 0 = chance, 100 = perfect, higher is better.",
+        "",
+    ]
+    header = [*keys, "n", "brier", "95% CI", "log", "baseline", "timing (y)", "void", "open", "due", "unscorable"]
+    body = []
+    for r in records:
+        ci = r["brier_ci"]
+        body.append([
+            *(str(r[k]) for k in keys), str(r["n"]), _number(r["brier"]),
+            "—" if ci[0] is None else f"{ci[0]:.3f}–{ci[1]:.3f}",  # type: ignore[index]
+            _number(r["log_score"]), _number(r["baseline_score"], 1), _number(r["timing_error"], 2),
+            str(r["n_void"]), str(r["n_open"]), str(r["n_due"]), str(r["n_unscorable"]),
+        ])
+    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
+    for row in [header, *body]:
+        lines.append("  ".join(cell.ljust(w) if i < len(keys) else cell.rjust(w)
+                               for i, (cell, w) in enumerate(zip(row, widths, strict=True))).rstrip())
+    totals = {name: sum(int(r[name]) for r in records) for name in ("n", "n_open", "n_due", "n_void", "n_unscorable", "n_window_only")}  # type: ignore[call-overload]
+    lines.append("")
+    if len(keys) == 1 and keys[0] in ("forecaster", "question", "basis"):
+        scored_text = f"{totals['n']} forecasts scored with a probability"
+        lines.append(
+            f"{scored_text}, {totals['n_window_only']} windows scored by timing only; "
+            f"{totals['n_open']} open, {totals['n_due']} due, {totals['n_void']} void, "
+            f"{totals['n_unscorable']} unscorable (standing forecasts)."
+        )
+        if totals["n"] == 0 and totals["n_window_only"] == 0:
+            lines.append(f"Nothing has resolved as of {as_of.isoformat()}: there is nothing to score yet.")
+    return "\n".join(lines) + "\n"
+
+
+def _print_explain(rows: list[dict[str, object]], question: str, as_of: dt.date, scale: str, format_: str) -> None:
+    from ledger.scorecard import scale_text
+
+    if format_ == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if format_ == "csv":
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["forecaster"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    click.echo(f"{question} as of {as_of.isoformat()} ({scale_text(scale)})")
+    for r in rows:
+        p = "no p" if r["p"] is None else f"p {r['p']:g}"
+        click.echo(f"  line {r['line']}: {r['forecaster']}, made {r['made']}, {p}")
+        click.echo(f"    {r['why']}")
+        scores = [f"{name} {_number(r[name])}" for name in ("brier", "log_score", "baseline_score", "timing_error", "interval_score") if r[name] is not None]
+        if scores:
+            click.echo("    " + ", ".join(scores))
+        if r["bin"] is not None:
+            click.echo(f"    calibration bin {r['bin']}")
+    if not rows:
+        click.echo("  (no forecasts)")
+
+
+@main.command()
+@click.argument("file", type=FILE, default=DEFAULT_FILE)
+@click.option("--forecaster", help="Only this forecaster (id, name or alias).")
+@click.option("--basis", "bases", multiple=True, type=click.Choice(["stated", "mapped", "judged"]), help="Only forecasts with this basis (repeatable): show stated and mapped apart.")
+@as_of_option
+@click.option("--provisional", is_flag=True, help="Include provisional outcomes.")
+@format_option
+def calibration(file: str, forecaster: str | None, bases: tuple[str, ...], as_of: dt.date, provisional: bool, format_: str) -> None:
+    """Calibration of the standing forecasts in FILE.
+
+    Ten bins [0,10%) ... [90,100%] (empty bins kept, Wilson 95% intervals), the
+    ACX-style folded table, the Murphy decomposition and ECE.
+    """
+    from ledger import scorecard
+    from ledger.frame import frame as make_frame
+
+    ledger = checked(file)
+    data = make_frame(ledger, as_of, provisional=provisional)
+    if forecaster is not None:
+        data = data[data["forecaster"] == resolve_forecaster(ledger, forecaster)]
+    if bases:
+        data = data[data["basis"].isin(bases)]
+    result = scorecard.calibration(data)
+    if format_ == "json":
+        out = {
+            "n": result["n"],
+            "bins": [{k: _json_value(v) for k, v in row.items()} for row in result["bins"].to_dict("records")],
+            "folded": [{k: _json_value(v) for k, v in row.items()} for row in result["folded"].to_dict("records")],
+            "murphy": None if result["murphy"] is None else {k: _json_value(v) for k, v in result["murphy"].items()},
+            "ece": _json_value(result["ece"]),
+        }
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return
+    if format_ == "csv":
+        click.echo(result["bins"].to_csv(index=False, lineterminator="\n"), nl=False)
+        return
+    click.echo(f"Calibration as of {as_of.isoformat()}: {result['n']} scored forecasts.")
+    click.echo("Bins are [lo, hi) in percent, the last [90, 100]; observed = share that came true; Wilson 95% interval.")
+    click.echo(result["bins"].to_string(index=False, na_rep="—", float_format=lambda x: f"{x:.3f}"))
+    click.echo("")
+    click.echo("Folded (ACX style: below 50% restated as its complement):")
+    click.echo(result["folded"].to_string(index=False, na_rep="—", float_format=lambda x: f"{x:.3f}"))
+    if result["murphy"] is not None:
+        m = result["murphy"]
+        click.echo("")
+        click.echo("Murphy decomposition (brier 0-1): " + ", ".join(f"{k} {_number(v, 4)}" for k, v in m.items()))
+        click.echo(f"ECE (positive class, 10 bins; a diagnostic, not a score): {_number(result['ece'], 4)}")
+
+
+# -- commands that write ------------------------------------------------------
+
+WRITE_FILE = click.option(
+    "-f", "--file", "file", type=FILE, default=DEFAULT_FILE, show_default=True,
+    help="The ledger file to change.",
+)
+
+
+def _ask(value: str | None, option: str, label: str) -> str:
+    """`value`, or a prompt for it in a terminal; a usage error in a script."""
+    if value not in (None, ""):
+        return value  # type: ignore[return-value]
+    if sys.stdin.isatty():
+        return str(click.prompt(label))
+    raise click.UsageError(f"missing option '{option}'")
+
+
+def _write(file: str, edit, what: str) -> None:  # type: ignore[no-untyped-def]
+    """Run an edit through `record.write`; report errors (exit 1) or what was added."""
+    from ledger import record
+
+    def notice(message: str) -> None:
+        click.echo(message, err=True)
+
+    try:
+        written, errors = record.write(file, edit, notice)
+    except record.EditError as exc:
+        raise click.UsageError(str(exc)) from None
+    if errors:
+        report_errors(errors)
+    assert written is not None
+    click.echo(f"{written.path}:{written.line}: added {what}")
+
+
+def _question_ids(ledger: Ledger) -> dict[str, object]:
+    return {q.id: q for q in ledger.questions}
+
+
+def _known_question(ledger: Ledger, question_id: str) -> object:
+    questions = _question_ids(ledger)
+    if question_id not in questions:
+        hint = did_you_mean(question_id, list(questions))
+        raise click.BadParameter(f"unknown question '{question_id}'{hint}", param_hint="QUESTION_ID")
+    return questions[question_id]
+
+
+def _probability(value: str | None, option: str = "--p") -> str | None:
+    if value is None:
+        return None
+    from ledger.load import parse_probability
+
+    try:
+        parse_probability(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
+    return value
+
+
+def _date_text(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    from ledger.dates import parse_when
+
+    try:
+        parse_when(value)
+    except DateError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
+    return value
+
+
+@main.command()
+@WRITE_FILE
+@click.option("--id", "id_", help="The question's id (a slug).")
+@click.option("--title", help="A short title.")
+@click.option("--criteria", help="What a neutral judge applies to decide it.")
+@click.option("--kind", type=click.Choice(["binary", "date", "numeric"]), help="binary, date or numeric.")
+@click.option("--deadline", help="By when it resolves (a date in any ledger form).")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@click.option("--unit", help="Unit of a numeric question.")
+@click.option("--by", help="Also record a first forecast by this forecaster.")
+@click.option("--p", "p", help="The first forecast's probability (0.7 or 70%).")
+@click.option("--window", help="The first forecast's window A..B (date and numeric questions).")
+@click.option("--made", help="When the first forecast was made (default: today).")
+@click.option("--quote", help="The forecaster's words, verbatim.")
+@click.option("--source", help="A source id.")
+@click.option("--basis", type=click.Choice(["stated", "mapped", "judged"]), default="stated", show_default=True)
+@click.option("--note", help="A note on the first forecast (required for judged).")
+def add(file: str, id_: str | None, title: str | None, criteria: str | None, kind: str | None,
+        deadline: str | None, tags: tuple[str, ...], unit: str | None, by: str | None, p: str | None,
+        window: str | None, made: str | None, quote: str | None, source: str | None, basis: str,
+        note: str | None) -> None:
+    """Add a new question to the ledger, optionally with its first forecast."""
+    from ledger import record
+
+    id_ = _ask(id_, "--id", "Question id (a slug)")
+    title = _ask(title, "--title", "Title")
+    criteria = _ask(criteria, "--criteria", "Criteria (what a neutral judge applies)")
+    kind = kind or _ask(None, "--kind", "Kind (binary, date or numeric)")
+    deadline = _date_text(_ask(deadline, "--deadline", "Deadline"), "--deadline")
+    entry: list[tuple[str, object]] = [
+        ("id", id_), ("title", title), ("criteria", criteria), ("kind", kind),
+        ("deadline", deadline), ("tags", list(tags)), ("unit", unit),
+    ]
+    if by is not None:
+        forecast = _forecast_entry(by, p, window, made, quote, source, basis, None, None, note)
+        entry.append(("forecasts", None))
+    else:
+        forecast = None
+
+    def edit(text: str, ledger: Ledger) -> tuple[str, int]:
+        if id_ in _question_ids(ledger):
+            raise record.EditError(f"question '{id_}' already exists")
+        new, line = record.add_top(text, file, "questions", entry)
+        if forecast is not None:
+            new, _ = record.add_to_question(new, file, id_, "forecasts", forecast)
+        return new, line
+
+    _write(file, edit, f"question '{id_}'")
+
+
+def _forecast_entry(by: str, p: str | None, window: str | None, made: str | None, quote: str | None,
+                    source: str | None, basis: str, table: str | None, words: str | None,
+                    note: str | None) -> list[tuple[str, object]]:
+    made = _date_text(made, "--made") or dt.date.today().isoformat()
+    return [
+        ("by", by), ("made", made), ("source", source), ("quote", quote),
+        ("window", window), ("p", _probability(p)), ("basis", basis),
+        ("table", table), ("words", words), ("note", note),
+    ]
+
+
+@main.command()
+@WRITE_FILE
+@click.argument("question_id")
+@click.option("--by", help="The forecaster's id.")
+@click.option("--p", "p", help="Probability: 0.7 or 70% (for a window: of landing in it).")
+@click.option("--window", help="For date and numeric questions: A..B (ends may be +2y, relative to --made).")
+@click.option("--made", help="When it was made (any ledger date form; default: today).")
+@click.option("--quote", help="The forecaster's words, verbatim.")
+@click.option("--source", help="A source id.")
+@click.option("--basis", type=click.Choice(["stated", "mapped", "judged"]), default="stated", show_default=True)
+@click.option("--table", help="For --basis mapped: icd-203 or mauboussin-2018.")
+@click.option("--words", help="For --basis mapped: the speaker's words.")
+@click.option("--note", help="A note (required for --basis judged).")
+def forecast(file: str, question_id: str, by: str | None, p: str | None, window: str | None,
+             made: str | None, quote: str | None, source: str | None, basis: str, table: str | None,
+             words: str | None, note: str | None) -> None:
+    """Add a forecast, or an update, to QUESTION_ID."""
+    from ledger import record
+
+    by = _ask(by, "--by", "Forecaster id")
+    if p is None and window is None and basis != "mapped":
+        p = _ask(None, "--p", "Probability (0.7 or 70%)")
+    entry = _forecast_entry(by, p, window, made, quote, source, basis, table, words, note)
+    _known_question(checked(file), question_id)
+
+    def edit(text: str, ledger: Ledger) -> tuple[str, int]:
+        return record.add_to_question(text, file, question_id, "forecasts", entry)
+
+    _write(file, edit, f"a forecast by '{by}' on '{question_id}'")
+
+
+@main.command()
+@WRITE_FILE
+@click.argument("question_id")
+@click.argument("result")
+@click.option("--known", help="When the outcome became knowable (default: today).")
+@click.option("--by", "by", help="Who records it.")
+@click.option("--evidence", multiple=True, help="A link to evidence (repeatable).")
+@click.option("--note", help="A note.")
+def resolve(file: str, question_id: str, result: str, known: str | None, by: str | None,
+            evidence: tuple[str, ...], note: str | None) -> None:
+    """Record an outcome of QUESTION_ID: RESULT is yes, no, a fraction (0.5),
+    provisional:0.37, a date, a number, void or ambiguous.
+
+    Resolving again appends a new outcome entry; the earlier one stays.
+    """
+    from ledger import record
+
+    today = dt.date.today().isoformat()
+    entry = [
+        ("result", result), ("known", _date_text(known, "--known") or today),
+        ("recorded", today), ("by", by), ("evidence", list(evidence)), ("note", note),
+    ]
+    _known_question(checked(file), question_id)
+
+    def edit(text: str, ledger: Ledger) -> tuple[str, int]:
+        return record.add_to_question(text, file, question_id, "outcomes", entry)
+
+    _write(file, edit, f"an outcome of '{question_id}' ({result})")
+
+
+@main.group("forecaster")
+def forecaster_group() -> None:
+    """Manage forecasters."""
+
+
+@forecaster_group.command("add")
+@WRITE_FILE
+@click.option("--id", "id_", help="A slug, such as jerry-tworek.")
+@click.option("--name", help="The forecaster's name.")
+@click.option("--alias", "aliases", multiple=True, help="Another name or spelling (repeatable).")
+@click.option("--affiliation")
+@click.option("--link", "links", multiple=True, help="A link (repeatable).")
+@click.option("--note")
+def forecaster_add(file: str, id_: str | None, name: str | None, aliases: tuple[str, ...],
+                   affiliation: str | None, links: tuple[str, ...], note: str | None) -> None:
+    """Add a forecaster."""
+    from ledger import record
+
+    id_ = _ask(id_, "--id", "Forecaster id (a slug)")
+    name = _ask(name, "--name", "Name")
+    entry = [("id", id_), ("name", name), ("aliases", list(aliases)),
+             ("affiliation", affiliation), ("links", list(links)), ("note", note)]
+
+    def edit(text: str, ledger: Ledger) -> tuple[str, int]:
+        if any(f.id == id_ for f in ledger.forecasters):
+            raise record.EditError(f"forecaster '{id_}' already exists")
+        return record.add_top(text, file, "forecasters", entry)
+
+    _write(file, edit, f"forecaster '{id_}'")
+
+
+@main.group("source")
+def source_group() -> None:
+    """Manage sources."""
+
+
+@source_group.command("add")
+@WRITE_FILE
+@click.option("--id", "id_", help="A slug.")
+@click.option("--title")
+@click.option("--kind", type=click.Choice(["interview", "podcast", "article", "post", "platform", "dataset", "paper", "talk", "book", "summary", "other"]))
+@click.option("--url")
+@click.option("--date", "date_", help="Its date, in any ledger date form.")
+@click.option("--note")
+def source_add(file: str, id_: str | None, title: str | None, kind: str | None, url: str | None,
+               date_: str | None, note: str | None) -> None:
+    """Add a source: the interview, post or data set a forecast comes from."""
+    from ledger import record
+
+    id_ = _ask(id_, "--id", "Source id (a slug)")
+    title = _ask(title, "--title", "Title")
+    kind = kind or _ask(None, "--kind", "Kind")
+    entry = [("id", id_), ("title", title), ("kind", kind), ("url", url),
+             ("date", _date_text(date_, "--date")), ("note", note)]
+
+    def edit(text: str, ledger: Ledger) -> tuple[str, int]:
+        if any(s.id == id_ for s in ledger.sources):
+            raise record.EditError(f"source '{id_}' already exists")
+        return record.add_top(text, file, "sources", entry)
+
+    _write(file, edit, f"source '{id_}'")

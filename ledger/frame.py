@@ -1,0 +1,231 @@
+"""Turn a validated ledger and an `as_of` date into the one tidy frame scoring reads.
+
+One row per forecast made on or before its question's deadline; `standing`
+marks each forecaster's standing forecast (the rule lives in `rules`), and the
+default scores read only those rows. Every other forecast is there for the
+time-averaged mode, which weights each forecast by the days it stood.
+
+`outcome` is what a probability is scored against: the result of a binary
+question (1, 0, a fraction, or with `provisional=True` a provisional market
+price), and for a date or numeric question whether the outcome fell inside the
+forecast's window. Window ends are read at their widest (the earliest start,
+the latest end), which gives the forecaster the benefit of the doubt; an
+outcome that is inside under some readings and outside under others is
+`undetermined` and not scored. A date question that resolved `no` (not by the
+deadline) scores a window that ended by the deadline as a miss, with a timing
+error that is a lower bound (`censored`).
+
+`excluded` says why a standing forecast is not scored: `open`, `due`, `void`,
+`unscorable`, `no probability` (a window claim with no p: it still gets a
+timing error and an interval score), or `undetermined`. The empty string means
+it is scored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ledger.dates import When, years_between
+from ledger.model import Forecast, Ledger, Outcome, Question, Window
+from ledger.rules import index, outcome, standing_forecasts, status
+
+ASSUMED_COVERAGE = 0.5
+"""Coverage assumed for the interval score of a window stated without a probability."""
+
+SCHEMA: dict[str, Any] = {
+    "question": "str",
+    "forecaster": "category",
+    "kind": "category",
+    "tags": "object",
+    "status": "category",
+    "standing": "bool",
+    "excluded": "str",
+    "basis": "category",
+    "made": "datetime64[s]",
+    "made_latest": "datetime64[s]",
+    "until": "datetime64[s]",
+    "deadline": "datetime64[s]",
+    "known": "datetime64[s]",
+    "p": "float64",
+    "outcome": "float64",
+    "provisional": "bool",
+    "timing_error": "float64",
+    "censored": "bool",
+    "interval_score": "float64",
+    "coverage_assumed": "bool",
+    "line": "int64",
+}
+
+
+def _day(value: dt.date | None) -> np.datetime64:
+    return np.datetime64("NaT", "s") if value is None else np.datetime64(value, "s")
+
+
+def _window_ends(window: Window) -> tuple[float, float]:
+    """Widest reading of a window as numbers (days since epoch for dates)."""
+
+    def number(bound: object, latest: bool) -> float:
+        if bound is None:
+            return math.inf if latest else -math.inf
+        if isinstance(bound, When):
+            day = bound.latest if latest else bound.earliest
+            return float(day.toordinal())
+        return float(bound)  # type: ignore[arg-type]
+
+    return number(window.start, False), number(window.end, True)
+
+
+def _window_scores(
+    question: Question, forecast: Forecast, result: Outcome
+) -> tuple[float, float, bool, float, bool]:
+    """(inside 0/1/nan, miss distance, censored, interval score, coverage assumed)."""
+    assert forecast.window is not None
+    lo, hi = _window_ends(forecast.window)
+    scale = 365.25 if question.kind == "date" else 1.0  # dates: years
+    value = result.result.value
+    censored = False
+    if isinstance(value, When):
+        first, last = float(value.earliest.toordinal()), float(value.latest.toordinal())
+    elif isinstance(value, float) and result.result.kind == "number":
+        first = last = value
+    else:  # a date question that did not happen by its deadline
+        first, last = float(question.deadline.latest.toordinal()) + 1, math.inf
+        censored = True
+    if first >= lo and last <= hi:
+        inside = 1.0
+    elif last < lo or first > hi:
+        inside = 0.0
+    else:
+        inside = math.nan
+    if censored and hi >= first:
+        return math.nan, math.nan, True, math.nan, False
+    miss = max(lo - last, first - hi, 0.0) / scale
+    assumed = forecast.p is None
+    alpha = 1 - (ASSUMED_COVERAGE if assumed else float(forecast.p))  # type: ignore[arg-type]
+    width = (hi - lo) / scale
+    if not math.isfinite(width) or censored or alpha <= 0:
+        interval = math.nan
+    else:
+        below, above = max(lo - last, 0.0) / scale, max(first - hi, 0.0) / scale
+        interval = width + (2 / alpha) * (below + above)
+    return inside, miss, censored, interval, assumed
+
+
+def _row(
+    question: Question,
+    forecast: Forecast,
+    standing: bool,
+    until: dt.date | None,
+    state: str,
+    result: Outcome | None,
+    provisional: bool,
+) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "question": question.id,
+        "forecaster": forecast.by,
+        "kind": question.kind,
+        "tags": question.tags,
+        "status": state,
+        "standing": standing,
+        "basis": forecast.basis,
+        "made": _day(forecast.made.earliest),
+        "made_latest": _day(forecast.made.latest),
+        "until": _day(until),
+        "deadline": _day(question.deadline.latest),
+        "known": _day(None if result is None else result.known.latest),
+        "p": math.nan if forecast.p is None else forecast.p,
+        "outcome": math.nan,
+        "provisional": False,
+        "timing_error": math.nan,
+        "censored": False,
+        "interval_score": math.nan,
+        "coverage_assumed": False,
+        "line": forecast.location.line,
+    }
+    row["excluded"] = _score_outcome(row, question, forecast, state, result, provisional)
+    return row
+
+
+def _score_outcome(
+    row: dict[str, Any],
+    question: Question,
+    forecast: Forecast,
+    state: str,
+    result: Outcome | None,
+    provisional: bool,
+) -> str:
+    """Fill the outcome and window scores of `row`; return why it is excluded."""
+    if question.unscorable:
+        return "unscorable"
+    if state == "void":
+        return "void"
+    if result is not None and result.result.kind == "provisional":
+        if not provisional:
+            return state
+        row["outcome"], row["provisional"] = result.result.value, True
+        return ""
+    if state != "resolved" or result is None:
+        return state
+    if question.kind == "binary":
+        row["outcome"] = result.result.value
+        return ""
+    inside, miss, censored, interval, assumed = _window_scores(question, forecast, result)
+    row.update(
+        outcome=inside,
+        timing_error=miss,
+        censored=censored,
+        interval_score=interval,
+        coverage_assumed=assumed,
+    )
+    if math.isnan(inside) and math.isnan(miss):
+        return "undetermined"
+    if forecast.p is None:
+        return "no probability"
+    return "undetermined" if math.isnan(inside) else ""
+
+
+def _until(forecasts: list[Forecast], i: int, result: Outcome | None) -> dt.date | None:
+    """When forecast i stopped standing: its forecaster's next forecast, or the outcome."""
+    mine = forecasts[i]
+    later = [f.made.earliest for f in forecasts[i + 1 :] if f.by == mine.by]
+    ends = [*later[:1], *([] if result is None else [result.known.latest])]
+    return min(ends) if ends else None
+
+
+def frame(ledger: Ledger, as_of: dt.date, *, provisional: bool = False) -> pd.DataFrame:
+    """The tidy frame of `ledger` as of `as_of` (see the module docstring).
+
+    Args:
+        ledger: a validated ledger.
+        as_of: only outcomes known on or before this day count.
+        provisional: score provisional outcomes (market prices on open questions).
+
+    Returns:
+        One row per forecast made by its question's deadline, columns `SCHEMA`.
+    """
+    questions = index(ledger)
+    rows = []
+    for question in ledger.questions:
+        result = outcome(question, questions, as_of)
+        state = status(question, result, as_of)
+        standing = set(map(id, standing_forecasts(question)))
+        timely = [f for f in question.forecasts if f.made.earliest <= question.deadline.latest]
+        for i, forecast in enumerate(timely):
+            until = _until(timely, i, result)
+            rows.append(
+                _row(question, forecast, id(forecast) in standing, until, state, result, provisional)
+            )
+    return pd.DataFrame(rows, columns=list(SCHEMA)).astype(SCHEMA)
+
+
+def years(start: pd.Series, end: pd.Series) -> pd.Series:
+    """Distance in years (365.25 days) between two datetime columns."""
+    return (end - start).dt.days / 365.25
+
+
+__all__ = ["ASSUMED_COVERAGE", "SCHEMA", "frame", "years", "years_between"]
