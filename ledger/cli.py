@@ -623,3 +623,206 @@ def source_add(file: str, id_: str | None, title: str | None, kind: str | None, 
         return record.add_top(text, file, "sources", entry)
 
     _write(file, edit, f"source '{id_}'")
+
+
+@main.command()
+@click.argument("file", type=FILE, default=DEFAULT_FILE)
+@as_of_option
+@click.option("--provisional", is_flag=True, help="Score provisional outcomes (market prices on open questions).")
+@click.option("--min-questions", default=5, show_default=True, help="Flag forecasters with fewer scored questions.")
+@click.option("--pairs", help="Head-to-head pairs among these forecasters (A,B,...) or 'all'; needed above 50 forecasters.")
+@click.option("--same-window", type=int, metavar="DAYS", help="Compare only forecasts made within DAYS of each other.")
+@click.option("--aggregate", "aggregates", multiple=True, type=click.Choice(["median", "mean", "geo-mean-odds"]), help="Add a synthetic crowd forecaster (repeatable).")
+@click.option("--balance-by", metavar="TAG_PREFIX", help="Stratify by the tag with this prefix; score = unweighted mean of per-stratum means.")
+@click.option("--adjust", type=click.Choice(["difficulty"]), help="Add ForecastBench's difficulty-adjusted Brier (two-way fixed effects).")
+@click.option("--ci", type=click.Choice(["bootstrap", "t"]), default="bootstrap", show_default=True, help="How the 95% CI of the mean Brier is computed.")
+@format_option
+def compare(file: str, as_of: dt.date, provisional: bool, min_questions: int, pairs: str | None,
+            same_window: int | None, aggregates: tuple[str, ...], balance_by: str | None,
+            adjust: str | None, ci: str, format_: str) -> None:
+    """Compare forecasters on the questions they share.
+
+    A leaderboard (Brier 0-1, lower is better, with a 95% CI; log and Baseline
+    scores; Metaculus peer score; relative Brier; coverage) and head-to-head
+    results on shared questions.
+    """
+    from ledger import compare as comparing
+    from ledger import scorecard
+    from ledger.frame import frame as make_frame
+
+    ledger = checked(file)
+    data = make_frame(ledger, as_of, provisional=provisional)
+    for method in aggregates:
+        data = comparing.aggregate_forecaster(data, method)
+    rows = scorecard.scored(data)
+    board = comparing.leaderboard(rows, min_questions=min_questions, balance_by=balance_by,
+                                  ci=ci, adjust=adjust)  # type: ignore[arg-type]
+    names = sorted(map(str, data["forecaster"].unique()))
+    chosen = _pairs(pairs, names, ledger)
+    h2h = comparing.head_to_head(rows, chosen, same_window=same_window)
+    shared = comparing.shared_questions(data, chosen)
+    out = _compare_json(board, h2h)
+    if format_ == "json":
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    elif format_ == "csv":
+        click.echo(board.drop(columns=["strata"]).to_csv(index=False, lineterminator="\n"), nl=False)
+    else:
+        click.echo(_compare_table(out, shared, as_of, min_questions, ci, balance_by), nl=False)
+
+
+def _pairs(option: str | None, names: list[str], ledger: Ledger) -> list[tuple[str, str]] | None:
+    from ledger.compare import LARGE_PANEL
+
+    if option is None:
+        return None if len(names) <= LARGE_PANEL else []
+    if option == "all":
+        chosen = names
+    else:
+        chosen = []
+        for name in option.split(","):
+            name = name.strip()
+            chosen.append(name if name in names else resolve_forecaster(ledger, name))
+    return [(a, b) for i, a in enumerate(chosen) for b in chosen[i + 1:]]
+
+
+def _compare_json(board, h2h) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    forecasters = []
+    for row in board.to_dict("records"):
+        item = {
+            "forecaster": row["forecaster"], "n": int(row["n"]),
+            "brier": _json_value(row["brier"]),
+            "brier_ci": [_json_value(row["brier_ci_low"]), _json_value(row["brier_ci_high"])],
+            **{k: _json_value(row[k]) for k in ("log_score", "baseline_score", "peer_score_mean",
+                                                 "peer_score_sum", "relative_brier", "coverage")},
+            "flagged": bool(row["flagged"]),
+        }
+        if row["adjusted_brier"] is not None:
+            item["adjusted_brier"] = _json_value(row["adjusted_brier"])
+        if row["strata"] is not None:
+            item["strata"] = row["strata"]
+        forecasters.append(item)
+    pairs = [
+        {"a": r["a"], "b": r["b"], "n": int(r["n"]), "mean_diff": _json_value(r["mean_diff"]),
+         "ci": [_json_value(v) for v in r["ci"]], "p": _json_value(r["p"]), "test": r["test"],
+         "gap_days_mean": _json_value(r["gap_days_mean"]), "gap_days_max": _json_value(r["gap_days_max"])}
+        for r in h2h.to_dict("records")
+    ]
+    return {"scale": "brier 0-1, lower is better", "forecasters": forecasters, "pairs": pairs}
+
+
+def _compare_table(out: dict[str, object], shared: list[dict[str, object]], as_of: dt.date,
+                   min_questions: int, ci: str, balance_by: str | None) -> str:
+    lines = [
+        f"Forecasters compared as of {as_of.isoformat()}: brier 0-1, lower is better; "
+        f"95% CI: {'question bootstrap' if ci == 'bootstrap' else 't-interval'}; "
+        "peer = Metaculus peer score (0 = as good as the others); relative = own Brier minus the others' median.",
+    ]
+    if balance_by:
+        lines.append(f"Stratified by tag prefix '{balance_by}': each score is the unweighted mean of per-stratum means.")
+    lines.append("")
+    forecasters = out["forecasters"]  # type: ignore[assignment]
+    if not forecasters:
+        lines.append(f"No forecast has resolved as of {as_of.isoformat()}: there is nothing to compare yet.")
+    else:
+        header = ["forecaster", "n", "brier", "95% CI", "log", "baseline", "peer mean", "peer sum", "relative", "coverage", ""]
+        body = []
+        for f in forecasters:  # type: ignore[attr-defined]
+            low, high = f["brier_ci"]
+            body.append([f["forecaster"], str(f["n"]), _number(f["brier"]),
+                         "—" if low is None else f"{low:.3f}–{high:.3f}",
+                         _number(f["log_score"]), _number(f["baseline_score"], 1),
+                         _number(f["peer_score_mean"], 1), _number(f["peer_score_sum"], 1),
+                         _number(f["relative_brier"]), f"{100 * f['coverage']:.0f}%",
+                         f"fewer than {min_questions} questions" if f["flagged"] else ""])
+        lines += _columns(header, body)
+    pairs = out["pairs"]  # type: ignore[assignment]
+    if pairs:
+        lines += ["", "Head to head (Brier a − b on shared resolved questions; negative favours a):"]
+        header = ["a", "b", "n", "mean diff", "95% CI", "p", "test", "gap days (mean)"]
+        body = [[p["a"], p["b"], str(p["n"]), _number(p["mean_diff"]),
+                 "—" if p["ci"][0] is None else f"{p['ci'][0]:.3f}–{p['ci'][1]:.3f}",
+                 _number(p["p"], 4), p["test"], _number(p["gap_days_mean"], 0)] for p in pairs]  # type: ignore[attr-defined]
+        lines += _columns(header, body)
+    if shared:
+        lines += ["", "Shared questions (standing forecasts by both; resolved = scored with a probability):"]
+        header = ["a", "b", "shared", "resolved", "questions"]
+        body = [[s["a"], s["b"], str(s["shared"]), str(s["resolved"]), ", ".join(s["questions"])] for s in shared]  # type: ignore[arg-type]
+        lines += _columns(header, body)
+    return "\n".join(lines) + "\n"
+
+
+def _columns(header: list[str], body: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            for row in [header, *body]]
+
+
+@main.command()
+@click.argument("file", type=FILE, default=DEFAULT_FILE)
+@as_of_option
+@click.option("--within", default="90d", show_default=True, metavar="SPAN",
+              help="Show deadlines this far ahead: 90d, 12w, 6m or 1y.")
+@format_option
+@click.option("--ics", "ics", type=click.Path(dir_okay=False), metavar="OUT.ics",
+              help="Also write every open or due deadline to this iCalendar file.")
+def due(file: str, as_of: dt.date, within: str, format_: str, ics: str | None) -> None:
+    """What needs attention in FILE: overdue questions, deadlines coming up
+    within --within, and standing forecasts older than a year (a nudge: exit 0).
+    """
+    from ledger import due as due_
+
+    try:
+        until = due_.window_end(as_of, due_.parse_within(within), within)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--within") from None
+    ledger = checked(file)
+    found = due_.report(ledger, as_of, until)
+    if format_ == "json":
+        click.echo(due_.to_json(found), nl=False)
+    elif format_ == "csv":
+        click.echo(due_.to_csv(found), nl=False)
+    else:
+        click.echo(due_.table(found), nl=False)
+    if ics is not None:
+        from ledger.record import atomic_write
+
+        text, count = due_.calendar(ledger, as_of)
+        try:
+            atomic_write(ics, text.encode("utf-8"))
+        except OSError as exc:
+            raise click.FileError(ics, hint=exc.strerror or str(exc)) from None
+        click.echo(f"wrote {count} deadline{'' if count == 1 else 's'} to {ics}", err=True)
+
+
+@main.command("verify")
+@click.argument("file", type=FILE, default=DEFAULT_FILE)
+@click.option("--threshold-days", type=click.IntRange(min=0), default=30, show_default=True,
+              help="Warn when a forecast was made more than this many days before its first commit.")
+@click.option("--format", "format_", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="Output format.")
+def verify_(file: str, threshold_days: int, format_: str) -> None:
+    """Tamper evidence from FILE's git history.
+
+    Shows the commit that first recorded each forecast, and reports forecasts
+    whose claim changed or that were removed after being committed, committed
+    after their outcome was known, or entered more than --threshold-days late.
+    Exit 1 if anything is found; without git history, say so and check nothing.
+    """
+    from ledger import verify as verifying
+    from ledger.load import load_file
+
+    current, errors = load_file(file)
+    if errors:
+        report_errors(sorted(errors, key=lambda e: e.location))
+    try:
+        snapshots = verifying.history(file)
+    except verifying.NoHistory as exc:
+        click.echo(f"no git history for {file}: nothing checked ({exc})", err=True)
+        return
+    report = verifying.verify(file, current, snapshots, threshold_days)
+    if format_ == "json":
+        click.echo(verifying.to_json(report), nl=False)
+    else:
+        click.echo(verifying.table(report), nl=False)
+    if report.findings:
+        sys.exit(1)

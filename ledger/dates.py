@@ -53,8 +53,9 @@ class When:
         return When(day, day, day.isoformat())
 
 
-_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_UNPADDED = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
 _YEAR = re.compile(r"(\d{4})")
 _SLASHED = re.compile(r"(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})")
 _OFFSET = re.compile(r"\+(\d+)([ymwd])")
@@ -91,6 +92,15 @@ def _unreadable(text: str, remedy: str) -> str:
     slashed = _SLASHED.fullmatch(text)
     if slashed:
         return f"ambiguous date '{text}': day and month order is unclear; {remedy}"
+    unpadded = _UNPADDED.fullmatch(text)
+    if unpadded and any(len(g) == 1 for g in unpadded.groups() if g):
+        # 2026-2-3: the schema (like ISO 8601) wants 2026-02-03
+        year, *rest = (g for g in unpadded.groups() if g is not None)
+        padded = "-".join([year, *(f"{int(g):02d}" for g in rest)])
+        return (
+            f"malformed date '{text}'; write months and days with two digits, "
+            f"like {padded}"
+        )
     return f"malformed date '{text}'; {remedy}"
 
 
@@ -124,6 +134,11 @@ def parse_when(text: str) -> When:
     text = text.strip()
     if ".." in text:
         first, _, last = text.partition("..")
+        if not first.strip() or not last.strip():
+            raise DateError(
+                f"malformed date range '{text}'; write both ends, like "
+                "2026-01-06..2026-04-30"
+            )
         start, end = _single(first.strip()), _single(last.strip())
         if end.latest < start.earliest:
             raise DateError(f"date range '{text}' ends before it starts")

@@ -1,9 +1,13 @@
 """Turn a validated ledger and an `as_of` date into the one tidy frame scoring reads.
 
-One row per forecast made on or before its question's deadline; `standing`
-marks each forecaster's standing forecast (the rule lives in `rules`), and the
-default scores read only those rows. Every other forecast is there for the
-time-averaged mode, which weights each forecast by the days it stood.
+One row per forecast made on or before its question's deadline, questions in
+file order and each question's forecasts in the order `rules` uses (by `made`,
+then line); `standing` marks each forecaster's standing forecast (the rule
+lives in `rules`), and the default scores read only those rows. Every other
+forecast is there for the time-averaged mode, which weights each forecast by
+the days it stood: from `made` (its earliest reading) to `until`, the first of
+its forecaster's next forecast, the day after the deadline, and the day the
+outcome was known (`until` is empty while a forecast still stands).
 
 `outcome` is what a probability is scored against: the result of a binary
 question (1, 0, a fraction, or with `provisional=True` a provisional market
@@ -14,6 +18,13 @@ outcome that is inside under some readings and outside under others is
 `undetermined` and not scored. A date question that resolved `no` (not by the
 deadline) scores a window that ended by the deadline as a miss, with a timing
 error that is a lower bound (`censored`).
+
+A window also gets `timing_error`: 0 inside, else the distance to its nearer
+end, in years (365.25 days) for a date question and in the question's unit for
+a numeric one; and `interval_score`, Gneiting & Raftery's (2007) interval score
+in the same units, with alpha = 1 - p, or an assumed 50% coverage
+(`coverage_assumed`, ASSUMED_COVERAGE) when the window has no p. An open-ended
+window, a censored miss and a window with p = 1 get no interval score.
 
 `excluded` says why a standing forecast is not scored: `open`, `due`, `void`,
 `unscorable`, `no probability` (a window claim with no p: it still gets a
@@ -32,20 +43,23 @@ import pandas as pd
 
 from ledger.dates import When, years_between
 from ledger.model import Forecast, Ledger, Outcome, Question, Window
-from ledger.rules import index, outcome, standing_forecasts, status
+from ledger.rules import STATUSES, index, outcome, standing_forecasts, status
 
 ASSUMED_COVERAGE = 0.5
 """Coverage assumed for the interval score of a window stated without a probability."""
 
+EXCLUDED = ("", "open", "due", "void", "unscorable", "no probability", "undetermined")
+"""Why a standing forecast is not scored (the empty string: it is scored)."""
+
 SCHEMA: dict[str, Any] = {
     "question": "str",
     "forecaster": "category",
-    "kind": "category",
+    "kind": pd.CategoricalDtype(["binary", "date", "numeric"]),
     "tags": "object",
-    "status": "category",
+    "status": pd.CategoricalDtype(STATUSES),
     "standing": "bool",
-    "excluded": "str",
-    "basis": "category",
+    "excluded": pd.CategoricalDtype(EXCLUDED),
+    "basis": pd.CategoricalDtype(["stated", "mapped", "judged"]),
     "made": "datetime64[s]",
     "made_latest": "datetime64[s]",
     "until": "datetime64[s]",
@@ -60,6 +74,8 @@ SCHEMA: dict[str, Any] = {
     "coverage_assumed": "bool",
     "line": "int64",
 }
+"""Every column of the frame and its dtype, declared once (categories included,
+so an empty ledger gives exactly the same dtypes)."""
 
 
 def _day(value: dt.date | None) -> np.datetime64:
@@ -189,11 +205,27 @@ def _score_outcome(
     return "undetermined" if math.isnan(inside) else ""
 
 
-def _until(forecasts: list[Forecast], i: int, result: Outcome | None) -> dt.date | None:
-    """When forecast i stopped standing: its forecaster's next forecast, or the outcome."""
+def _in_order(forecasts: list[Forecast]) -> list[Forecast]:
+    """Forecasts in the order `rules` uses: by `made`, then by line in the file."""
+    return sorted(
+        forecasts, key=lambda f: (f.made.earliest, f.made.latest, f.location.line)
+    )
+
+
+def _until(
+    forecasts: list[Forecast], i: int, question: Question, result: Outcome | None
+) -> dt.date | None:
+    """When forecast i (of `forecasts`, in order) stopped standing.
+
+    Its forecaster's next forecast replaces it; the question closes the day
+    after its deadline; no day from the one the outcome was known counts. With
+    no outcome yet, only a later forecast ends it (None: it still stands).
+    """
     mine = forecasts[i]
-    later = [f.made.earliest for f in forecasts[i + 1 :] if f.by == mine.by]
-    ends = [*later[:1], *([] if result is None else [result.known.latest])]
+    ends = [f.made.earliest for f in forecasts[i + 1 :] if f.by == mine.by][:1]
+    if result is not None:
+        closed = question.deadline.latest + dt.timedelta(days=1)
+        ends += [closed, result.known.latest]
     return min(ends) if ends else None
 
 
@@ -214,9 +246,11 @@ def frame(ledger: Ledger, as_of: dt.date, *, provisional: bool = False) -> pd.Da
         result = outcome(question, questions, as_of)
         state = status(question, result, as_of)
         standing = set(map(id, standing_forecasts(question)))
-        timely = [f for f in question.forecasts if f.made.earliest <= question.deadline.latest]
+        timely = _in_order(
+            [f for f in question.forecasts if f.made.earliest <= question.deadline.latest]
+        )
         for i, forecast in enumerate(timely):
-            until = _until(timely, i, result)
+            until = _until(timely, i, question, result)
             rows.append(
                 _row(question, forecast, id(forecast) in standing, until, state, result, provisional)
             )
@@ -228,4 +262,4 @@ def years(start: pd.Series, end: pd.Series) -> pd.Series:
     return (end - start).dt.days / 365.25
 
 
-__all__ = ["ASSUMED_COVERAGE", "SCHEMA", "frame", "years", "years_between"]
+__all__ = ["ASSUMED_COVERAGE", "EXCLUDED", "SCHEMA", "frame", "years", "years_between"]

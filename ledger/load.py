@@ -16,8 +16,8 @@ reported, never raised.
 
 from __future__ import annotations
 
-import difflib
 import json
+import math
 import re
 from collections.abc import Callable
 from functools import cache
@@ -28,6 +28,7 @@ import yaml
 
 from ledger import verbal
 from ledger.dates import DateError, When, parse_offset, parse_when
+from ledger.hint import did_you_mean
 from ledger.model import (
     Bound,
     Error,
@@ -55,13 +56,16 @@ _STANDARD_TAGS = frozenset(
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 )
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_NULL = "tag:yaml.org,2002:null"
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _PERCENT = re.compile(r"(\d+(\.\d*)?|\.\d+)%")
 _RELATIVE = re.compile(r"\+\d+[a-z]")
 _YES = frozenset({"yes", "true"})
 _NO = frozenset({"no", "false"})
+# YAML 1.1 booleans that are neither yes/no nor true/false: a ledger refuses them
+# rather than guess (`result: on` is far more often a slip than a verdict).
+_YAML11_BOOLEANS = {"on": "true", "off": "false", "y": "true", "n": "false"}
 
 
 class FieldError(ValueError):
@@ -70,6 +74,10 @@ class FieldError(ValueError):
     def __init__(self, node: yaml.Node, message: str) -> None:
         super().__init__(message)
         self.line = node.start_mark.line + 1
+
+
+class _Reported(Exception):
+    """A field that cannot be read for a reason already reported elsewhere."""
 
 
 @cache
@@ -100,14 +108,24 @@ def _describe(node: yaml.Node) -> str:
 
 
 def _is_null(node: yaml.Node) -> bool:
-    return (
-        isinstance(node, yaml.ScalarNode) and node.style is None and node.value in _NULLS
+    # The resolver gives `~`, `null` and an empty plain value the null tag; an
+    # explicit tag (`!!python/none`) keeps its own, so check_node still sees it.
+    return isinstance(node, yaml.ScalarNode) and node.tag == _NULL
+
+
+def _blank(node: yaml.Node) -> bool:
+    """A null, or text of nothing but spaces."""
+    return _is_null(node) or (
+        isinstance(node, yaml.ScalarNode) and not str(node.value).strip()
     )
 
 
-def _did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+def _finite(node: yaml.Node, text: str, what: str) -> float:
+    """The number written as `text`; refused if too large for a float (1e400)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise FieldError(node, f"{what} '{text}' is too large a number")
+    return value
 
 
 def parse_probability(text: str) -> float:
@@ -139,7 +157,9 @@ def parse_probability(text: str) -> float:
             "or a percent like 70%"
         )
     if not 0.0 <= value <= 1.0:
-        raise ValueError(f"probability must be between 0 and 1 (0% and 100%), got {shown}")
+        raise ValueError(
+            f"probability must be between 0 and 1 (0% and 100%), got '{shown}'"
+        )
     return round(value, 12)
 
 
@@ -149,7 +169,6 @@ class _Reader:
     def __init__(self, path: str) -> None:
         self.path = path
         self.errors: list[Error] = []
-        self.seen: set[int] = set()
         self.broken: set[tuple[str, str]] = set()
         self.references: list[tuple[str, str, Location]] = []
 
@@ -170,17 +189,13 @@ class _Reader:
         except FieldError as exc:
             self.error(exc.line, str(exc))
             return None
+        except _Reported:
+            return None
 
     def check_node(self, node: yaml.Node) -> None:
         if node.tag not in _STANDARD_TAGS:
-            raise FieldError(node, f"YAML tag '{node.tag}' is not allowed in a ledger")
-        if isinstance(node, yaml.CollectionNode):
-            if id(node) in self.seen:
-                raise FieldError(
-                    node, "YAML aliases (*name) are not allowed in a ledger; "
-                    "write the value out"
-                )
-            self.seen.add(id(node))
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            raise FieldError(node, f"YAML tag '{tag}' is not allowed in a ledger")
 
     def mapping(
         self, node: yaml.Node, what: str, definition: str
@@ -197,9 +212,15 @@ class _Reader:
         allowed, required = _fields(definition)
         fields: dict[str, yaml.Node] = {}
         first: dict[str, int] = {}
+        suggested: set[str] = set()
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.error(_line(key_node), f"{what} has a key that is not plain text")
+                continue
+            try:
+                self.check_node(key_node)
+            except FieldError as exc:
+                self.error(exc.line, str(exc))
                 continue
             key = key_node.value
             if key in first:
@@ -210,13 +231,15 @@ class _Reader:
                 continue
             first[key] = _line(key_node)
             if key not in allowed:
-                hint = _did_you_mean(key, allowed) or (
-                    "; expected one of: " + ", ".join(allowed)
-                )
+                hint = did_you_mean(key, allowed)
+                suggested.update(n for n in allowed if hint.endswith(f"'{n}'?"))
+                hint = hint or "; expected one of: " + ", ".join(allowed)
                 self.error(_line(key_node), f"unknown field '{key}' in {what}{hint}")
                 continue
             fields[key] = value_node
         for name in allowed:
+            if name in suggested and name not in fields:
+                continue  # the did-you-mean above already says what is missing
             if name in required and (name not in fields or _is_null(fields[name])):
                 where = _line(fields[name]) if name in fields else _line(node)
                 self.error(where, f"{what} is missing required field '{name}'")
@@ -241,7 +264,12 @@ class _Reader:
         return str(node.value)
 
     def texts(self, node: yaml.Node, name: str) -> tuple[str, ...]:
-        return tuple(self.text(item, name) for item in self.sequence(node, name))
+        items = self.sequence(node, name)
+        for item in items:
+            if _blank(item):
+                message = f"'{name}' has an empty item; remove it or fill it in"
+                raise FieldError(item, message)
+        return tuple(self.text(item, name) for item in items)
 
     def slug(self, node: yaml.Node, name: str) -> str:
         value = self.text(node, name)
@@ -270,7 +298,7 @@ class _Reader:
     def choice(self, node: yaml.Node, name: str, choices: tuple[str, ...]) -> str:
         value = self.text(node, name)
         if value not in choices:
-            hint = _did_you_mean(value, choices) or (
+            hint = did_you_mean(value, choices) or (
                 "; expected one of: " + ", ".join(choices)
             )
             raise FieldError(node, f"unknown {name} '{value}'{hint}")
@@ -355,6 +383,10 @@ class _Reader:
             if node is None or _is_null(node):
                 ok = ok and name not in required
                 continue
+            if name in required and _blank(node):  # `title: ""` is no title
+                self.error(_line(node), f"'{name}' is empty")
+                ok = False
+                continue
             value = self.guard(lambda node=node, name=name, read=read: read(node, name))
             if value is None:
                 ok = ok and name not in required
@@ -384,9 +416,6 @@ class _Reader:
             fields, readers, values, {"id", "title", "criteria", "kind", "deadline"}
         )
         self.refer("question", values.get("condition"), fields, "condition")
-        if "order" in values:
-            self.refer("question", values["order"].before, fields, "order")
-            self.refer("question", values["order"].after, fields, "order")
         kind = values.get("kind")
         forecasts = tuple(
             sorted(
@@ -425,12 +454,17 @@ class _Reader:
 
     def order(self, node: yaml.Node, name: str) -> Order:
         fields = self.mapping(node, "order", "order")
-        if fields is None or "before" not in fields or "after" not in fields:
-            raise FieldError(node, "'order' needs both 'before' and 'after' question ids")
-        return Order(
-            before=self.slug(fields["before"], "before"),
-            after=self.slug(fields["after"], "after"),
-        )
+        if fields is None:
+            raise _Reported  # mapping() said why
+        ends: dict[str, str | None] = {}
+        for end in ("before", "after"):
+            if end in fields and not _is_null(fields[end]):
+                ends[end] = self.guard(lambda end=end: self.slug(fields[end], end))
+                self.refer("question", ends[end], fields, end)
+        before, after = ends.get("before"), ends.get("after")
+        if before is None or after is None:
+            raise _Reported  # missing (mapping() said so) or not a slug (said above)
+        return Order(before=before, after=after)
 
     def forecast(self, node: yaml.Node, kind: Kind | None) -> Forecast | None:
         fields = self.mapping(node, "forecast", "forecast")
@@ -473,19 +507,32 @@ class _Reader:
         values: dict[str, Any],
         kind: Kind | None,
     ) -> bool:
-        """Binary questions take `p`; date and numeric questions take a window."""
+        """Binary questions take `p`; date and numeric questions take a window.
+
+        A mapped forecast gets its `p` from the table, so it may leave `p` out;
+        when `basis` itself is unreadable that error is the one to report.
+        """
+
+        def given(name: str) -> bool:
+            return name in fields and not _is_null(fields[name])
+
+        def where(name: str) -> int:
+            return _line(fields[name]) if name in fields else _line(node)
+
         if kind == "binary" and "window" in fields:
             self.error(
                 _line(fields["window"]),
                 "a binary question's forecast takes 'p', not 'window'",
             )
             return False
-        if kind == "binary" and "p" not in fields:
-            self.error(_line(node), "a binary question's forecast needs 'p'")
+        mapped = values.get("basis") == "mapped"
+        unread = given("basis") and "basis" not in values  # already reported
+        if kind == "binary" and not given("p") and not (mapped or unread):
+            self.error(where("p"), "a binary question's forecast needs 'p'")
             return False
-        if kind in ("date", "numeric") and "window" not in fields:
+        if kind in ("date", "numeric") and not given("window"):
             self.error(
-                _line(node),
+                where("window"),
                 f"a {kind} question's forecast needs a 'window' [earliest, latest]",
             )
             return False
@@ -507,7 +554,10 @@ class _Reader:
             return False
         if basis != "mapped":
             return True
-        missing = [name for name in ("table", "words") if name not in fields]
+        missing = [
+            name for name in ("table", "words")
+            if name not in fields or _is_null(fields[name])
+        ]
         if missing:
             self.error(
                 _line(fields["basis"]),
@@ -525,8 +575,9 @@ class _Reader:
         if given is not None and abs(given - mapped) > 1e-9:
             self.error(
                 _line(fields["p"]),
-                f"p {given:g} does not match table '{values['table']}' for "
-                f"'{values['words']}' ({mapped:g}); leave p out or write {mapped:g}",
+                f"p '{fields['p'].value}' does not match table '{values['table']}' "
+                f"for '{values['words']}' ({mapped:g}); leave p out or write "
+                f"{mapped:g}",
             )
             return False
         values["p"] = mapped
@@ -539,9 +590,8 @@ class _Reader:
                 raise FieldError(
                     node, f"'window' must have two ends [earliest, latest], got {len(node.value)}"
                 )
-            ends = [
-                None if _is_null(item) else self.text(item, "window") for item in node.value
-            ]
+            items = list(node.value)
+            ends = [None if _is_null(i) else self.text(i, "window") for i in items]
             text = "..".join(end or "" for end in ends)
         elif isinstance(node, yaml.ScalarNode):
             text = str(node.value)
@@ -553,9 +603,13 @@ class _Reader:
                     "like +2y..+3y",
                 )
             ends = [part.strip() or None for part in parts]
+            items = [node, node]
         else:
             raise FieldError(node, f"'window' must be [earliest, latest], got {_describe(node)}")
-        start, end = (self.bound(node, end, kind, made) for end in ends)
+        start, end = (
+            self.bound(item, end, kind, made)
+            for item, end in zip(items, ends, strict=True)
+        )
         if start is not None and end is not None:
             first = start.earliest if isinstance(start, When) else start
             last = end.latest if isinstance(end, When) else end
@@ -571,17 +625,23 @@ class _Reader:
         if text is None:
             return None
         if kind != "date" and _NUMBER.fullmatch(text):
-            return float(text)
+            return _finite(node, text, "window end")
         if kind == "numeric":
             raise FieldError(node, f"window end '{text}' of a numeric question must be a number")
         try:
-            if _RELATIVE.fullmatch(text):
-                if made is None:
-                    raise FieldError(node, f"window end '{text}' is relative to 'made', which is missing")
-                return made.shift(parse_offset(text))
-            return parse_when(text)
+            if not _RELATIVE.fullmatch(text):
+                return parse_when(text)
+            offset = parse_offset(text)
         except DateError as exc:
             raise FieldError(node, str(exc)) from None
+        if made is None:
+            raise _Reported  # 'made' is required: its own error is already reported
+        try:
+            return made.shift(offset)
+        except (ValueError, OverflowError):  # past 9999-12-31, datetime's last day
+            raise FieldError(
+                node, f"window end '{text}' from '{made}' is past the year 9999"
+            ) from None
 
     def outcome(self, node: yaml.Node, kind: Kind | None) -> Outcome | None:
         fields = self.mapping(node, "outcome", "outcome")
@@ -614,21 +674,34 @@ class _Reader:
                 return Result("provisional", parse_probability(text.split(":", 1)[1]), text)
             except ValueError as exc:
                 raise FieldError(node, f"provisional result: {exc}") from None
+        if word in _YAML11_BOOLEANS and kind in ("binary", None):
+            raise FieldError(
+                node,
+                f"result '{text}' is neither yes nor no; write yes or no (YAML 1.1 "
+                f"reads '{text}' as {_YAML11_BOOLEANS[word]}, a ledger does not)",
+            )
+        if kind == "numeric":
+            if not _NUMBER.fullmatch(text):
+                raise FieldError(
+                    node,
+                    f"result '{text}' does not fit a numeric question; write a "
+                    "number, void or ambiguous",
+                )
+            return Result("number", _finite(node, text, "result"), text)
         if word in _NO:
             return Result("no", 0.0, "no")
         if kind == "date":
             try:
                 return Result("date", parse_when(text), text)
             except DateError as exc:
+                if text[:1].isdigit():  # a date, but a bad one: say what is wrong
+                    raise FieldError(node, str(exc)) from None
                 raise FieldError(
                     node,
-                    f"{exc}; a date question resolves to the date it happened, or "
-                    "'no' if it did not happen by the deadline",
+                    f"result '{text}' does not fit a date question; write the date "
+                    "it happened, like 2026-02-10, 'no' if it did not happen by the "
+                    "deadline, void or ambiguous",
                 ) from None
-        if kind == "numeric":
-            if not _NUMBER.fullmatch(text):
-                raise FieldError(node, f"result '{text}' of a numeric question must be a number")
-            return Result("number", float(text), text)
         if word in _YES:
             return Result("yes", 1.0, "yes")
         try:
@@ -659,6 +732,11 @@ def _yaml_message(exc: yaml.YAMLError) -> str:
     context = getattr(exc, "context", None)
     if problem is None:
         return f"YAML syntax error: {exc}".splitlines()[0]
+    if str(problem).startswith("but found another document"):
+        return (
+            "a ledger is one YAML document, but a second one starts here; remove "
+            "this '---' or move what follows into the first document"
+        )
     if context:
         return f"YAML syntax error: {problem} ({context})"
     return f"YAML syntax error: {problem}"
@@ -679,15 +757,43 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Error]]:
         return None, [Error(Location(path, line), message)]
 
 
+_ALIAS_OR_ANCHOR = re.compile(r"[&*][^\s\[\]{},]")
+
+
+def _aliases(text: str, path: str) -> list[Error]:
+    """An error for each line with a YAML alias: refused before anything walks the tree.
+
+    A text with neither `&` nor `*` has no alias, and is skipped at the cost of
+    one regex search; otherwise the event stream is scanned, which never expands
+    aliases, so a "billion laughs" document is refused in linear time.
+    """
+    if not _ALIAS_OR_ANCHOR.search(text):
+        return []
+    message = "YAML aliases (*name) are not allowed in a ledger; write the value out"
+    lines = {
+        event.start_mark.line + 1
+        for event in yaml.parse(text, Loader=_Loader)
+        if isinstance(event, yaml.AliasEvent)
+    }
+    return [Error(Location(path, line), message) for line in sorted(lines)]
+
+
 def compose(text: str, path: str) -> tuple[yaml.Node | None, list[Error]]:
     """The YAML node tree of `text`, or one syntax error with its line."""
     try:
+        aliases = _aliases(text, path)
+        if aliases:
+            return None, aliases
         return yaml.compose(text, Loader=_Loader), []
     except yaml.YAMLError as exc:
         line = _reader_error_line(text, exc)
         return None, [Error(Location(path, line), _yaml_message(exc))]
     except RecursionError:
         return None, [Error(Location(path, 1), "YAML nesting is too deep")]
+    except UnicodeEncodeError as exc:  # a lone surrogate: only from a str, never a file
+        line = text.count("\n", 0, exc.start) + 1
+        message = "the text is not valid Unicode (a lone surrogate); save it as UTF-8"
+        return None, [Error(Location(path, line), message)]
 
 
 def load_text(text: str, path: str) -> tuple[Ledger, list[Error]]:

@@ -6,11 +6,19 @@ inserting only the lines the edit needs, loads and validates the new text, and
 only then replaces the file atomically (a temporary file in the same folder,
 fsynced, renamed over the original, with the original's permissions). If the
 file changed on disk between reading and writing, the edit is rebuilt and
-tried again. A crash at any moment leaves the old file or the new one.
+tried again. A crash at any moment leaves the old file or the new one; the
+temporary file a killed writer leaves behind (`.ledger-NAME.*.tmp`) is removed
+by the next write, under the lock. A symbolic link is followed: the file it
+points to is replaced, and the link stays.
 
 Edits are text insertions located from the YAML node marks: every other byte
-(comments, blank lines, key order, quoting, line endings) stays as it was. A
-new entry copies the indentation and the block-or-flow style of its siblings.
+(comments, blank lines, key order, quoting, line endings, a byte-order mark,
+a missing final newline) stays as it was. A new entry copies the indentation
+and the block-or-flow style of its siblings; a list with no siblings to copy
+takes the indentation of the list around it. Two edits change a line rather
+than only insert: an empty list written `[]` or `null` becomes a block list
+(that one line loses its `[]`), and an entry added to a flow-style list
+(`[{...}]`) goes inside the brackets.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +63,10 @@ class Written:
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+%/-]*")
 _PLAIN_BLOCK = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.,+%/()'-]*[A-Za-z0-9.)%]")
 _NULL_WORDS = frozenset({"null", "Null", "NULL", "~"})
+# Characters json.dumps leaves raw that YAML would refuse (not printable) or
+# read as a line break inside double quotes: written as escapes instead.
+_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def scalar(value: str, flow: bool = False) -> str:
@@ -64,11 +76,16 @@ def scalar(value: str, flow: bool = False) -> str:
 
     >>> scalar("jerry-tworek"), scalar("New Person"), scalar("a: b"), scalar("null")
     ('jerry-tworek', 'New Person', '"a: b"', '"null"')
+    >>> scalar("line\\u2028break")
+    '"line\\\\u2028break"'
     """
+    if _SURROGATE.search(value):
+        raise EditError(f"{value!r} is not valid text (it has a lone surrogate)")
     pattern = _PLAIN if flow else _PLAIN_BLOCK
     if value not in _NULL_WORDS and (_PLAIN.fullmatch(value) or pattern.fullmatch(value)):
         return value
-    return json.dumps(value, ensure_ascii=False)
+    quoted = json.dumps(value, ensure_ascii=False)
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
 
 
 def _value(value: Any, flow: bool = False) -> str:
@@ -77,14 +94,21 @@ def _value(value: Any, flow: bool = False) -> str:
     return scalar(str(value), flow)
 
 
+def _pairs(entry: Entry) -> list[tuple[str, Any]]:
+    return [(k, v) for k, v in entry if v is not None and v != [] and v != ()]
+
+
+def _flow(entry: Entry) -> str:
+    """`{k: v, ...}`: the entry as a flow mapping."""
+    return "{" + ", ".join(f"{k}: {_value(v, True)}" for k, v in _pairs(entry)) + "}"
+
+
 def render(entry: Entry, dash: int, key: int, flow: bool, newline: str) -> str:
     """The text of a new list item at dash column `dash`, keys at column `key`."""
-    pairs = [(k, v) for k, v in entry if v is not None and v != [] and v != ()]
     if flow:
-        body = ", ".join(f"{k}: {_value(v, True)}" for k, v in pairs)
-        return " " * dash + "- {" + body + "}" + newline
+        return " " * dash + "- " + _flow(entry) + newline
     lines = []
-    for i, (k, v) in enumerate(pairs):
+    for i, (k, v) in enumerate(_pairs(entry)):
         prefix = " " * dash + "-" + " " * (key - dash - 1) if i == 0 else " " * key
         lines.append(f"{prefix}{k}: {_value(v)}")
     return newline.join(lines) + newline
@@ -94,6 +118,8 @@ def render(entry: Entry, dash: int, key: int, flow: bool, newline: str) -> str:
 
 
 def _lines(text: str) -> list[str]:
+    # str.splitlines also breaks at \v, \f and \x1c-\x1e, which YAML refuses in
+    # a file that loads, so its lines are YAML's lines.
     return text.splitlines(keepends=True)
 
 
@@ -111,13 +137,44 @@ def _field(node: yaml.MappingNode, name: str) -> tuple[yaml.Node, yaml.Node] | N
     return None
 
 
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+def _after(text: str, mark: Any) -> int:
+    """0-based index of the first line after the content that ends at `mark`."""
+    before = text[text.rfind("\n", 0, mark.index) + 1 : mark.index]
+    return int(mark.line) if not before.strip() else int(mark.line) + 1
+
+
+def _last_leaf(node: yaml.Node) -> yaml.Node:
+    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.value and not node.flow_style:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, yaml.MappingNode) else last
+    return node
+
+
+def _keeps_trailing_lines(text: str, node: yaml.Node) -> bool:
+    """True for a block scalar with keep chomping (`|+`, `>+`): its trailing
+    blank lines are part of its value, so nothing may be inserted above them."""
+    if not isinstance(node, yaml.ScalarNode) or node.style not in ("|", ">"):
+        return False
+    start = node.start_mark.index
+    header = text[start : start + 4]
+    return "+" in header.split("#")[0].split("\n")[0]
+
+
 def _end_line(text: str, node: yaml.Node, dash: int) -> int:
-    """0-based index of the line after the last content line of `node`."""
+    """0-based index of the line after the last content line of `node`.
+
+    Trailing blank lines, and comments indented no deeper than `dash`, belong to
+    what follows (the next section), so the new entry goes above them.
+    """
     lines = _lines(text)
-    end = node.end_mark
-    before = text[text.rfind("\n", 0, end.index) + 1 : end.index]
-    line = end.line if not before.strip() else end.line + 1
-    while line > 0:
+    line = _after(text, node.end_mark)
+    leaf = _last_leaf(node)
+    floor = _after(text, leaf.end_mark) if _keeps_trailing_lines(text, leaf) else 0
+    while line > floor:
         previous = lines[line - 1] if line - 1 < len(lines) else ""
         stripped = previous.strip()
         indent = len(previous) - len(previous.lstrip(" "))
@@ -129,16 +186,52 @@ def _end_line(text: str, node: yaml.Node, dash: int) -> int:
 
 
 def _newline(text: str) -> str:
-    first = text.find("\n")
-    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+    """The file's line ending, from its first line: CRLF, LF or (old Mac) CR."""
+    match = re.search(r"\r\n|\r|\n", text)
+    return match.group() if match else "\n"
 
 
 def _insert_lines(text: str, line: int, block: str) -> str:
+    """Insert `block` (whole lines, each ending with a newline) before line `line`.
+
+    At the end of a file that has no final newline, the block goes after a
+    newline and loses its own last one: the file still has no final newline,
+    and every original byte stays.
+    """
     starts = _line_starts(text)
     if line >= len(starts) - 1 and text and not text.endswith(("\n", "\r")):
-        return text + _newline(text) + block
+        newline = _newline(text)
+        return text + newline + block[: -len(newline)]
     index = starts[min(line, len(starts) - 1)]
     return text[:index] + block + text[index:]
+
+
+def _line_of(text: str, index: int) -> int:
+    """1-based line of character `index`."""
+    return len(_lines(text[:index] + "x"))
+
+
+def _into_flow_sequence(text: str, sequence: yaml.SequenceNode, entry: Entry) -> tuple[str, int]:
+    """Append `entry` inside a flow list: after its last item, or into `[]`."""
+    if sequence.value:
+        at = sequence.value[-1].end_mark.index  # keeps a trailing comma or comment
+        new = text[:at] + ", " + _flow(entry) + text[at:]
+    else:
+        at = sequence.start_mark.index + 1  # just after `[`
+        new = text[:at] + _flow(entry) + text[at:]
+    return new, _line_of(new, at)
+
+
+def _into_flow_mapping(text: str, parent: yaml.MappingNode, name: str, entry: Entry) -> tuple[str, int]:
+    """Add `name: [entry]` to a flow mapping (`{id: q, ...}`) that lacks `name`."""
+    if parent.value:
+        at = parent.value[-1][1].end_mark.index
+        addition = f", {name}: [{_flow(entry)}]"
+    else:
+        at = parent.start_mark.index + 1
+        addition = f"{name}: [{_flow(entry)}]"
+    new = text[:at] + addition + text[at:]
+    return new, _line_of(new, at)
 
 
 def append_item(
@@ -151,12 +244,31 @@ def append_item(
     """Append `entry` to the list under key `name` of mapping `parent`.
 
     Returns the new text and the 1-based line of the new entry. Creates the key
-    when it is missing, and turns an empty flow list (`[]`) into a block list.
+    when it is missing, and turns an empty list (`[]`, `null` or nothing) into a
+    block list. `indent_hint` is the (dash, key) columns for a list that has no
+    item to copy them from.
     """
     newline = _newline(text)
     pair = _field(parent, name)
+    if parent.flow_style:
+        if pair is None:
+            return _into_flow_mapping(text, parent, name, entry)
+        value = pair[1]
+        if isinstance(value, yaml.SequenceNode):
+            return _into_flow_sequence(text, value, entry)
+        if _is_null(value):
+            start, end = value.start_mark.index, value.end_mark.index
+            space = " " if text[start - 1 : start] == ":" else ""
+            replacement = space + "[" + _flow(entry) + "]"
+            new = text[:start] + replacement + text[end:]
+            return new, _line_of(new, start)
+        raise EditError(f"'{name}' is not a list; fix the file by hand first")
     key_column = parent.value[0][0].start_mark.column if parent.value else 0
-    if pair is None or (isinstance(pair[1], yaml.SequenceNode) and not pair[1].value):
+    empty = pair is not None and (
+        _is_null(pair[1])
+        or (isinstance(pair[1], yaml.SequenceNode) and not pair[1].value and pair[1].flow_style)
+    )
+    if pair is None or empty:
         dash, key = indent_hint or (key_column + 2, key_column + 4)
         item = render(entry, dash, key, False, newline)
         if pair is None:
@@ -167,28 +279,28 @@ def append_item(
         if value.start_mark.index == value.end_mark.index:  # `name:` with nothing
             line = key_node.start_mark.line + 1
             return _insert_lines(text, line, item), line + 1
+        # `name: []` or `name: null`: drop the value, keep a comment after it
         start, end = value.start_mark.index, value.end_mark.index
         head = text[:start].rstrip(" ")
         eol = text.find("\n", end)
         eol = len(text) if eol < 0 else eol + 1
         rest = text[end:eol].rstrip("\r\n")
         new = head + rest + newline + item + text[eol:]
+        if eol == len(text) and not text.endswith(("\n", "\r")):
+            new = new[: -len(newline)]  # the file had no final newline: keep it so
         return new, key_node.start_mark.line + 2
     sequence = pair[1]
     if not isinstance(sequence, yaml.SequenceNode):
         raise EditError(f"'{name}' is not a list; fix the file by hand first")
     if sequence.flow_style:
-        close = sequence.end_mark.index - 1
-        body = ", ".join(f"{k}: {_value(v, True)}" for k, v in entry if v not in (None, [], ()))
-        new = text[:close] + ", {" + body + "}" + text[close:]
-        return new, sequence.end_mark.line + 1
+        return _into_flow_sequence(text, sequence, entry)
     last = sequence.value[-1]
     dash = _dash_column(text, last)
     flow = isinstance(last, yaml.MappingNode) and bool(last.flow_style)
-    key = last.start_mark.column if isinstance(last, yaml.MappingNode) else dash + 2
+    key = last.start_mark.column if isinstance(last, yaml.MappingNode) and not flow else dash + 2
     line = _end_line(text, last, dash)
     item = render(entry, dash, key, flow, newline)
-    if _blank_before(text, last) and not flow:
+    if _blank_before(text, last):
         item = newline + item
         return _insert_lines(text, line, item), line + 2
     return _insert_lines(text, line, item), line + 1
@@ -228,31 +340,61 @@ def _question_node(root: yaml.MappingNode, question: str) -> yaml.MappingNode:
     raise EditError(f"unknown question '{question}'")
 
 
+def _block_columns(text: str, node: yaml.Node | None) -> tuple[int, int] | None:
+    """(dash, key) columns of the first item of a block list of mappings."""
+    if isinstance(node, yaml.SequenceNode) and node.value and not node.flow_style:
+        first = node.value[0]
+        if isinstance(first, yaml.MappingNode) and not first.flow_style:
+            return _dash_column(text, first), first.start_mark.column
+    return None
+
+
 def _indent_of(root: yaml.MappingNode, name: str, text: str) -> tuple[int, int] | None:
-    """Indentation of existing `name:` lists inside questions, to copy for a new one."""
+    """Indentation of existing `name:` lists inside questions, to copy for a new
+    one; failing that, of the other per-question list (forecasts, outcomes)."""
     pair = _field(root, "questions")
     if pair is None or not isinstance(pair[1], yaml.SequenceNode):
         return None
-    for item in pair[1].value:
-        if isinstance(item, yaml.MappingNode):
-            inner = _field(item, name)
-            if inner and isinstance(inner[1], yaml.SequenceNode) and inner[1].value and not inner[1].flow_style:
-                first = inner[1].value[0]
-                key = first.start_mark.column if isinstance(first, yaml.MappingNode) else 0
-                return _dash_column(text, first), key
+    for wanted in (name, *({"forecasts", "outcomes"} - {name})):
+        for item in pair[1].value:
+            if isinstance(item, yaml.MappingNode) and not item.flow_style:
+                inner = _field(item, wanted)
+                columns = _block_columns(text, inner[1] if inner else None)
+                if columns is not None:
+                    return columns
     return None
+
+
+def _nested_indent(text: str, root: yaml.MappingNode, question: yaml.MappingNode) -> tuple[int, int] | None:
+    """Columns for a list inside `question` when no question has one yet: the
+    questions list's own indentation, one level deeper."""
+    pair = _field(root, "questions")
+    if pair is None or question.flow_style:
+        return None
+    outer = pair[0].start_mark.column
+    dash = _dash_column(text, question)
+    key = question.start_mark.column
+    return key + (dash - outer), key + (dash - outer) + (key - dash)
 
 
 def add_to_question(text: str, path: str, question: str, name: str, entry: Entry) -> tuple[str, int]:
     """Append a forecast or an outcome (`name`) to a question's list."""
     root = _root(text, path)
     node = _question_node(root, question)
-    return append_item(text, node, name, entry, _indent_of(root, name, text))
+    hint = _indent_of(root, name, text) or _nested_indent(text, root, node)
+    return append_item(text, node, name, entry, hint)
 
 
 def add_top(text: str, path: str, name: str, entry: Entry) -> tuple[str, int]:
     """Append a forecaster, source or question to a top-level list."""
-    return append_item(text, _root(text, path), name, entry, (2, 4))
+    root = _root(text, path)
+    hint = None
+    for wanted in (name, "questions", "forecasters", "sources"):
+        pair = _field(root, wanted)
+        hint = _block_columns(text, pair[1] if pair else None)
+        if hint is not None:
+            break
+    return append_item(text, root, name, entry, hint or (2, 4))
 
 
 # -- writing ---------------------------------------------------------------
@@ -260,7 +402,12 @@ def add_top(text: str, path: str, name: str, entry: Entry) -> tuple[str, int]:
 
 @contextlib.contextmanager
 def lock(path: str, on_wait: Callable[[str], None] = lambda _: None) -> Iterator[None]:
-    """Hold an exclusive lock on `path` (through `path.lock`) while writing."""
+    """Hold an exclusive lock on `path` (through `path.lock`) while writing.
+
+    The lock is an flock on `path.lock`, which the kernel releases when its
+    holder exits, however it exits; the file itself is never deleted (deleting
+    it while held would let a second writer in).
+    """
     import fcntl
 
     lock_path = path + ".lock"
@@ -278,8 +425,8 @@ def lock(path: str, on_wait: Callable[[str], None] = lambda _: None) -> Iterator
                     noticed = True
                 if waited > LOCK_TIMEOUT:
                     raise EditError(
-                        f"{lock_path} has been held for {LOCK_TIMEOUT:.0f} s; if no other "
-                        "ledger command is running, delete it and try again"
+                        f"another process has held the lock {lock_path} for {LOCK_TIMEOUT:g} s; "
+                        "wait for the other ledger command to finish (or stop it) and try again"
                     ) from None
                 time.sleep(0.01)
         try:
@@ -288,11 +435,30 @@ def lock(path: str, on_wait: Callable[[str], None] = lambda _: None) -> Iterator
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _temporary_prefix(path: str) -> str:
+    return f".ledger-{os.path.basename(path)}."
+
+
+def remove_leftovers(path: str) -> None:
+    """Delete temporary files that killed writers of `path` left behind.
+
+    Call only under `lock(path)`: every live writer of `path` holds that lock
+    while its temporary file exists, so any other one is a leftover.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    prefix = _temporary_prefix(path)
+    with contextlib.suppress(OSError):
+        for name in os.listdir(folder):
+            if name.startswith(prefix) and name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(folder, name))
+
+
 def atomic_write(path: str, data: bytes) -> None:
     """Replace `path` with `data`: a same-folder temporary file, fsynced, renamed."""
     folder = os.path.dirname(os.path.abspath(path))
     mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else 0o644
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".ledger-", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=_temporary_prefix(path), suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -325,28 +491,42 @@ def write(
     """Apply `edit` to the file at `path`: validate first, write nothing on error.
 
     `edit(text, ledger)` returns the new text and the line of the new entry; it
-    may raise EditError. Returns (what was written, []) or (None, errors).
+    may raise EditError. Returns (what was written, []) or (None, errors); a
+    file that cannot be read or written is an error too, at line 1.
     """
-    with lock(path, on_wait):
-        for _ in range(RETRIES):
-            with open(path, "rb") as handle:
-                data = handle.read()
-            bom = data.startswith(b"\xef\xbb\xbf")
-            text, errors = decode(data, path)
-            if text is None:
-                return None, errors
-            ledger, errors = _checked(text, path)
-            if errors:
-                return None, errors
-            new_text, line = edit(text, ledger)
-            _, errors = _checked(new_text, path)
-            if errors:
-                return None, errors
-            new_data = (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")
-            if _digest(path) != hashlib.sha256(data).hexdigest():
-                continue  # changed on disk since we read it: rebuild the edit
-            atomic_write(path, new_data)
-            return Written(path, line), []
+    target = os.path.realpath(path)  # a symlink stays a symlink
+    try:
+        with lock(target, on_wait):
+            remove_leftovers(target)
+            return _write_locked(path, target, edit)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        where = f" ({exc.filename})" if exc.filename and exc.filename != path else ""
+        return None, [Error(Location(path, 1), f"cannot write the file: {reason}{where}")]
+
+
+def _write_locked(
+    path: str, target: str, edit: Callable[[str, Ledger], tuple[str, int]]
+) -> tuple[Written | None, list[Error]]:
+    for _ in range(RETRIES):
+        with open(target, "rb") as handle:
+            data = handle.read()
+        bom = data.startswith(b"\xef\xbb\xbf")
+        text, errors = decode(data, path)
+        if text is None:
+            return None, errors
+        ledger, errors = _checked(text, path)
+        if errors:
+            return None, errors
+        new_text, line = edit(text, ledger)
+        _, errors = _checked(new_text, path)
+        if _digest(target) != hashlib.sha256(data).hexdigest():
+            continue  # changed on disk since we read it: rebuild (and recheck) the edit
+        if errors:
+            return None, errors
+        new_data = (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")
+        atomic_write(target, new_data)
+        return Written(path, line), []
     message = f"{path} kept changing while the edit was being written; try again"
     return None, [Error(Location(path, 1), message)]
 
@@ -354,4 +534,3 @@ def write(
 def _digest(path: str) -> str:
     with open(path, "rb") as handle:
         return hashlib.sha256(handle.read()).hexdigest()
-

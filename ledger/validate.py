@@ -8,19 +8,14 @@ README lists under "The file format".
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterator
 
+from ledger.hint import did_you_mean
 from ledger.load import load_file
-from ledger.model import Error, Forecast, Ledger, Location, Outcome, Question, Record
+from ledger.model import Error, Forecast, Ledger, Outcome, Question, Record
 from ledger.rules import index
 
 Check = Callable[[Ledger], Iterator[Error]]
-
-
-def _hint(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def check_unique_ids(ledger: Ledger) -> Iterator[Error]:
@@ -51,7 +46,7 @@ def check_references(ledger: Ledger) -> Iterator[Error]:
     }
     for kind, id, where in ledger.references:
         if id not in declared[kind] and (kind, id) not in ledger.broken:
-            hint = _hint(id, sorted(declared[kind]))
+            hint = did_you_mean(id, sorted(declared[kind]))
             yield Error(where, f"{kind} '{id}' is not declared{hint}")
 
 
@@ -62,7 +57,11 @@ def check_relations(ledger: Ledger) -> Iterator[Error]:
         if question.order is not None:
             where = question.at("order")
             if question.kind != "binary":
-                yield Error(where, f"an order relation makes a binary question, not a {question.kind} one")
+                yield Error(
+                    where,
+                    "a question with an 'order' resolves yes or no, so it must be "
+                    f"kind: binary, not '{question.kind}'",
+                )
             for id in (question.order.before, question.order.after):
                 other = questions.get(id)
                 if other is not None and other.kind != "date":
@@ -112,8 +111,11 @@ def _before_outcome(forecast: Forecast, entry: Outcome) -> Error | None:
 
     Which line is to blame depends on which was written first: if the outcome
     was recorded before the forecast was even made, the forecast is the late
-    addition; otherwise the outcome's `known` date is the suspect.
+    addition; otherwise the outcome's `known` date is the suspect. A provisional
+    entry leaves the question open (see `rules`), so forecasts may follow it.
     """
+    if entry.result.kind == "provisional":
+        return None
     if forecast.made.earliest <= entry.known.latest:
         return None
     if entry.recorded.latest < forecast.made.earliest:

@@ -1,0 +1,35 @@
+"""Shared fixtures: a test's docstring is the ledger it loads (beancount's load_doc)."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+
+import pytest
+
+from ledger.load import load_text
+from ledger.model import Error, Ledger
+from ledger.validate import validate
+
+
+def check_text(text: str, path: str = "test.yaml") -> tuple[Ledger, list[Error]]:
+    """Load and validate `text`, as `ledger check` does: errors sorted by line."""
+    ledger, errors = load_text(text, path)
+    return ledger, sorted(errors + validate(ledger), key=lambda e: e.location)
+
+
+@pytest.fixture
+def loaded(request: pytest.FixtureRequest) -> tuple[Ledger, list[Error]]:
+    """Load the calling test's docstring as a ledger named test.yaml.
+
+    Line 1 of the ledger is the docstring's first non-empty line.
+    """
+    doc = request.function.__doc__
+    assert doc, f"{request.function.__name__} needs a docstring holding a ledger"
+    return check_text(textwrap.dedent(doc).lstrip("\n"))
+
+
+@pytest.fixture
+def check() -> Callable[[str], tuple[Ledger, list[Error]]]:
+    """`check(text)`: load and validate a ledger built in the test itself."""
+    return check_text
