@@ -247,11 +247,13 @@ def score(
     elif format_ == "csv":
         click.echo(table.to_csv(index=False, lineterminator="\n"), nl=False)
     else:
-        click.echo(_score_table(records, keys, as_of, scale, time_averaged), nl=False)
+        due = sorted(set(data.loc[data["standing"] & data["excluded"].eq("due"), "question"]))
+        click.echo(_score_table(records, keys, as_of, scale, time_averaged, due), nl=False)
 
 
 def _score_table(
-    records: list[dict[str, object]], keys: list[str], as_of: dt.date, scale: str, time_averaged: bool
+    records: list[dict[str, object]], keys: list[str], as_of: dt.date, scale: str, time_averaged: bool,
+    due: list[str],
 ) -> str:
     from ledger.scorecard import scale_text
 
@@ -288,6 +290,8 @@ def _score_table(
         )
         if totals["n"] == 0 and totals["n_window_only"] == 0:
             lines.append(f"Nothing has resolved as of {as_of.isoformat()}: there is nothing to score yet.")
+    if due:
+        lines.append(f"Due (deadline passed, no outcome recorded): {', '.join(due)}.")
     return "\n".join(lines) + "\n"
 
 
@@ -826,3 +830,127 @@ def verify_(file: str, threshold_days: int, format_: str) -> None:
         click.echo(verifying.table(report), nl=False)
     if report.findings:
         sys.exit(1)
+
+
+# -- import and export: other tools' data in (ledger/importers), the tidy frame out --
+
+
+def _output_options(function):  # type: ignore[no-untyped-def]
+    """-o/--output OUT.yaml (required) and --force."""
+    function = click.option("--force", is_flag=True, help="Overwrite OUT.yaml if it exists.")(function)
+    return click.option("-o", "--output", required=True, metavar="OUT.yaml",
+                        type=click.Path(dir_okay=False),
+                        help="The ledger file to write (refused if it exists, unless --force).")(function)
+
+
+def _refuse_overwrite(output: str, force: bool) -> None:
+    from ledger.importers.common import refuse_overwrite
+
+    error = refuse_overwrite(output, force)
+    if error is not None:
+        report_errors([error])
+
+
+def _write_import(imported, output: str, force: bool) -> None:  # type: ignore[no-untyped-def]
+    """Report the importer's errors (exit 1, nothing written) or write the ledger."""
+    from ledger.importers.common import plural, write_ledger
+
+    if imported.errors:
+        report_errors(imported.errors)
+    _refuse_overwrite(output, force)  # again: the file may have appeared meanwhile
+    try:
+        write_ledger(output, imported.text)
+    except OSError as exc:
+        raise click.FileError(output, hint=exc.strerror or str(exc)) from None
+    for line in imported.summary:
+        click.echo(line, err=True)
+    click.echo(f"wrote {output}: {plural(imported.questions, 'question')}, "
+               f"{plural(imported.forecasts, 'forecast')}, "
+               f"{plural(imported.outcomes, 'outcome')}", err=True)
+
+
+@main.group("import")
+def import_group() -> None:
+    """Turn other tools' data into a new ledger file (OUT.yaml), checked like any other.
+
+    Bad input is reported as PATH:LINE: message (CSV: LINE is the row's line,
+    the header is 1), all at once, with exit 1 and nothing written.
+    """
+
+
+@import_group.command("forecastbench")
+@click.option("--questions", "questions", required=True, type=FILE, metavar="Q.json",
+              help="A ForecastBench question set.")
+@click.option("--forecasts", "forecasts", multiple=True, type=FILE, metavar="F.json",
+              help="A forecast set answering it; more may follow (F1.json F2.json ...).")
+@click.argument("more_forecasts", nargs=-1, type=FILE, metavar="[F.json ...]")
+@click.option("--resolutions", type=FILE, metavar="R.json", help="Its resolution set.")
+@_output_options
+def import_forecastbench(questions: str, forecasts: tuple[str, ...], more_forecasts: tuple[str, ...],
+                         resolutions: str | None, output: str, force: bool) -> None:
+    """Import ForecastBench question, forecast and resolution sets.
+
+    Each horizon of a dataset question becomes a question; each market is one
+    question, with its crowd's probability at the freeze date as a forecast by
+    SOURCE-crowd. Combination questions are dropped (and counted).
+    """
+    from ledger.importers.forecastbench import import_forecastbench as run
+
+    _refuse_overwrite(output, force)
+    _write_import(run(questions, [*forecasts, *more_forecasts], resolutions, output), output, force)
+
+
+@import_group.command("csv")
+@click.argument("forecasts_file", metavar="FORECASTS.csv", type=FILE)
+@click.option("--outcomes", type=FILE, metavar="OUTCOMES.csv",
+              help="Outcomes: columns question, outcome and optionally known.")
+@click.option("--percent", is_flag=True, help="Probabilities are percents (70 means 0.7).")
+@click.option("--made", metavar="DATE", help="When the forecasts were made, for rows without a made date.")
+@click.option("--deadline", metavar="DATE", help="The questions' deadline, for questions without one.")
+@click.option("--known", metavar="DATE", help="When the outcomes became known, for rows without a known date.")
+@click.option("--wide", is_flag=True, help="One row per forecaster, one column per question.")
+@_output_options
+def import_csv(forecasts_file: str, outcomes: str | None, percent: bool, made: str | None,
+               deadline: str | None, known: str | None, wide: bool, output: str,
+               force: bool) -> None:
+    """Import forecasts from a CSV file: columns question, forecaster,
+    probability and optionally made and deadline (or --wide: forecaster, then
+    one column per question). Every question is binary.
+    """
+    from ledger.importers.csvfile import import_csv as run
+
+    dates = {name: _date_text(value, f"--{name}")
+             for name, value in (("made", made), ("deadline", deadline), ("known", known))}
+    _refuse_overwrite(output, force)
+    imported = run(forecasts_file, outcomes, percent=percent, wide=wide, output=output, **dates)
+    _write_import(imported, output, force)
+
+
+@import_group.command("fatebook")
+@click.argument("export_file", metavar="EXPORT.csv", type=FILE)
+@_output_options
+def import_fatebook(export_file: str, output: str, force: bool) -> None:
+    """Import Fatebook's CSV export (one row per forecast)."""
+    from ledger.importers.fatebook import import_fatebook as run
+
+    _refuse_overwrite(output, force)
+    _write_import(run(export_file, output), output, force)
+
+
+@main.command("export")
+@click.argument("file", type=FILE, default=DEFAULT_FILE)
+@click.option("--format", "format_", type=click.Choice(["csv", "json"]), default="csv",
+              show_default=True, help="Output format.")
+@as_of_option
+@click.option("--provisional", is_flag=True, help="Score provisional outcomes (market prices on open questions).")
+def export(file: str, format_: str, as_of: dt.date, provisional: bool) -> None:
+    """Write the tidy frame of FILE (one row per forecast) to stdout for other tools.
+
+    Dates are ISO, missing values empty (CSV) or null (JSON), tags joined with ';' in CSV.
+    """
+    from ledger.frame import frame as make_frame
+    from ledger.importers import export as exporting
+
+    data = make_frame(checked(file), as_of, provisional=provisional)
+    out = exporting.to_json(data) if format_ == "json" else exporting.to_csv(data)
+    click.echo(out, nl=False)

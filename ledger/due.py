@@ -23,7 +23,7 @@ import datetime as dt
 import io
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -90,14 +90,6 @@ def _question_row(question: Question, days: int) -> dict[str, Any]:
     }
 
 
-def _known_by(question: Question, as_of: dt.date) -> Question:
-    """The question with only the forecasts that may have been made by `as_of`."""
-    made = tuple(f for f in question.forecasts if f.made.earliest <= as_of)
-    if len(made) == len(question.forecasts):
-        return question
-    return replace(question, forecasts=made)
-
-
 def report(ledger: Ledger, as_of: dt.date, until: dt.date) -> Report:
     """Overdue questions, deadlines up to `until`, and stale standing forecasts."""
     questions = index(ledger)
@@ -111,7 +103,7 @@ def report(ledger: Ledger, as_of: dt.date, until: dt.date) -> Report:
             overdue.append(_question_row(question, (as_of - deadline).days))
         elif deadline <= until:
             upcoming.append(_question_row(question, (deadline - as_of).days))
-        for forecast in standing_forecasts(_known_by(question, as_of)):
+        for forecast in standing_forecasts(question, as_of):
             age = (as_of - forecast.made.latest).days
             if age > STALE_DAYS:
                 stale.append({

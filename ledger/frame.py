@@ -43,7 +43,7 @@ import pandas as pd
 
 from ledger.dates import When, years_between
 from ledger.model import Forecast, Ledger, Outcome, Question, Window
-from ledger.rules import STATUSES, index, outcome, standing_forecasts, status
+from ledger.rules import STATUSES, index, outcome, standing_forecasts, status, timely
 
 ASSUMED_COVERAGE = 0.5
 """Coverage assumed for the interval score of a window stated without a probability."""
@@ -163,7 +163,9 @@ def _row(
         "coverage_assumed": False,
         "line": forecast.location.line,
     }
-    row["excluded"] = _score_outcome(row, question, forecast, state, result, provisional)
+    row["excluded"] = _score_outcome(
+        row, question, forecast, state, result, provisional
+    )
     return row
 
 
@@ -190,7 +192,9 @@ def _score_outcome(
     if question.kind == "binary":
         row["outcome"] = result.result.value
         return ""
-    inside, miss, censored, interval, assumed = _window_scores(question, forecast, result)
+    inside, miss, censored, interval, assumed = _window_scores(
+        question, forecast, result
+    )
     row.update(
         outcome=inside,
         timing_error=miss,
@@ -203,13 +207,6 @@ def _score_outcome(
     if forecast.p is None:
         return "no probability"
     return "undetermined" if math.isnan(inside) else ""
-
-
-def _in_order(forecasts: list[Forecast]) -> list[Forecast]:
-    """Forecasts in the order `rules` uses: by `made`, then by line in the file."""
-    return sorted(
-        forecasts, key=lambda f: (f.made.earliest, f.made.latest, f.location.line)
-    )
 
 
 def _until(
@@ -245,14 +242,20 @@ def frame(ledger: Ledger, as_of: dt.date, *, provisional: bool = False) -> pd.Da
     for question in ledger.questions:
         result = outcome(question, questions, as_of)
         state = status(question, result, as_of)
-        standing = set(map(id, standing_forecasts(question)))
-        timely = _in_order(
-            [f for f in question.forecasts if f.made.earliest <= question.deadline.latest]
-        )
-        for i, forecast in enumerate(timely):
-            until = _until(timely, i, question, result)
+        standing = set(map(id, standing_forecasts(question, as_of)))
+        counted = timely(question, as_of)
+        for i, forecast in enumerate(counted):
+            until = _until(list(counted), i, question, result)
             rows.append(
-                _row(question, forecast, id(forecast) in standing, until, state, result, provisional)
+                _row(
+                    question,
+                    forecast,
+                    id(forecast) in standing,
+                    until,
+                    state,
+                    result,
+                    provisional,
+                )
             )
     return pd.DataFrame(rows, columns=list(SCHEMA)).astype(SCHEMA)
 

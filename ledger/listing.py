@@ -17,7 +17,7 @@ from typing import Any
 
 from ledger.dates import When
 from ledger.model import Bound, Forecast, Ledger, Question
-from ledger.rules import STATUSES, index, outcome, standing_forecasts, status
+from ledger.rules import STATUSES, index, made_key, outcome, standing_forecasts, status
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +74,12 @@ def rows(ledger: Ledger, as_of: dt.date, filters: Filters = Filters()) -> list[d
             continue
         if filters.tags and not set(filters.tags) & set(question.tags):
             continue
-        current = set(map(id, standing_forecasts(question)))
+        current = set(map(id, standing_forecasts(question, as_of)))
         forecasts = [
             _forecast_row(f, id(f) in current)
-            for f in question.forecasts
-            if filters.forecaster is None or f.by == filters.forecaster
+            for f in sorted(question.forecasts, key=made_key)
+            if f.made.earliest <= as_of
+            and (filters.forecaster is None or f.by == filters.forecaster)
         ]
         if filters.forecaster is not None and not forecasts:
             continue

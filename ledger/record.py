@@ -24,6 +24,7 @@ than only insert: an empty list written `[]` or `null` becomes a block list
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -36,7 +37,9 @@ from typing import Any
 
 import yaml
 
-from ledger.load import compose, decode, load_text
+# `_is_null` is the loader's own test of an empty value (`~`, `null`, nothing),
+# so what an edit treats as an empty list is exactly what the loader does.
+from ledger.load import _is_null, compose, decode, load_text
 from ledger.model import Error, Ledger, Location
 from ledger.validate import validate
 
@@ -50,6 +53,10 @@ RETRIES = 5
 
 class EditError(ValueError):
     """An edit that cannot be made (an unknown id, a missing list); a usage error."""
+
+
+class LockTimeout(EditError):
+    """Another process held the lock for longer than LOCK_TIMEOUT seconds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +89,9 @@ def scalar(value: str, flow: bool = False) -> str:
     if _SURROGATE.search(value):
         raise EditError(f"{value!r} is not valid text (it has a lone surrogate)")
     pattern = _PLAIN if flow else _PLAIN_BLOCK
-    if value not in _NULL_WORDS and (_PLAIN.fullmatch(value) or pattern.fullmatch(value)):
+    if value not in _NULL_WORDS and (
+        _PLAIN.fullmatch(value) or pattern.fullmatch(value)
+    ):
         return value
     quoted = json.dumps(value, ensure_ascii=False)
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
@@ -137,10 +146,6 @@ def _field(node: yaml.MappingNode, name: str) -> tuple[yaml.Node, yaml.Node] | N
     return None
 
 
-def _is_null(node: yaml.Node) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
-
-
 def _after(text: str, mark: Any) -> int:
     """0-based index of the first line after the content that ends at `mark`."""
     before = text[text.rfind("\n", 0, mark.index) + 1 : mark.index]
@@ -148,7 +153,11 @@ def _after(text: str, mark: Any) -> int:
 
 
 def _last_leaf(node: yaml.Node) -> yaml.Node:
-    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.value and not node.flow_style:
+    while (
+        isinstance(node, (yaml.MappingNode, yaml.SequenceNode))
+        and node.value
+        and not node.flow_style
+    ):
         last = node.value[-1]
         node = last[1] if isinstance(node, yaml.MappingNode) else last
     return node
@@ -211,7 +220,9 @@ def _line_of(text: str, index: int) -> int:
     return len(_lines(text[:index] + "x"))
 
 
-def _into_flow_sequence(text: str, sequence: yaml.SequenceNode, entry: Entry) -> tuple[str, int]:
+def _into_flow_sequence(
+    text: str, sequence: yaml.SequenceNode, entry: Entry
+) -> tuple[str, int]:
     """Append `entry` inside a flow list: after its last item, or into `[]`."""
     if sequence.value:
         at = sequence.value[-1].end_mark.index  # keeps a trailing comma or comment
@@ -222,7 +233,9 @@ def _into_flow_sequence(text: str, sequence: yaml.SequenceNode, entry: Entry) ->
     return new, _line_of(new, at)
 
 
-def _into_flow_mapping(text: str, parent: yaml.MappingNode, name: str, entry: Entry) -> tuple[str, int]:
+def _into_flow_mapping(
+    text: str, parent: yaml.MappingNode, name: str, entry: Entry
+) -> tuple[str, int]:
     """Add `name: [entry]` to a flow mapping (`{id: q, ...}`) that lacks `name`."""
     if parent.value:
         at = parent.value[-1][1].end_mark.index
@@ -245,8 +258,8 @@ def append_item(
 
     Returns the new text and the 1-based line of the new entry. Creates the key
     when it is missing, and turns an empty list (`[]`, `null` or nothing) into a
-    block list. `indent_hint` is the (dash, key) columns for a list that has no
-    item to copy them from.
+    block list. `indent_hint` is the (dash, key) columns, counted from the
+    column of `parent`'s keys, for a list that has no item to copy them from.
     """
     newline = _newline(text)
     pair = _field(parent, name)
@@ -266,10 +279,14 @@ def append_item(
     key_column = parent.value[0][0].start_mark.column if parent.value else 0
     empty = pair is not None and (
         _is_null(pair[1])
-        or (isinstance(pair[1], yaml.SequenceNode) and not pair[1].value and pair[1].flow_style)
+        or (
+            isinstance(pair[1], yaml.SequenceNode)
+            and not pair[1].value
+            and pair[1].flow_style
+        )
     )
     if pair is None or empty:
-        dash, key = indent_hint or (key_column + 2, key_column + 4)
+        dash, key = (key_column + offset for offset in indent_hint or (2, 4))
         item = render(entry, dash, key, False, newline)
         if pair is None:
             line = _end_line(text, parent, key_column - 1)
@@ -297,7 +314,11 @@ def append_item(
     last = sequence.value[-1]
     dash = _dash_column(text, last)
     flow = isinstance(last, yaml.MappingNode) and bool(last.flow_style)
-    key = last.start_mark.column if isinstance(last, yaml.MappingNode) and not flow else dash + 2
+    key = (
+        last.start_mark.column
+        if isinstance(last, yaml.MappingNode) and not flow
+        else dash + 2
+    )
     line = _end_line(text, last, dash)
     item = render(entry, dash, key, flow, newline)
     if _blank_before(text, last):
@@ -307,9 +328,18 @@ def append_item(
 
 
 def _dash_column(text: str, item: yaml.Node) -> int:
-    """Column of the `-` that starts a block list item."""
-    index = text.rfind("-", 0, item.start_mark.index)
-    return index - (text.rfind("\n", 0, index) + 1)
+    """Column of the `-` that starts a block list item: the first character of
+    the item's line, or of the nearest line above it that is not blank or a
+    comment (`-` alone on its line, or `- # a comment`, then the item)."""
+    lines = _lines(text)
+    line = item.start_mark.line
+    head = lines[line][: item.start_mark.column] if line < len(lines) else ""
+    while not head.strip() and line > 0:
+        line -= 1
+        head = lines[line]
+        if head.lstrip().startswith("#"):
+            head = ""
+    return len(head) - len(head.lstrip(" "))
 
 
 def _blank_before(text: str, item: yaml.Node) -> bool:
@@ -340,61 +370,76 @@ def _question_node(root: yaml.MappingNode, question: str) -> yaml.MappingNode:
     raise EditError(f"unknown question '{question}'")
 
 
-def _block_columns(text: str, node: yaml.Node | None) -> tuple[int, int] | None:
-    """(dash, key) columns of the first item of a block list of mappings."""
+def _block_columns(
+    text: str, parent: yaml.MappingNode, name: str
+) -> tuple[int, int] | None:
+    """(dash, key) columns of the first item of the block list of mappings
+    `parent[name]`, counted from the column of `parent`'s keys."""
+    pair = _field(parent, name) if parent.value and not parent.flow_style else None
+    node = pair[1] if pair else None
     if isinstance(node, yaml.SequenceNode) and node.value and not node.flow_style:
         first = node.value[0]
         if isinstance(first, yaml.MappingNode) and not first.flow_style:
-            return _dash_column(text, first), first.start_mark.column
+            origin = parent.value[0][0].start_mark.column
+            return _dash_column(text, first) - origin, first.start_mark.column - origin
     return None
 
 
 def _indent_of(root: yaml.MappingNode, name: str, text: str) -> tuple[int, int] | None:
     """Indentation of existing `name:` lists inside questions, to copy for a new
-    one; failing that, of the other per-question list (forecasts, outcomes)."""
+    one; failing that, of the other per-question list (forecasts, outcomes);
+    failing that, of the questions list itself, one level deeper."""
     pair = _field(root, "questions")
     if pair is None or not isinstance(pair[1], yaml.SequenceNode):
         return None
     for wanted in (name, *({"forecasts", "outcomes"} - {name})):
         for item in pair[1].value:
-            if isinstance(item, yaml.MappingNode) and not item.flow_style:
-                inner = _field(item, wanted)
-                columns = _block_columns(text, inner[1] if inner else None)
+            if isinstance(item, yaml.MappingNode):
+                columns = _block_columns(text, item, wanted)
                 if columns is not None:
                     return columns
-    return None
+    return _block_columns(text, root, "questions")
 
 
-def _nested_indent(text: str, root: yaml.MappingNode, question: yaml.MappingNode) -> tuple[int, int] | None:
-    """Columns for a list inside `question` when no question has one yet: the
-    questions list's own indentation, one level deeper."""
-    pair = _field(root, "questions")
-    if pair is None or question.flow_style:
-        return None
-    outer = pair[0].start_mark.column
-    dash = _dash_column(text, question)
-    key = question.start_mark.column
-    return key + (dash - outer), key + (dash - outer) + (key - dash)
+def _lf(edit: Callable[..., tuple[str, int]]) -> Callable[..., tuple[str, int]]:
+    """Run `edit` on a file with old-Mac line endings (CR alone) as if they were LF.
+
+    Marks and columns are found from LF; swapping every CR for LF and back keeps
+    every character index, and new values never hold a raw CR or LF (`scalar`
+    escapes them).
+    """
+
+    @functools.wraps(edit)
+    def wrapper(text: str, *args: Any) -> tuple[str, int]:
+        if "\r" not in text or "\n" in text:
+            return edit(text, *args)
+        new, line = edit(text.replace("\r", "\n"), *args)
+        return new.replace("\n", "\r"), line
+
+    return wrapper
 
 
-def add_to_question(text: str, path: str, question: str, name: str, entry: Entry) -> tuple[str, int]:
+@_lf
+def add_to_question(
+    text: str, path: str, question: str, name: str, entry: Entry
+) -> tuple[str, int]:
     """Append a forecast or an outcome (`name`) to a question's list."""
     root = _root(text, path)
     node = _question_node(root, question)
-    hint = _indent_of(root, name, text) or _nested_indent(text, root, node)
-    return append_item(text, node, name, entry, hint)
+    return append_item(text, node, name, entry, _indent_of(root, name, text))
 
 
+@_lf
 def add_top(text: str, path: str, name: str, entry: Entry) -> tuple[str, int]:
-    """Append a forecaster, source or question to a top-level list."""
+    """Append a forecaster, source or question to a top-level list (a new list
+    takes the indentation of the first top-level list that has items)."""
     root = _root(text, path)
     hint = None
     for wanted in (name, "questions", "forecasters", "sources"):
-        pair = _field(root, wanted)
-        hint = _block_columns(text, pair[1] if pair else None)
+        hint = _block_columns(text, root, wanted)
         if hint is not None:
             break
-    return append_item(text, root, name, entry, hint or (2, 4))
+    return append_item(text, root, name, entry, hint)
 
 
 # -- writing ---------------------------------------------------------------
@@ -421,10 +466,12 @@ def lock(path: str, on_wait: Callable[[str], None] = lambda _: None) -> Iterator
             except BlockingIOError:
                 waited = time.monotonic() - started
                 if waited > LOCK_WAIT_NOTICE and not noticed:
-                    on_wait(f"waiting for another ledger command to finish writing {path} (lock {lock_path})")
+                    on_wait(
+                        f"waiting for another ledger command to finish writing {path} (lock {lock_path})"
+                    )
                     noticed = True
                 if waited > LOCK_TIMEOUT:
-                    raise EditError(
+                    raise LockTimeout(
                         f"another process has held the lock {lock_path} for {LOCK_TIMEOUT:g} s; "
                         "wait for the other ledger command to finish (or stop it) and try again"
                     ) from None
@@ -446,25 +493,33 @@ def remove_leftovers(path: str) -> None:
     while its temporary file exists, so any other one is a leftover.
     """
     folder = os.path.dirname(os.path.abspath(path))
-    prefix = _temporary_prefix(path)
+    # prefix, mkstemp's random letters, .tmp: not `.ledger-NAME.x.XXXX.tmp`,
+    # which belongs to another ledger, NAME.x, and to another lock
+    ours = re.compile(re.escape(_temporary_prefix(path)) + r"\w+\.tmp")
     with contextlib.suppress(OSError):
         for name in os.listdir(folder):
-            if name.startswith(prefix) and name.endswith(".tmp"):
+            if ours.fullmatch(name):
                 with contextlib.suppress(OSError):
                     os.unlink(os.path.join(folder, name))
 
 
 def atomic_write(path: str, data: bytes) -> None:
-    """Replace `path` with `data`: a same-folder temporary file, fsynced, renamed."""
+    """Replace `path` with `data`: a same-folder temporary file, fsynced, given
+    the original's permissions (and owner, where allowed), renamed over it."""
     folder = os.path.dirname(os.path.abspath(path))
-    mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else 0o644
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=_temporary_prefix(path), suffix=".tmp")
+    old = os.stat(path) if os.path.exists(path) else None
+    handle, temporary = tempfile.mkstemp(
+        dir=folder, prefix=_temporary_prefix(path), suffix=".tmp"
+    )
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temporary, mode)
+        if old is not None and (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
+            with contextlib.suppress(OSError):  # only root may give a file away
+                os.chown(temporary, old.st_uid, old.st_gid)
+        os.chmod(temporary, old.st_mode & 0o7777 if old is not None else 0o644)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -492,17 +547,22 @@ def write(
 
     `edit(text, ledger)` returns the new text and the line of the new entry; it
     may raise EditError. Returns (what was written, []) or (None, errors); a
-    file that cannot be read or written is an error too, at line 1.
+    lock held too long, or a file that cannot be read or written, is an error
+    too, at line 1.
     """
     target = os.path.realpath(path)  # a symlink stays a symlink
     try:
         with lock(target, on_wait):
             remove_leftovers(target)
             return _write_locked(path, target, edit)
+    except LockTimeout as exc:
+        return None, [Error(Location(path, 1), str(exc))]
     except OSError as exc:
         reason = exc.strerror or str(exc)
         where = f" ({exc.filename})" if exc.filename and exc.filename != path else ""
-        return None, [Error(Location(path, 1), f"cannot write the file: {reason}{where}")]
+        return None, [
+            Error(Location(path, 1), f"cannot write the file: {reason}{where}")
+        ]
 
 
 def _write_locked(

@@ -1,8 +1,9 @@
 """The ledger's rules, each stated once: which forecast stands, which outcome stands.
 
 - **Standing forecast.** A forecaster's standing forecast on a question is their
-  last forecast made on or before the question's deadline, ordered by `made`
-  (earliest reading, then latest reading, then line in the file). Earlier
+  last forecast made on or before the question's deadline (and, as of a date, on
+  or before that date), ordered by `made` (earliest reading, then latest
+  reading, then line in the file). Earlier
   forecasts by the same forecaster are updates it replaced: they stay in the
   file and in `ledger list`, but are not scored as questions of their own.
 - **Standing outcome.** Outcomes are an append-only history. As of a date, the
@@ -39,17 +40,27 @@ def index(ledger: Ledger) -> dict[str, Question]:
     return found
 
 
-def _made_key(forecast: Forecast) -> tuple[dt.date, dt.date, int]:
+def made_key(forecast: Forecast) -> tuple[dt.date, dt.date, int]:
+    """The order of forecasts: by `made` (earliest, then latest reading), then line."""
     return (forecast.made.earliest, forecast.made.latest, forecast.location.line)
 
 
-def standing_forecasts(question: Question) -> tuple[Forecast, ...]:
-    """Each forecaster's standing forecast on `question`, in order of `made`."""
+def timely(question: Question, as_of: dt.date | None = None) -> tuple[Forecast, ...]:
+    """The forecasts that can count, in order: made on or before the deadline and,
+    given `as_of`, possibly made by then (earliest reading), so that an as-of
+    view never sees a forecast that did not exist yet."""
+    last_day = question.deadline.latest if as_of is None else min(question.deadline.latest, as_of)
+    return tuple(
+        sorted((f for f in question.forecasts if f.made.earliest <= last_day), key=made_key)
+    )
+
+
+def standing_forecasts(question: Question, as_of: dt.date | None = None) -> tuple[Forecast, ...]:
+    """Each forecaster's standing forecast on `question` (as of `as_of`), in order of `made`."""
     last: dict[str, Forecast] = {}
-    for forecast in sorted(question.forecasts, key=_made_key):
-        if forecast.made.earliest <= question.deadline.latest:
-            last[forecast.by] = forecast
-    return tuple(sorted(last.values(), key=_made_key))
+    for forecast in timely(question, as_of):
+        last[forecast.by] = forecast
+    return tuple(sorted(last.values(), key=made_key))
 
 
 def recorded_outcome(question: Question, as_of: dt.date) -> Outcome | None:

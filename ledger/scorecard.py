@@ -14,9 +14,9 @@ a few passes over the rows whatever the number of groups. Only the bootstrap
 loops, over the groups that hold more than one question.
 
 Scales and directions, printed wherever the numbers are:
-Brier 0–1 (lower is better; `--scale 0-2` shows the GJ Open/Fatebook scale);
+Brier 0-1 (lower is better; `--scale 0-2` shows the GJ Open/Fatebook scale);
 log score ln p, ≤ 0 (higher is better); Metaculus Baseline 0 = chance, 100 =
-perfect (higher is better); spherical 0–1 (higher is better).
+perfect (higher is better); spherical 0-1 (higher is better).
 """
 
 from __future__ import annotations
@@ -34,16 +34,36 @@ from ledger import score
 from ledger.frame import EXCLUDED
 
 GROUPS = ("forecaster", "tag", "year", "question", "horizon", "basis")
-HORIZONS = ((365, "<1y"), (730, "1-2y"), (1826, "2-5y"), (3652, "5-10y"), (math.inf, "10y+"))
+HORIZONS = (
+    (365, "<1y"),
+    (730, "1-2y"),
+    (1826, "2-5y"),
+    (3652, "5-10y"),
+    (math.inf, "10y+"),
+)
 SCALES = {"0-1": 1.0, "0-2": 2.0}
 SUMMARY = (
-    "n", "brier", "brier_ci_low", "brier_ci_high", "log_score", "baseline_score",
-    "spherical", "bss_half", "bss_base_rate", "n_clipped", "n_window_only",
-    "timing_error", "interval_score",
+    "n",
+    "brier",
+    "brier_ci_low",
+    "brier_ci_high",
+    "log_score",
+    "baseline_score",
+    "spherical",
+    "bss_half",
+    "bss_base_rate",
+    "n_clipped",
+    "n_window_only",
+    "timing_error",
+    "interval_score",
 )
-COUNTS = {"n_void": "void", "n_open": "open", "n_due": "due", "n_unscorable": "unscorable"}
+COUNTS = {
+    "n_void": "void",
+    "n_open": "open",
+    "n_due": "due",
+    "n_unscorable": "unscorable",
+}
 SCORES = ("brier", "log_score", "baseline_score", "spherical")
-_USABLE = ("", "no probability")  # `excluded` values that still get scores
 _EXCLUDED = pd.CategoricalDtype(EXCLUDED)
 
 
@@ -58,24 +78,32 @@ def scale_text(scale: str = "0-1") -> str:
 
 
 def _score_arrays(outcome: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
-    """Brier, log, Baseline and spherical scores (NaN without p or outcome), and `clipped`."""
-    has_p = ~np.isnan(p) & ~np.isnan(outcome)
-    o, q = np.where(has_p, outcome, 0.0), np.where(has_p, p, 0.5)
-    log, _ = score.log_score(o, q)
-    nan = np.where(has_p, 1.0, np.nan)
+    """Brier, log, Baseline and spherical scores, and `clipped`, of forecasts with p."""
+    log, _ = score.log_score(outcome, p)
     return {
-        "brier": score.brier(o, q) * nan,
-        "log_score": log * nan,
-        "baseline_score": score.baseline_score(o, q) * nan,
-        "spherical": score.spherical(o, q) * nan,
-        "clipped": ((q < 0.001) | (q > 0.999)) & has_p,
+        "brier": score.brier(outcome, p),
+        "log_score": log,
+        # = score.baseline_score(outcome, p), 100 (1 + ln p / ln 2), from the log
+        "baseline_score": 100 * (1 + log / math.log(2)),
+        "spherical": score.spherical(outcome, p),
+        "clipped": (p < 0.001) | (p > 0.999),
     }
 
 
 def _scores(rows: pd.DataFrame) -> pd.DataFrame:
-    return rows.assign(
-        **_score_arrays(rows["outcome"].to_numpy(dtype=float), rows["p"].to_numpy(dtype=float))
-    )
+    """`rows` with the score columns (NaN, and not clipped, without p or outcome)."""
+    p, outcome = rows["p"].to_numpy(dtype=float), rows["outcome"].to_numpy(dtype=float)
+    has_p = ~np.isnan(p) & ~np.isnan(outcome)
+    columns = {}
+    for name, values in _score_arrays(outcome[has_p], p[has_p]).items():
+        column = (
+            np.zeros(len(rows), bool)
+            if name == "clipped"
+            else np.full(len(rows), np.nan)
+        )
+        column[has_p] = values
+        columns[name] = column
+    return rows.assign(**columns)
 
 
 def _reasons(frame: pd.DataFrame) -> np.ndarray:
@@ -89,7 +117,9 @@ def _reasons(frame: pd.DataFrame) -> np.ndarray:
 def _usable(frame: pd.DataFrame) -> np.ndarray:
     """Rows that get scores: scored, or a window without a probability."""
     reasons = _reasons(frame)
-    return (reasons == EXCLUDED.index("")) | (reasons == EXCLUDED.index("no probability"))
+    return (reasons == EXCLUDED.index("")) | (
+        reasons == EXCLUDED.index("no probability")
+    )
 
 
 def scored(frame: pd.DataFrame, *, time_averaged: bool = False) -> pd.DataFrame:
@@ -134,11 +164,13 @@ def _resolved_on(frame: pd.DataFrame) -> pd.Series:
 
 
 def _year(frame: pd.DataFrame, year_of: str) -> pd.Categorical:
-    """The year of `made` (or of the resolution), as text; "unresolved" when not known."""
+    """The year of `made` (or of the resolution) as text; "unresolved" if not known."""
     when = _resolved_on(frame) if year_of == "resolved" else frame["made"]
     codes, years = pd.factorize(when.dt.year, sort=True)
     labels = [str(int(year)) for year in years] + ["unresolved"]
-    return pd.Categorical.from_codes(np.where(codes < 0, len(years), codes), categories=labels)
+    return pd.Categorical.from_codes(
+        np.where(codes < 0, len(years), codes), categories=labels
+    )
 
 
 def _horizon(frame: pd.DataFrame) -> pd.Categorical:
@@ -149,8 +181,10 @@ def _horizon(frame: pd.DataFrame) -> pd.Categorical:
     return pd.cut(days, edges, labels=labels, right=False).array  # type: ignore[return-value]
 
 
-def _key_codes(frame: pd.DataFrame, key: str, year_of: str) -> tuple[np.ndarray, list[Any]]:
-    """Integer codes of one group key, in sorted (or natural) order, and their labels."""
+def _key_codes(
+    frame: pd.DataFrame, key: str, year_of: str
+) -> tuple[np.ndarray, list[Any]]:
+    """Integer codes of one group key, in sorted (or natural) order, and the labels."""
     if key == "year":
         values: Any = _year(frame, year_of)
     elif key == "horizon":
@@ -180,13 +214,14 @@ class _Groups:
         values = column.to_numpy() if isinstance(column, pd.Series) else column
         return values if self.rows is None else values[self.rows]
 
-    def sums(self, mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-        """Per group: the count of rows in `mask`, or the sum of `weights` over them."""
-        w = None if weights is None else weights[mask]
-        return np.bincount(self.code[mask], w, len(self.index)).astype(float)
-
 
 def _groups(frame: pd.DataFrame, keys: Sequence[str], year_of: str) -> _Groups:
+    """Sort the rows of `frame` into the groups of `keys` (any may be a column).
+
+    Each key is coded in its own order (sorted, or the order of its categories:
+    horizons short to long, years with "unresolved" last), the codes are
+    combined, and only the combinations that occur become groups.
+    """
     for key in keys:
         if key not in GROUPS and key not in frame.columns:
             raise ValueError(f"unknown group '{key}'; use one of {', '.join(GROUPS)}")
@@ -195,7 +230,9 @@ def _groups(frame: pd.DataFrame, keys: Sequence[str], year_of: str) -> _Groups:
     if "tag" in keys:
         tags = [t or ("(untagged)",) for t in frame["tags"].to_numpy()]
         rows = np.repeat(np.arange(n), np.fromiter(map(len, tags), np.int64, n))
-        tag_codes, tag_labels = pd.factorize(np.array(list(chain(*tags)), dtype=object), sort=True)
+        tag_codes, tag_labels = pd.factorize(
+            np.array(list(chain(*tags)), dtype=object), sort=True
+        )
     combined = np.zeros(n if rows is None else len(rows), dtype=np.int64)
     labels = []
     for key in keys:
@@ -207,7 +244,7 @@ def _groups(frame: pd.DataFrame, keys: Sequence[str], year_of: str) -> _Groups:
         combined = combined * max(len(names), 1) + codes
         labels.append(names)
     cells = math.prod(max(len(names), 1) for names in labels)
-    if cells <= 4 * len(combined) + 1024:  # linear-time renumbering of the observed cells
+    if cells <= 4 * len(combined) + 1024:  # renumber the observed cells in linear time
         present = np.flatnonzero(np.bincount(combined, minlength=cells))
         renumber = np.zeros(cells, dtype=np.int64)
         renumber[present] = np.arange(len(present))
@@ -232,7 +269,9 @@ def _counts(frame: pd.DataFrame, groups: _Groups) -> pd.DataFrame:
     standing = groups.take(frame["standing"])
     reasons = groups.take(_reasons(frame))[standing]
     k = len(EXCLUDED)
-    table = np.bincount(groups.code[standing] * k + reasons, minlength=len(groups.index) * k)
+    table = np.bincount(
+        groups.code[standing] * k + reasons, minlength=len(groups.index) * k
+    )
     table = table.reshape(-1, k)
     return groups.index.assign(
         n_standing=table.sum(axis=1),
@@ -240,62 +279,129 @@ def _counts(frame: pd.DataFrame, groups: _Groups) -> pd.DataFrame:
     )
 
 
-def _statistics(
-    frame: pd.DataFrame, groups: _Groups, mask: np.ndarray, scores: dict[str, np.ndarray]
-) -> dict[str, np.ndarray]:
-    """Counts, means and skill scores per group of the rows in `mask`.
+@dataclass(frozen=True)
+class _Scoring:
+    """The usable rows of a frame (scored, or windows without p), in groups.
 
-    `scores` holds the score columns for the rows in `mask`.
+    `at` holds each usable row's position in `frame`, `code` its group and
+    `p` its probability; `has_p` marks those with a probability and an
+    outcome, and `scores` holds the scores, `outcome` and `p` of just those.
     """
-    code = groups.code[mask]
-    size = len(groups.index)
 
-    def total(values: np.ndarray | None, where: np.ndarray) -> np.ndarray:
-        return np.bincount(code[where], None if values is None else values[where], size)
+    frame: pd.DataFrame
+    index: pd.DataFrame
+    at: np.ndarray
+    code: np.ndarray
+    p: np.ndarray
+    has_p: np.ndarray
+    scores: dict[str, np.ndarray]
 
-    with_p = ~np.isnan(scores["brier"])
-    n = total(None, with_p)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        means = {name: total(scores[name], with_p) / n for name in SCORES}
-        base_rate = total(groups.take(frame["outcome"])[mask], with_p) / n
-        reference = base_rate * (1 - base_rate)
-        extra = {}
-        for name in ("timing_error", "interval_score"):
-            values = groups.take(frame[name])[mask]
-            known = ~np.isnan(values)
-            extra[name] = total(values, known) / total(None, known)
-        return {
-            "n": n.astype(np.int64),
-            **means,
-            "bss_half": 1 - means["brier"] / 0.25,
-            "bss_base_rate": np.where(reference > 0, 1 - means["brier"] / reference, np.nan),
-            "n_clipped": total(None, scores["clipped"] & with_p).astype(np.int64),
-            "n_window_only": total(None, np.isnan(groups.take(frame["p"])[mask])).astype(np.int64),
-            **extra,
+    def column(self, name: str) -> np.ndarray:
+        """Column `name` of the usable rows."""
+        return self.frame[name].to_numpy()[self.at]
+
+    def total(self, where: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        """Per group: how many usable rows are in `where`, or the sum of `weights`."""
+        w = None if weights is None else weights[where]
+        return np.bincount(self.code[where], w, len(self.index)).astype(float)
+
+
+def _prepare(
+    frame: pd.DataFrame,
+    keys: Sequence[str],
+    *,
+    time_averaged: bool = False,
+    year_of: str = "made",
+    groups: _Groups | None = None,
+    with_scores: bool = True,
+) -> _Scoring:
+    """Group the usable rows of `frame` (or its time-averaged pairs) and score them.
+
+    `groups` may pass in the groups of `frame`'s rows, when already known.
+    """
+    if time_averaged:
+        frame = scored(frame, time_averaged=True)
+        groups = _groups(frame, keys, year_of)
+        usable = np.ones(len(groups.code), dtype=bool)
+    else:
+        groups = _groups(frame, keys, year_of) if groups is None else groups
+        usable = groups.take(frame["standing"]) & groups.take(_usable(frame))
+    chosen = np.flatnonzero(usable)
+    at = chosen if groups.rows is None else groups.rows[chosen]
+    p, outcome = frame["p"].to_numpy()[at], frame["outcome"].to_numpy()[at]
+    if time_averaged:  # the means over the days: NaN when no day counted
+        has_p = ~np.isnan(frame["brier"].to_numpy()[at])
+        scores = {
+            name: frame[name].to_numpy()[at][has_p] for name in [*SCORES, "clipped"]
         }
+        o, q = outcome[has_p], p[has_p]
+    else:
+        has_p = ~np.isnan(p) & ~np.isnan(outcome)
+        o, q = outcome[has_p], p[has_p]
+        scores = _score_arrays(o, q) if with_scores else {}
+    scores = {**scores, "outcome": o, "p": q}
+    return _Scoring(frame, groups.index, at, groups.code[chosen], p, has_p, scores)
+
+
+def _statistics(scoring: _Scoring) -> dict[str, np.ndarray]:
+    """Counts, means and skill scores per group."""
+    has_p, scores = scoring.has_p, scoring.scores
+    with_p = scoring.code[has_p]
+    size = len(scoring.index)
+    n = np.bincount(with_p, minlength=size)
+
+    def mean(values: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.bincount(with_p, values, size) / n
+
+    means = {name: mean(scores[name]) for name in SCORES}
+    base_rate = mean(scores["outcome"])
+    reference = base_rate * (1 - base_rate)
+    window = {}
+    # Only date windows: their errors are in years, a numeric question's in its unit.
+    dated = np.flatnonzero((scoring.frame["kind"] == "date").to_numpy()[scoring.at])
+    for name in ("timing_error", "interval_score"):
+        values = scoring.frame[name].to_numpy()[scoring.at[dated]]
+        known = ~np.isnan(values)
+        code = scoring.code[dated][known]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            window[name] = np.bincount(code, values[known], size) / np.bincount(
+                code, minlength=size
+            )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bss_base_rate = np.where(reference > 0, 1 - means["brier"] / reference, np.nan)
+    return {
+        "n": n,
+        **means,
+        "bss_half": 1 - means["brier"] / 0.25,
+        "bss_base_rate": bss_base_rate,
+        "n_clipped": np.bincount(with_p[scores["clipped"]], minlength=size),
+        "n_window_only": np.bincount(
+            scoring.code[~has_p & np.isnan(scoring.p)], minlength=size
+        ),
+        **window,
+    }
 
 
 def _bootstrap(
-    groups: _Groups, mask: np.ndarray, brier: np.ndarray, question: pd.Series, n_boot: int, seed: int
+    scoring: _Scoring, n_boot: int, seed: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The 95% question-bootstrap CI of each group's mean Brier (0-1 scale).
 
-    `brier` holds the scores of the rows in `mask`; groups with nothing
-    scored, or everything when `n_boot` is 0, get NaN.
+    Groups with nothing scored, or all of them when `n_boot` is 0, get NaN.
     """
-    size = len(groups.index)
+    size = len(scoring.index)
     low, high = np.full(size, np.nan), np.full(size, np.nan)
     if n_boot <= 0:
         return low, high
-    with_p = ~np.isnan(brier)
-    code, brier = groups.code[mask][with_p], brier[with_p]
-    asked = pd.factorize(groups.take(question)[mask][with_p])[0]
+    code, brier = scoring.code[scoring.has_p], scoring.scores["brier"]
+    asked = pd.factorize(scoring.column("question")[scoring.has_p])[0]
     n = np.bincount(code, minlength=size)
     mean = np.bincount(code, brier, size) / np.maximum(n, 1)
-    # With one question the resampled mean is always the mean: no need to draw.
-    pairs = np.unique(code.astype(np.int64) * (asked.max(initial=0) + 1) + asked)
-    questions = np.bincount(pairs // (asked.max(initial=0) + 1), minlength=size)
     low[n > 0] = high[n > 0] = mean[n > 0]
+    # With one question the resampled mean is always the mean: no need to draw.
+    width = int(asked.max(initial=0)) + 1
+    questions = np.bincount(np.unique(code * width + asked) // width, minlength=size)
     several = np.flatnonzero(questions > 1)
     if several.size:
         order = np.argsort(code, kind="stable")  # each group's rows, in frame order
@@ -304,29 +410,6 @@ def _bootstrap(
             at = order[starts[i] : starts[i + 1]]
             low[i], high[i] = score.bootstrap_ci(brier[at], asked[at], n_boot, seed)
     return low, high
-
-
-def _prepare(
-    frame: pd.DataFrame,
-    keys: Sequence[str],
-    time_averaged: bool,
-    year_of: str,
-    groups: _Groups | None = None,
-) -> tuple[pd.DataFrame, _Groups, np.ndarray, dict[str, np.ndarray]]:
-    """The rows to score, their groups, the mask of scored rows and their scores.
-
-    `groups` may pass in the groups of `frame`'s rows, when already known.
-    """
-    if time_averaged:
-        frame = scored(frame, time_averaged=True)
-        groups = _groups(frame, keys, year_of)
-        mask = np.ones(len(groups.code), dtype=bool)
-        scores = {name: groups.take(frame[name]) for name in [*SCORES, "clipped"]}
-        return frame, groups, mask, scores
-    groups = _groups(frame, keys, year_of) if groups is None else groups
-    mask = groups.take(frame["standing"]) & groups.take(_usable(frame))
-    p, outcome = groups.take(frame["p"])[mask], groups.take(frame["outcome"])[mask]
-    return frame, groups, mask, _score_arrays(outcome, p)
 
 
 def bootstrap(
@@ -342,16 +425,16 @@ def bootstrap(
 
     Uses `score.bootstrap_ci` with the same seed for every group, so the same
     seed gives the same intervals. A group with one question gets its mean as
-    both ends; one with nothing scored, or every group when `n_boot` is 0, NaN.
+    both ends; every group gets NaN when `n_boot` is 0.
 
     Returns:
         The key columns, `brier_ci_low` and `brier_ci_high`, one row per group
-        that has a scored forecast.
+        that has a forecast scored with a probability.
     """
-    rows, groups, mask, scores = _prepare(frame, list(by), time_averaged, year_of)
-    low, high = _bootstrap(groups, mask, scores["brier"], rows["question"], n_boot, seed)
-    table = groups.index.assign(brier_ci_low=low, brier_ci_high=high)
-    return table[groups.sums(mask) > 0].reset_index(drop=True)
+    scoring = _prepare(frame, list(by), time_averaged=time_averaged, year_of=year_of)
+    low, high = _bootstrap(scoring, n_boot, seed)
+    table = scoring.index.assign(brier_ci_low=low, brier_ci_high=high)
+    return table[scoring.total(scoring.has_p) > 0].reset_index(drop=True)
 
 
 def aggregate(
@@ -385,31 +468,37 @@ def aggregate(
         Columns: the keys, n, brier, brier_ci_low, brier_ci_high, log_score,
         baseline_score, spherical, bss_half (vs always 50%), bss_base_rate
         (vs the group's base rate; NaN when every outcome is the same),
-        n_clipped, n_window_only, timing_error, interval_score, n_void,
+        n_clipped, n_window_only, timing_error and interval_score (means
+        over the group's date windows, in years: a numeric question's
+        errors are in its own unit and are not averaged with them), n_void,
         n_open, n_due, n_unscorable, scale. Brier and its CI are on `scale`.
     """
     keys = list(by)
     every = _groups(frame, keys, year_of)
     counts = _counts(frame, every)
-    rows, groups, mask, scores = _prepare(frame, keys, time_averaged, year_of, every)
+    scoring = _prepare(
+        frame, keys, time_averaged=time_averaged, year_of=year_of, groups=every
+    )
     factor = SCALES[scale]
-    stats = _statistics(rows, groups, mask, scores)
-    low, high = _bootstrap(groups, mask, scores["brier"], rows["question"], n_boot, seed)
-    stats = groups.index.assign(
+    stats = _statistics(scoring)
+    low, high = _bootstrap(scoring, n_boot, seed)
+    stats = scoring.index.assign(
         **{**stats, "brier": factor * stats["brier"]},
         brier_ci_low=factor * low,
         brier_ci_high=factor * high,
     )
-    if time_averaged:  # the scored pairs were grouped apart from the frame
-        table = counts.merge(stats, on=keys, how="left", sort=False) if keys else counts.join(
-            stats.drop(columns=keys)
-        )
-    else:
+    if not time_averaged:  # the same groups, in the same order
         table = counts.join(stats.drop(columns=keys))
+    elif keys:  # the scored pairs were grouped apart from the frame
+        table = counts.merge(stats, on=keys, how="left", sort=False)
+    else:
+        table = counts.join(stats)
     table = table[table["n_standing"] > 0]
     table = table.assign(
-        **{name: table[name].fillna(0).astype(np.int64)
-           for name in ("n", "n_clipped", "n_window_only")},
+        **{
+            name: table[name].fillna(0).astype(np.int64)
+            for name in ("n", "n_clipped", "n_window_only")
+        },
         scale=scale_text(scale),
     )
     return table[[*keys, *SUMMARY, *COUNTS, "scale"]].reset_index(drop=True)
@@ -418,78 +507,112 @@ def aggregate(
 # ---------------------------------------------------------------- calibration
 
 
-def _cells(
-    groups: _Groups, code: np.ndarray, n_codes: int, outcome: np.ndarray, p: np.ndarray,
+def _sums(
+    cell: np.ndarray, size: int, outcome: np.ndarray, p: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Count, mean forecast and observed frequency in each (group, code) cell."""
-    cell = groups.code * n_codes + code
-    size = len(groups.index) * n_codes
-    n = np.bincount(cell, minlength=size).astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return n, np.bincount(cell, p, size) / n, np.bincount(cell, outcome, size) / n
+    """Count, sum of forecasts and sum of outcomes in each of `size` cells."""
+    return (
+        np.bincount(cell, minlength=size).astype(float),
+        np.bincount(cell, p, size),
+        np.bincount(cell, outcome, size),
+    )
 
 
 def _cell_table(
-    groups: _Groups, name: str, labels: Sequence[object],
+    index: pd.DataFrame,
+    name: str,
+    labels: Sequence[object],
     cells: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> pd.DataFrame:
-    """One row per (group, label): the keys, the label, n, mean_p, observed, Wilson interval."""
+    """One row per (group, label): keys, label, n, mean_p, observed, Wilson interval."""
     n, mean_p, observed = cells
-    index = groups.index
-    table = index.loc[index.index.repeat(len(labels))].reset_index(drop=True).assign(
-        **{name: np.tile(np.asarray(labels, dtype=object), len(index))},
-        n=n.astype(np.int64),
-        mean_p=mean_p,
-        observed=observed,
+    low, high = score._wilson(observed, n)
+    columns = {
+        key: np.repeat(index[key].to_numpy(), len(labels)) for key in index.columns
+    }
+    return pd.DataFrame(
+        {
+            **columns,
+            name: np.tile(np.asarray(labels, dtype=object), len(index)),
+            "n": n.astype(np.int64),
+            "mean_p": mean_p,
+            "observed": observed,
+            "wilson_lo": low,
+            "wilson_hi": high,
+        }
     )
-    low, high = score._wilson(table["observed"], table["n"])
-    return table.assign(wilson_lo=low, wilson_hi=high)
 
 
-def _calibration_by(groups: _Groups, outcome: np.ndarray, p: np.ndarray) -> dict[str, pd.DataFrame]:
+# The decile bin and the folded bucket of every probability in basis points
+# (0.00% .. 100.00%), computed once by the rules in `score`, so that each
+# forecast is binned by one lookup. A tie between two folded buckets goes to
+# the upper one, as in `score.folded_table`.
+_GRID = np.arange(10_001)
+_DECILE = score._decile(_GRID / 10_000, "left")
+_BUCKETS = 100 * np.asarray(score.FOLDED_BUCKETS)
+_FOLDED = np.searchsorted(
+    (_BUCKETS[:-1] + _BUCKETS[1:]) / 2, np.maximum(_GRID, 10_000 - _GRID), side="right"
+)
+
+
+def _calibration_by(
+    index: pd.DataFrame, code: np.ndarray, outcome: np.ndarray, p: np.ndarray
+) -> dict[str, pd.DataFrame]:
     """`calibration` for every group at once (see its docstring).
 
     The bins, buckets and decomposition are those of `score.calibration_bins`,
-    `score.folded_table`, `score.murphy` and `score.ece`, computed per group.
+    `score.folded_table`, `score.murphy` and `score.ece`, per group. The
+    within-bin terms come from sums of squares and products per group, so no
+    pass over the rows is needed for each term.
     """
-    keys = list(groups.index.columns)
-    g = len(groups.index)
-    decile = score._decile(p, "left")
-    n, mean_p, observed = cells = _cells(groups, decile, 10, outcome, p)
+    keys = list(index.columns)
+    g = len(index)
+    bp = score._basis_points(p)
+    n_k, sp_k, so_k = (
+        a.reshape(g, 10) for a in _sums(code * 10 + _DECILE[bp], g * 10, outcome, p)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f_k, o_k = sp_k / n_k, so_k / n_k
     edges = np.arange(0, 100, 10)
     labels = [f"{lo}-{lo + 10}%" for lo in edges]
-    bins = _cell_table(groups, "bin", labels, cells).assign(
+    cells = (n_k.ravel(), f_k.ravel(), o_k.ravel())
+    bins = _cell_table(index, "bin", labels, cells).assign(
         lo=np.tile(edges, g), hi=np.tile(edges + 10, g)
     )[[*keys, "bin", "lo", "hi", "n", "mean_p", "observed", "wilson_lo", "wilson_hi"]]
 
-    size = np.bincount(groups.code, minlength=g).astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        base = (np.bincount(groups.code, outcome, g) / size)[groups.code]
-        cell = groups.code * 10 + decile
-        f_k, o_k = mean_p[cell], observed[cell]
-        per_row = {
-            "REL": (f_k - o_k) ** 2,
-            "RES": (o_k - base) ** 2,
-            "UNC": (outcome - base) ** 2,
-            "WBV": (p - f_k) ** 2,
-            "WBC": 2 * (outcome - o_k) * (p - f_k),
-            "BS": (p - outcome) ** 2,
-            "ECE": np.abs(f_k - o_k),
-        }
-        summary = groups.index.assign(
-            n=size.astype(np.int64),
-            **{name: np.bincount(groups.code, value, g) / size for name, value in per_row.items()},
-        )
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.bincount(code, values, g)
 
-    bp = score._basis_points(p)
-    below = bp < 5000
-    buckets = 100 * np.asarray(score.FOLDED_BUCKETS)
-    midpoints = (buckets[:-1] + buckets[1:]) / 2  # a tie goes to the upper bucket
-    code = np.searchsorted(midpoints, np.where(below, 10_000 - bp, bp), side="right")
-    stated, folded_p = np.where(below, 1 - outcome, outcome), np.where(below, 1 - p, p)
+    n = n_k.sum(axis=1)
+    sum_p2, sum_o2, sum_po = total(p * p), total(outcome * outcome), total(p * outcome)
+    f, o = np.nan_to_num(f_k), np.nan_to_num(o_k)  # empty bins add nothing
+    base = (n_k * o).sum(axis=1) / n
+    summary = index.assign(
+        n=n.astype(np.int64),
+        REL=(n_k * (f - o) ** 2).sum(axis=1) / n,
+        RES=(n_k * (o - base[:, None]) ** 2).sum(axis=1) / n,
+        UNC=sum_o2 / n - base**2,
+        WBV=(sum_p2 - (n_k * f * f).sum(axis=1)) / n,
+        WBC=2 * (sum_po - (n_k * o * f).sum(axis=1)) / n,
+        BS=(sum_p2 - 2 * sum_po + sum_o2) / n,
+        ECE=(n_k * np.abs(f - o)).sum(axis=1) / n,
+    )
+
+    # Folded: below 50% a forecast is restated as its complement with the
+    # outcome flipped. Sum the two sides apart and flip the sums.
+    k = len(_BUCKETS)
+    below = (bp < 5000).astype(np.int64)
+    halves = _sums((code * 2 + below) * k + _FOLDED[bp], g * 2 * k, outcome, p)
+    n_h, sp_h, so_h = (a.reshape(g, 2, k) for a in halves)
+    n_b = n_h.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_p = (sp_h[:, 0] + n_h[:, 1] - sp_h[:, 1]) / n_b
+        observed = (so_h[:, 0] + n_h[:, 1] - so_h[:, 1]) / n_b
     folded = _cell_table(
-        groups, "bucket", list(score.FOLDED_BUCKETS),
-        _cells(groups, code, len(buckets), stated, folded_p),
+        index,
+        "bucket",
+        list(score.FOLDED_BUCKETS),
+        (n_b.ravel(), mean_p.ravel(), observed.ravel()),
     ).astype({"bucket": "int64"})
     return {"bins": bins, "folded": folded, "summary": summary}
 
@@ -516,18 +639,15 @@ def calibration(
     per group), `folded` (7 rows per group) and `summary` (n, REL, RES, UNC,
     WBV, WBC, BS and ECE per group).
     """
-    keys = list(by or ())
-    rows, groups, mask, scores = _prepare(frame, keys, False, year_of)
-    with_p = ~np.isnan(scores["brier"])
-    outcome = groups.take(rows["outcome"])[mask][with_p]
-    p = groups.take(rows["p"])[mask][with_p]
+    scoring = _prepare(frame, list(by or ()), year_of=year_of, with_scores=False)
+    outcome, p = scoring.scores["outcome"], scoring.scores["p"]
     if by:
-        code = groups.code[mask][with_p]
-        present = np.flatnonzero(np.bincount(code, minlength=len(groups.index)))
-        renumber = np.zeros(len(groups.index), dtype=np.int64)
+        code = scoring.code[scoring.has_p]
+        present = np.flatnonzero(np.bincount(code, minlength=len(scoring.index)))
+        renumber = np.zeros(len(scoring.index), dtype=np.int64)
         renumber[present] = np.arange(len(present))
-        index = groups.index.iloc[present].reset_index(drop=True)
-        return _calibration_by(_Groups(None, renumber[code], index), outcome, p)
+        index = scoring.index.iloc[present].reset_index(drop=True)
+        return _calibration_by(index, renumber[code], outcome, p)
     return {
         "n": len(p),
         "bins": score.calibration_bins(outcome, p),
@@ -546,38 +666,45 @@ REASONS = {
     "due": "not scored: the deadline has passed and no outcome is recorded",
     "void": "not scored: the question is void",
     "unscorable": "not scored: the question is marked unscorable",
-    "no probability": "window without a probability: timing error and interval score only, no Brier",
+    "no probability": "window without a probability: timing error and interval score "
+    "only, no Brier",
     "undetermined": "not scored: the outcome is inside the window under some readings "
     "of the dates and outside under others",
 }
 
 
-def explain(frame: pd.DataFrame, question: str, *, scale: str = "0-1") -> list[dict[str, Any]]:
-    """Every forecast on `question` in `frame`: whether it counts, why, and its scores."""
+def explain(
+    frame: pd.DataFrame, question: str, *, scale: str = "0-1"
+) -> list[dict[str, Any]]:
+    """Every forecast on `question` in `frame`: whether it counts, why, its scores."""
     rows = frame[frame["question"] == question]
     with_scores = _scores(rows)
     factor = SCALES[scale]
     found = []
     for row in with_scores.to_dict("records"):
-        reason = REASONS[row["excluded"]] if row["standing"] else (
-            "not scored: replaced by a later forecast by the same forecaster"
+        reason = (
+            REASONS[row["excluded"]]
+            if row["standing"]
+            else ("not scored: replaced by a later forecast by the same forecaster")
         )
         p = row["p"]
-        found.append({
-            "forecaster": row["forecaster"],
-            "line": row["line"],
-            "made": row["made"].date().isoformat(),
-            "p": None if math.isnan(p) else p,
-            "outcome": None if math.isnan(row["outcome"]) else row["outcome"],
-            "counts": bool(row["standing"] and row["excluded"] == ""),
-            "why": reason,
-            "brier": _finite(factor * row["brier"]),
-            "log_score": _finite(row["log_score"]),
-            "baseline_score": _finite(row["baseline_score"]),
-            "timing_error": _finite(row["timing_error"]),
-            "interval_score": _finite(row["interval_score"]),
-            "bin": None if math.isnan(p) else _bin(p),
-        })
+        found.append(
+            {
+                "forecaster": row["forecaster"],
+                "line": row["line"],
+                "made": row["made"].date().isoformat(),
+                "p": None if math.isnan(p) else p,
+                "outcome": None if math.isnan(row["outcome"]) else row["outcome"],
+                "counts": bool(row["standing"] and row["excluded"] == ""),
+                "why": reason,
+                "brier": _finite(factor * row["brier"]),
+                "log_score": _finite(row["log_score"]),
+                "baseline_score": _finite(row["baseline_score"]),
+                "timing_error": _finite(row["timing_error"]),
+                "interval_score": _finite(row["interval_score"]),
+                "bin": None if math.isnan(p) else _bin(p),
+            }
+        )
     return found
 
 

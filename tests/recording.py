@@ -30,11 +30,14 @@ def claims(value: Any) -> Any:
     if isinstance(value, Location):
         return None
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__, *(
-            (f.name, claims(getattr(value, f.name)))
-            for f in dataclasses.fields(value)
-            if f.name not in ("location", "lines")
-        ))
+        return (
+            type(value).__name__,
+            *(
+                (f.name, claims(getattr(value, f.name)))
+                for f in dataclasses.fields(value)
+                if f.name not in ("location", "lines")
+            ),
+        )
     if isinstance(value, (tuple, list)):
         return tuple(claims(v) for v in value)
     return value
@@ -51,7 +54,9 @@ def load_bytes(data: bytes, path: str = "ledger.yaml") -> tuple[Ledger, list[Err
 def clean(data: bytes, path: str = "ledger.yaml") -> Ledger:
     """The ledger in `data`, which must load and validate without errors."""
     ledger, errors = load_bytes(data, path)
-    assert not errors, "\n".join(map(str, errors)) + "\n---\n" + data.decode("utf-8", "replace")
+    assert not errors, (
+        "\n".join(map(str, errors)) + "\n---\n" + data.decode("utf-8", "replace")
+    )
     return ledger
 
 
@@ -62,7 +67,7 @@ def added(old: Ledger, new: Ledger) -> tuple[str, Any]:
     for what in ("forecasters", "sources"):
         before, after = getattr(old, what), getattr(new, what)
         assert claims(after[: len(before)]) == claims(before), what
-        found += [(what, record) for record in after[len(before):]]
+        found += [(what, record) for record in after[len(before) :]]
     if len(new.questions) == len(old.questions) + 1:
         assert claims(new.questions[:-1]) == claims(old.questions)
         found.append(("questions", new.questions[-1]))
@@ -74,7 +79,7 @@ def added(old: Ledger, new: Ledger) -> tuple[str, Any]:
             for what in ("forecasts", "outcomes"):
                 before, after = getattr(q_old, what), getattr(q_new, what)
                 assert claims(after[: len(before)]) == claims(before), (q_new.id, what)
-                found += [(what, record) for record in after[len(before):]]
+                found += [(what, record) for record in after[len(before) :]]
             bare = ("forecasts", "outcomes", "location", "lines")
             assert all(
                 claims(getattr(q_old, f.name)) == claims(getattr(q_new, f.name))
@@ -86,7 +91,9 @@ def added(old: Ledger, new: Ledger) -> tuple[str, Any]:
 
 
 def line_ending(data: bytes) -> bytes:
-    return b"\r\n" if b"\r\n" in data else b"\n"
+    if b"\r\n" in data:
+        return b"\r\n"
+    return b"\r" if b"\r" in data and b"\n" not in data else b"\n"
 
 
 def assert_only_inserted(old: bytes, new: bytes, replaced: int = 0) -> list[str]:
@@ -100,9 +107,11 @@ def assert_only_inserted(old: bytes, new: bytes, replaced: int = 0) -> list[str]
     eol = line_ending(old)
     if eol == b"\r\n":
         assert new.count(b"\n") == new.count(b"\r\n"), "a line lost its CRLF"
+    elif eol == b"\r":
+        assert b"\n" not in new
     else:
         assert b"\r" not in new
-    assert new.endswith(b"\n") == old.endswith(b"\n"), "the final newline changed"
+    assert new.endswith(eol) == old.endswith(eol), "the final newline changed"
     a = old.decode("utf-8-sig").splitlines()
     b = new.decode("utf-8-sig").splitlines()
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
@@ -121,7 +130,9 @@ def assert_only_inserted(old: bytes, new: bytes, replaced: int = 0) -> list[str]
     return b[j1:j2]
 
 
-def assert_inserted(old: bytes, new: bytes, expected: list[str], replaced: int = 0) -> None:
+def assert_inserted(
+    old: bytes, new: bytes, expected: list[str], replaced: int = 0
+) -> None:
     """`new` is `old` with exactly the lines `expected` inserted as one block.
 
     (difflib may align a blank line on either side of the block; both readings
@@ -131,4 +142,6 @@ def assert_inserted(old: bytes, new: bytes, expected: list[str], replaced: int =
     lines = new.decode("utf-8-sig").splitlines()
     assert len(inserted) == len(expected), inserted
     n = len(expected)
-    assert any(lines[i : i + n] == expected for i in range(len(lines) - n + 1)), inserted
+    assert any(lines[i : i + n] == expected for i in range(len(lines) - n + 1)), (
+        inserted
+    )

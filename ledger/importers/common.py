@@ -58,9 +58,9 @@ def slugify(text: str, limit: int = SLUG_MAX) -> str:
     >>> slugify("SbZAVaBSo6"), slugify("meteofrance_TEMPERATURE_celsius.61996.D")
     ('sbzavabso6', 'meteofrance-temperature-celsius-61996-d')
     >>> slugify("Will it rain in Paris on 2026-07-14, the national holiday, or not?")
-    'will-it-rain-in-paris-on-2026-07-14-the-na-7b5b84a2'
+    'will-it-rain-in-paris-on-2026-07-14-the-a0d89e3f'
     >>> slugify("???")
-    'x-8d10d8aa'
+    'x-2d86c2a6'
     """
     slug = _NOT_SLUG.sub("-", text.lower()).strip("-")
     if not slug:
@@ -80,7 +80,7 @@ def unique_ids(wanted: dict[T, str]) -> dict[T, str]:
     the order of the input.
 
     >>> unique_ids({"Q1": "q1", "q1": "q1", "q2": "q2"})
-    {'Q1': 'q1-0d2c4e8c', 'q1': 'q1-9ec2e6a7', 'q2': 'q2'}
+    {'Q1': 'q1-db5623b4', 'q1': 'q1-e0417928', 'q2': 'q2'}
     """
     groups: dict[str, list[T]] = {}
     for key, slug in wanted.items():
@@ -219,7 +219,9 @@ def _flow(pairs: Sequence[tuple[str, object]]) -> str:
     for key, value in pairs:
         if value is None:
             continue
-        shown = number(value) if isinstance(value, float) else text(str(value), flow=True)
+        shown = (
+            number(value) if isinstance(value, float) else text(str(value), flow=True)
+        )
         parts.append(f"{key}: {shown}")
     return "{" + ", ".join(parts) + "}"
 
@@ -250,31 +252,69 @@ def render(
     people = sorted(forecasters, key=lambda f: f.id)
     lines.append("forecasters:" + ("" if people else " []"))
     for f in people:
-        _block(lines, [("id", f.id), ("name", f.name), ("affiliation", f.affiliation),
-                       ("note", f.note)], 2)
+        _block(
+            lines,
+            [
+                ("id", f.id),
+                ("name", f.name),
+                ("affiliation", f.affiliation),
+                ("note", f.note),
+            ],
+            2,
+        )
     documents = sorted(sources, key=lambda s: s.id)
     lines.append("sources:" + ("" if documents else " []"))
     for s in documents:
-        _block(lines, [("id", s.id), ("title", s.title), ("kind", s.kind), ("url", s.url),
-                       ("date", s.date), ("licence", s.licence),
-                       ("attribution", s.attribution), ("note", s.note)], 2)
+        _block(
+            lines,
+            [
+                ("id", s.id),
+                ("title", s.title),
+                ("kind", s.kind),
+                ("url", s.url),
+                ("date", s.date),
+                ("licence", s.licence),
+                ("attribution", s.attribution),
+                ("note", s.note),
+            ],
+            2,
+        )
     ordered = sorted(questions, key=lambda q: q.id)
     lines.append("questions:" + ("" if ordered else " []"))
     for q in ordered:
-        _block(lines, [("id", q.id), ("title", q.title), ("criteria", q.criteria),
-                       ("kind", "binary"), ("deadline", q.deadline), ("tags", q.tags),
-                       ("note", q.note)], 2)
+        _block(
+            lines,
+            [
+                ("id", q.id),
+                ("title", q.title),
+                ("criteria", q.criteria),
+                ("kind", "binary"),
+                ("deadline", q.deadline),
+                ("tags", q.tags),
+                ("note", q.note),
+            ],
+            2,
+        )
         if q.forecasts:
             lines.append("    forecasts:")
             for f in sorted(q.forecasts, key=lambda f: (f.made, f.by)):
-                pairs = [("by", f.by), ("made", f.made), ("p", float(f.p)),
-                         ("basis", "stated"), ("source", f.source)]
+                pairs = [
+                    ("by", f.by),
+                    ("made", f.made),
+                    ("p", float(f.p)),
+                    ("basis", "stated"),
+                    ("source", f.source),
+                ]
                 lines.append("      - " + _flow(pairs))
         if q.outcomes:
             lines.append("    outcomes:")
             for o in sorted(q.outcomes, key=lambda o: (o.recorded, o.known)):
-                pairs = [("result", o.result), ("known", o.known), ("recorded", o.recorded),
-                         ("by", o.by)]
+                pairs = [
+                    ("result", o.result),
+                    ("known", o.known),
+                    ("recorded", o.recorded),
+                    ("by", o.by),
+                ]
                 lines.append("      - " + _flow(pairs))
     return "\n".join(lines) + "\n"
 
@@ -299,13 +339,21 @@ def finish(
     imported.questions = len(questions)
     imported.forecasts = sum(len(q.forecasts) for q in questions)
     imported.outcomes = sum(len(q.outcomes) for q in questions)
+    if sys.stderr.isatty():
+        print(
+            f"checking the ledger ({imported.forecasts:,} forecasts) ...",
+            file=sys.stderr,
+        )
     ledger, errors = load_text(imported.text, output)
     errors = errors or validate(ledger)
     if errors:
         imported.errors = [
-            Error(e.location, f"(not written) the imported ledger would not pass "
-                              f"ledger check: {e.message}")
-            for e in sorted(errors, key=lambda e: e.location)
+            Error(
+                e.location,
+                f"(not written) the imported ledger would not pass "
+                f"ledger check: {e.message}",
+            )
+            for e in in_order(errors)
         ]
     return imported
 
@@ -316,8 +364,10 @@ def finish(
 def refuse_overwrite(output: str, force: bool) -> Error | None:
     """An error when `output` exists and --force was not given."""
     if os.path.exists(output) and not force:
-        return Error(Location(output, 1), "already exists; pass --force to overwrite it "
-                                          "(nothing was written)")
+        return Error(
+            Location(output, 1),
+            "already exists; pass --force to overwrite it (nothing was written)",
+        )
     return None
 
 
@@ -330,7 +380,9 @@ def write_ledger(output: str, data: str) -> None:
 
 
 @contextlib.contextmanager
-def progress(items: Iterable[T], label: str, length: int | None = None) -> Iterator[Iterable[T]]:
+def progress(
+    items: Iterable[T], label: str, length: int | None = None
+) -> Iterator[Iterable[T]]:
     """A progress bar over `items` on a terminal (stderr); the plain items otherwise."""
     if not sys.stderr.isatty():
         yield items
@@ -350,7 +402,9 @@ def read_text(path: str) -> tuple[str | None, list[Error]]:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
-        return None, [Error(Location(path, 1), f"cannot read the file: {exc.strerror or exc}")]
+        return None, [
+            Error(Location(path, 1), f"cannot read the file: {exc.strerror or exc}")
+        ]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -368,9 +422,17 @@ def read_json(path: str) -> tuple[Any, str, list[Error]]:
     try:
         return json.loads(content), content, []
     except json.JSONDecodeError as exc:
-        return None, content, [Error(Location(path, exc.lineno), f"invalid JSON: {exc.msg}")]
+        return (
+            None,
+            content,
+            [Error(Location(path, exc.lineno), f"invalid JSON: {exc.msg}")],
+        )
     except RecursionError:
-        return None, content, [Error(Location(path, 1), "invalid JSON: nesting is too deep")]
+        return (
+            None,
+            content,
+            [Error(Location(path, 1), "invalid JSON: nesting is too deep")],
+        )
 
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -453,19 +515,30 @@ def read_csv(path: str) -> tuple[list[str], list[Row], list[Error]]:
             if not header:
                 header = [v.strip() for v in values]
             else:
-                cells = {name: (values[i].strip() if i < len(values) else "")
-                         for i, name in enumerate(header)}
+                cells = {
+                    name: (values[i].strip() if i < len(values) else "")
+                    for i, name in enumerate(header)
+                }
                 rows.append(Row(start, cells, values))
             start = reader.line_num + 1
     except csv.Error as exc:
         return header, rows, [Error(Location(path, start), f"malformed CSV: {exc}")]
     if not header:
-        return [], [], [Error(Location(path, 1), "the file is empty; expected a header row")]
+        return (
+            [],
+            [],
+            [Error(Location(path, 1), "the file is empty; expected a header row")],
+        )
     return header, rows, []
 
 
-def columns(header: list[str], path: str, required: Sequence[str], optional: Sequence[str] = (),
-            aliases: dict[str, str] | None = None) -> tuple[dict[str, str], list[Error]]:
+def columns(
+    header: list[str],
+    path: str,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    aliases: dict[str, str] | None = None,
+) -> tuple[dict[str, str], list[Error]]:
     """Match wanted column names to the header, ignoring case and spacing.
 
     Returns {wanted name: header name}; a missing required column is an error
@@ -484,18 +557,24 @@ def columns(header: list[str], path: str, required: Sequence[str], optional: Seq
     if missing:
         names = ", ".join(f"'{n}'" for n in missing)
         have = ", ".join(f"'{h}'" for h in header)
-        errors.append(Error(Location(path, 1), f"missing column{'s' if len(missing) > 1 else ''} "
-                                               f"{names}; the header has {have}"))
+        errors.append(
+            Error(
+                Location(path, 1),
+                f"missing column{'s' if len(missing) > 1 else ''} "
+                f"{names}; the header has {have}",
+            )
+        )
     return found, errors
 
 
 # -- values ------------------------------------------------------------------
 
 
-def probability(value: object, percent: bool = False) -> float:
+def probability(value: object, percent: bool = False, hint: bool = False) -> float:
     """A probability from a number or text: 0.7, "0.7", "70%" (or 70 with `percent`).
 
-    Raises ValueError with a message for the user.
+    Raises ValueError with a message for the user; with `hint`, a value in
+    (1, 100] suggests --percent.
     """
     if isinstance(value, bool) or value is None:
         raise ValueError(f"expected a probability, got {json.dumps(value)}")
@@ -513,13 +592,15 @@ def probability(value: object, percent: bool = False) -> float:
             else:
                 p = float(shown) / (100 if percent else 1)
         except ValueError:
-            raise ValueError(f"expected a probability such as 0.7 or 70%, got '{shown}'") from None
+            raise ValueError(
+                f"expected a probability such as 0.7 or 70%, got '{shown}'"
+            ) from None
     if not math.isfinite(p) or not 0.0 <= p <= 1.0:
-        hint = ""
-        if not percent and not shown.endswith("%") and 1 < p <= 100:
-            hint = " (pass --percent if the file holds percents)"
+        advice = ""
+        if hint and not percent and not shown.endswith("%") and 1 < p <= 100:
+            advice = " (pass --percent if the file holds percents)"
         scale = "0 and 100" if percent else "0 and 1"
-        raise ValueError(f"probability must be between {scale}, got {shown}{hint}")
+        raise ValueError(f"probability must be between {scale}, got {shown}{advice}")
     return round(p, 12)
 
 
@@ -548,6 +629,11 @@ def ledger_date(value: str) -> str:
     return value.strip()
 
 
+def in_order(errors: Iterable[Error]) -> list[Error]:
+    """Errors sorted by file, line and message, as they are reported."""
+    return sorted(errors, key=lambda e: (e.location, e.message))
+
+
 def plural(count: int, word: str, many: str | None = None) -> str:
     """`1 question`, `2 questions`."""
     return f"{count:,} {word if count == 1 else (many or word + 's')}"
@@ -557,4 +643,3 @@ def files_header(kind: str, paths: Iterable[str]) -> str:
     """The first line of an imported ledger."""
     names = ", ".join(os.path.basename(p) for p in paths)
     return f"Imported by ledger import {kind} from {names}; do not edit by hand"
-

@@ -74,8 +74,9 @@ from ledger.importers.common import (
     Question,
     Source,
     clean,
-    finish,
     files_header,
+    finish,
+    in_order,
     iso_day,
     item_lines,
     key_line,
@@ -98,8 +99,12 @@ ATTRIBUTION = (
     "market probabilities come from the crowds of the platforms named in each question"
 )
 SOURCE_ID = "forecastbench"
-PLATFORMS = {"manifold": "Manifold", "metaculus": "Metaculus", "polymarket": "Polymarket",
-             "infer": "INFER"}
+PLATFORMS = {
+    "manifold": "Manifold",
+    "metaculus": "Metaculus",
+    "polymarket": "Polymarket",
+    "infer": "INFER",
+}
 RESOLVER = "ForecastBench"
 
 Key = tuple[str, str]
@@ -169,7 +174,9 @@ def _combination(record: dict[str, Any], counts: _Counts) -> bool:
     combo = record.get("combination_of")
     if isinstance(ident, list) or isinstance(combo, list):
         shown = ident if isinstance(ident, list) else combo
-        counts.combinations.add(json.dumps([record.get("source"), shown], sort_keys=True))
+        counts.combinations.add(
+            json.dumps([record.get("source"), shown], sort_keys=True)
+        )
         counts.combination_rows += 1
         return True
     return False
@@ -179,19 +186,27 @@ def _key(record: dict[str, Any]) -> Key | None:
     source, ident = record.get("source"), record.get("id")
     if not isinstance(source, str) or not source.strip():
         return None
-    if isinstance(ident, bool) or not isinstance(ident, (str, int)) or str(ident).strip() == "":
+    if (
+        isinstance(ident, bool)
+        or not isinstance(ident, (str, int))
+        or str(ident).strip() == ""
+    ):
         return None
     return source.strip(), str(ident).strip()
 
 
-def _top(path: str, content: str, data: Any, key: str, what: str) -> tuple[list[Any], list[Error]]:
+def _top(
+    path: str, content: str, data: Any, key: str, what: str
+) -> tuple[list[Any], list[Error]]:
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         message = f"expected a ForecastBench {what}: a JSON object with a '{key}' list"
         return [], [Error(Location(path, 1), message)]
     return data[key], []
 
 
-def _due(path: str, content: str, data: dict[str, Any]) -> tuple[str | None, list[Error]]:
+def _due(
+    path: str, content: str, data: dict[str, Any]
+) -> tuple[str | None, list[Error]]:
     try:
         return iso_day(data.get("forecast_due_date")), []
     except ValueError as exc:
@@ -199,7 +214,9 @@ def _due(path: str, content: str, data: dict[str, Any]) -> tuple[str | None, lis
         return None, [Error(Location(path, line), f"forecast_due_date: {exc}")]
 
 
-def _read_questions(path: str, counts: _Counts) -> tuple[dict[str, Any], dict[Key, _Question], list[Error]]:
+def _read_questions(
+    path: str, counts: _Counts
+) -> tuple[dict[str, Any], dict[Key, _Question], list[Error]]:
     data, content, errors = read_json(path)
     if errors:
         return {}, {}, errors
@@ -222,11 +239,20 @@ def _read_questions(path: str, counts: _Counts) -> tuple[dict[str, Any], dict[Ke
             continue
         if key in first:
             line = where.at(first[key]).line
-            errors.append(where.error(i, f"duplicate question {key[0]}/{key[1]} (first at line {line})"))
+            errors.append(
+                where.error(
+                    i, f"duplicate question {key[0]}/{key[1]} (first at line {line})"
+                )
+            )
             continue
         first[key] = i
-        if not isinstance(record.get("question"), str) or not record["question"].strip():
-            errors.append(where.error(i, f"question {key[0]}/{key[1]} has no 'question' text"))
+        if (
+            not isinstance(record.get("question"), str)
+            or not record["question"].strip()
+        ):
+            errors.append(
+                where.error(i, f"question {key[0]}/{key[1]} has no 'question' text")
+            )
             continue
         dates = record.get("resolution_dates")
         if dates in ("N/A", None):
@@ -240,14 +266,19 @@ def _read_questions(path: str, counts: _Counts) -> tuple[dict[str, Any], dict[Ke
                     errors.append(where.error(i, f"resolution_dates: {exc}"))
             found[key] = _Question(key[0], key[1], record, False, horizons)
         else:
-            errors.append(where.error(
-                i, f"resolution_dates must be \"N/A\" (a market) or a list of dates, got {json.dumps(dates)}"))
+            errors.append(
+                where.error(
+                    i,
+                    f'resolution_dates must be "N/A" (a market) or a list of dates, got {json.dumps(dates)}',
+                )
+            )
     meta = {"due": due, "name": data.get("question_set")}
     return meta, found, errors
 
 
-def _read_forecasts(path: str, questions: dict[Key, _Question], question_set: object,
-                    counts: _Counts) -> tuple[list[_Row], dict[tuple[str, str], str], list[Error]]:
+def _read_forecasts(
+    path: str, questions: dict[Key, _Question], question_set: object, counts: _Counts
+) -> tuple[list[_Row], dict[tuple[str, str], str], list[Error]]:
     """The kept rows of one forecast set, and who's who: {who: affiliation}."""
     data, content, errors = read_json(path)
     if errors:
@@ -261,7 +292,8 @@ def _read_forecasts(path: str, questions: dict[Key, _Question], question_set: ob
     named = clean(data.get("question-set") or data.get("question_set"))
     if named and question_set and named != question_set:
         counts.set_notes.append(
-            f"{os.path.basename(path)} answers question set {named}, not {question_set}")
+            f"{os.path.basename(path)} answers question set {named}, not {question_set}"
+        )
     where = _Locator(path, content, "forecasts")
     rows: list[_Row] = []
     people: dict[tuple[str, str], str] = {}
@@ -283,8 +315,12 @@ def _read_forecasts(path: str, questions: dict[Key, _Question], question_set: ob
                 errors.append(where.error(i, f"forecast: {exc}"))
                 continue
             user = record.get("user_id")
-            if user is not None and (not isinstance(user, (str, int)) or not str(user).strip()):
-                errors.append(where.error(i, f"user_id must be text, got {json.dumps(user)}"))
+            if user is not None and (
+                not isinstance(user, (str, int)) or not str(user).strip()
+            ):
+                errors.append(
+                    where.error(i, f"user_id must be text, got {json.dumps(user)}")
+                )
                 continue
             if user is not None:
                 who = ("user", str(user).strip())
@@ -293,7 +329,11 @@ def _read_forecasts(path: str, questions: dict[Key, _Question], question_set: ob
                 who = ("model", model)
                 people.setdefault(who, organization or "")
             else:
-                errors.append(where.error(i, "the row has no user_id and the forecast set no 'model'"))
+                errors.append(
+                    where.error(
+                        i, "the row has no user_id and the forecast set no 'model'"
+                    )
+                )
                 continue
             question = questions.get(key)
             horizon = None
@@ -301,7 +341,9 @@ def _read_forecasts(path: str, questions: dict[Key, _Question], question_set: ob
                 try:
                     horizon = iso_day(record.get("resolution_date"))
                 except ValueError as exc:
-                    errors.append(where.error(i, f"resolution_date of a dataset question: {exc}"))
+                    errors.append(
+                        where.error(i, f"resolution_date of a dataset question: {exc}")
+                    )
                     continue
             if question is None:
                 counts.unknown_forecasts += 1
@@ -321,14 +363,15 @@ def _read_forecasts(path: str, questions: dict[Key, _Question], question_set: ob
 
 
 def _affiliation(model: str | None, organization: str | None) -> str:
-    """"Superforecaster forecasts (ForecastBench)": the forecast set a user came from."""
+    """ "Superforecaster forecasts (ForecastBench)": the forecast set a user came from."""
     if model and organization:
         return f"{model} ({organization})"
     return model or organization or ""
 
 
-def _read_resolutions(path: str, questions: dict[Key, _Question],
-                      counts: _Counts) -> tuple[list[_Resolution], list[Error]]:
+def _read_resolutions(
+    path: str, questions: dict[Key, _Question], counts: _Counts
+) -> tuple[list[_Resolution], list[Error]]:
     data, content, errors = read_json(path)
     if errors:
         return [], errors
@@ -354,7 +397,11 @@ def _read_resolutions(path: str, questions: dict[Key, _Question],
             continue
         resolved = record.get("resolved")
         if not isinstance(resolved, bool):
-            errors.append(where.error(i, f"resolved must be true or false, got {json.dumps(resolved)}"))
+            errors.append(
+                where.error(
+                    i, f"resolved must be true or false, got {json.dumps(resolved)}"
+                )
+            )
             continue
         question = questions.get(key)
         if question is None:
@@ -363,10 +410,20 @@ def _read_resolutions(path: str, questions: dict[Key, _Question],
         value = record.get("resolved_to")
         if not resolved and not question.market:
             continue  # an unresolved dataset horizon: nothing to record
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-                or not 0 <= value <= 1:
-            what = "an outcome (0, 1 or a fraction)" if resolved else "a market probability"
-            errors.append(where.error(i, f"resolved_to must be {what}, got {json.dumps(value)}"))
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+            or not 0 <= value <= 1
+        ):
+            what = (
+                "an outcome (0, 1 or a fraction)"
+                if resolved
+                else "a market probability"
+            )
+            errors.append(
+                where.error(i, f"resolved_to must be {what}, got {json.dumps(value)}")
+            )
             continue
         found.append(_Resolution(key, day, resolved, float(value), i))
     return found, errors
@@ -381,14 +438,19 @@ def _result(value: float) -> str:
 
 
 def _fill(template: str, due: str, horizon: str) -> str:
-    return template.replace("{forecast_due_date}", due).replace("{resolution_date}", horizon)
+    return template.replace("{forecast_due_date}", due).replace(
+        "{resolution_date}", horizon
+    )
 
 
 def _texts(question: _Question, due: str, horizon: str) -> tuple[str, str]:
     record = question.record
     body = _fill(clean(record.get("question")), due, horizon)
     paragraphs = re.split(r"\n\s*\n", body, maxsplit=1)
-    title = one_line(paragraphs[0]) or f"ForecastBench {question.source} question {question.id}"
+    title = (
+        one_line(paragraphs[0])
+        or f"ForecastBench {question.source} question {question.id}"
+    )
     parts = [paragraphs[1].strip()] if len(paragraphs) > 1 else []
     market_criteria = clean(record.get("market_info_resolution_criteria"))
     if market_criteria and market_criteria != "N/A":
@@ -455,10 +517,14 @@ def import_forecastbench(
         resolutions, more = _read_resolutions(resolutions_path, questions, counts)
         errors += more
     if errors or meta.get("due") is None:
-        imported.errors = sorted(errors, key=lambda e: e.location)
+        imported.errors = in_order(errors)
         return imported
     due: str = meta["due"]
-    paths = [questions_path, *forecast_paths, *([resolutions_path] if resolutions_path else [])]
+    paths = [
+        questions_path,
+        *forecast_paths,
+        *([resolutions_path] if resolutions_path else []),
+    ]
 
     # Horizons: the listed ones, plus any a forecast or resolution row names.
     for row in rows:
@@ -499,8 +565,16 @@ def import_forecastbench(
 
     built: list[Question] = []
     used: set[tuple[str, str]] = set()
-    tally = {"market": 0, "dataset": 0, "crowd": 0, "rows": 0, "decided": 0,
-             "provisional": 0, "unresolved": 0, "horizons": 0}
+    tally = {
+        "market": 0,
+        "dataset": 0,
+        "crowd": 0,
+        "rows": 0,
+        "decided": 0,
+        "provisional": 0,
+        "unresolved": 0,
+        "horizons": 0,
+    }
     for key in sorted(questions):
         question = questions[key]
         record = question.record
@@ -511,19 +585,27 @@ def import_forecastbench(
             decided = next((r for r in history if r.resolved), None)
             outcome = None
             if decided is not None:
-                outcome = Outcome(_result(decided.value), decided.day, decided.day, RESOLVER)
+                outcome = Outcome(
+                    _result(decided.value), decided.day, decided.day, RESOLVER
+                )
                 tally["decided"] += 1
             elif history:
                 latest = history[-1]
-                outcome = Outcome(f"provisional:{number(latest.value)}", latest.day, latest.day,
-                                  RESOLVER)
+                outcome = Outcome(
+                    f"provisional:{number(latest.value)}",
+                    latest.day,
+                    latest.day,
+                    RESOLVER,
+                )
                 tally["provisional"] += 1
             else:
                 tally["unresolved"] += 1
             forecasts = []
             crowd = _crowd(question, counts)
             if crowd is not None:
-                forecasts.append(Forecast(who_ids[("crowd", key[0])], crowd[0], crowd[1], SOURCE_ID))
+                forecasts.append(
+                    Forecast(who_ids[("crowd", key[0])], crowd[0], crowd[1], SOURCE_ID)
+                )
                 used.add(("crowd", key[0]))
             for row in rows_by.get((key, None), []):
                 forecasts.append(Forecast(who_ids[row.who], row.made, row.p, SOURCE_ID))
@@ -539,12 +621,27 @@ def import_forecastbench(
                 deadline = max(days) if days else _day_after(due)
             deadline = max([deadline, *(f.made for f in forecasts)])
             title, criteria = _texts(question, due, deadline)
-            note = f"ForecastBench {key[0]} question {key[1]}" + (f"; {url}" if url else "")
-            tally["crowd"] += sum(1 for f in forecasts if f.by == who_ids.get(("crowd", key[0])))
-            tally["rows"] += sum(1 for f in forecasts if f.by != who_ids.get(("crowd", key[0])))
-            built.append(Question(ids[("market", *key)], title, criteria, deadline,
-                                  ["category:market", f"source:{key[0]}"], note, forecasts,
-                                  [outcome] if outcome else []))
+            note = f"ForecastBench {key[0]} question {key[1]}" + (
+                f"; {url}" if url else ""
+            )
+            tally["crowd"] += sum(
+                1 for f in forecasts if f.by == who_ids.get(("crowd", key[0]))
+            )
+            tally["rows"] += sum(
+                1 for f in forecasts if f.by != who_ids.get(("crowd", key[0]))
+            )
+            built.append(
+                Question(
+                    ids[("market", *key)],
+                    title,
+                    criteria,
+                    deadline,
+                    ["category:market", f"source:{key[0]}"],
+                    note,
+                    forecasts,
+                    [outcome] if outcome else [],
+                )
+            )
             continue
         tally["dataset"] += 1
         freeze = clean(record.get("freeze_datetime_value"))
@@ -556,7 +653,9 @@ def import_forecastbench(
             decided = by_horizon.get((key, horizon))
             outcomes = []
             if decided is not None:
-                outcomes.append(Outcome(_result(decided.value), horizon, horizon, RESOLVER))
+                outcomes.append(
+                    Outcome(_result(decided.value), horizon, horizon, RESOLVER)
+                )
             forecasts = []
             for row in rows_by.get((key, horizon), []):
                 if row.made > horizon:
@@ -571,9 +670,18 @@ def import_forecastbench(
             if freeze:
                 note += f". Value on {freeze_day or 'the freeze date'}: {freeze}"
                 note += f" ({explanation})" if explanation else ""
-            built.append(Question(ids[("dataset", *key, horizon)], title, criteria, horizon,
-                                  ["category:dataset", f"source:{key[0]}"], note, forecasts,
-                                  outcomes))
+            built.append(
+                Question(
+                    ids[("dataset", *key, horizon)],
+                    title,
+                    criteria,
+                    horizon,
+                    ["category:dataset", f"source:{key[0]}"],
+                    note,
+                    forecasts,
+                    outcomes,
+                )
+            )
 
     forecasters = []
     for person in sorted(used):
@@ -581,16 +689,23 @@ def import_forecastbench(
         kind, original = person
         if kind == "crowd":
             platform = PLATFORMS.get(original, original)
-            forecasters.append(Forecaster(
-                ident, f"{platform} crowd", None,
-                f"The {platform} crowd's probability on ForecastBench's freeze date "
-                "(freeze_datetime_value in the question set), one forecast per market question."))
+            forecasters.append(
+                Forecaster(
+                    ident,
+                    f"{platform} crowd",
+                    None,
+                    f"The {platform} crowd's probability on ForecastBench's freeze date "
+                    "(freeze_datetime_value in the question set), one forecast per market question.",
+                )
+            )
         else:
             note = None
             if ident != original:
                 label = "user_id" if kind == "user" else "model"
                 note = f"ForecastBench {label} '{original}'; the ledger id is its slug"
-            forecasters.append(Forecaster(ident, original, people.get(person) or None, note))
+            forecasters.append(
+                Forecaster(ident, original, people.get(person) or None, note)
+            )
 
     names = [os.path.basename(p) for p in paths]
     set_name = clean(meta.get("name")) or os.path.basename(questions_path)
@@ -616,16 +731,24 @@ def import_forecastbench(
     ]
     dropped = []
     if counts.combinations:
-        dropped.append(f"{plural(len(counts.combinations), 'combination question')} "
-                       f"({plural(counts.combination_rows, 'row')})")
+        dropped.append(
+            f"{plural(len(counts.combinations), 'combination question')} "
+            f"({plural(counts.combination_rows, 'row')})"
+        )
     if counts.unknown_forecasts:
-        dropped.append(f"{plural(counts.unknown_forecasts, 'forecast')} on questions not in the "
-                       "question set")
+        dropped.append(
+            f"{plural(counts.unknown_forecasts, 'forecast')} on questions not in the "
+            "question set"
+        )
     if counts.unknown_resolutions:
-        dropped.append(f"{plural(counts.unknown_resolutions, 'resolution row')} for questions "
-                       "not in the question set")
+        dropped.append(
+            f"{plural(counts.unknown_resolutions, 'resolution row')} for questions "
+            "not in the question set"
+        )
     if counts.late:
-        dropped.append(f"{plural(counts.late, 'forecast')} made after the outcome was known")
+        dropped.append(
+            f"{plural(counts.late, 'forecast')} made after the outcome was known"
+        )
     if counts.duplicates:
         dropped.append(f"{plural(counts.duplicates, 'repeated forecast row')}")
     if counts.imputed:
@@ -633,9 +756,17 @@ def import_forecastbench(
     if dropped:
         summary.append("dropped " + "; ".join(dropped))
     if counts.no_crowd:
-        summary.append(f"{plural(counts.no_crowd, 'market')} without a crowd probability at the "
-                       "freeze date")
+        summary.append(
+            f"{plural(counts.no_crowd, 'market')} without a crowd probability at the "
+            "freeze date"
+        )
     summary += counts.set_notes
     imported.summary = summary
-    return finish(imported, files_header("forecastbench", paths), forecasters, [source], built,
-                  output)
+    return finish(
+        imported,
+        files_header("forecastbench", paths),
+        forecasters,
+        [source],
+        built,
+        output,
+    )

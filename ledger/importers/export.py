@@ -1,0 +1,80 @@
+"""The way out: the tidy frame (`ledger.frame`) as CSV or JSON for other tools.
+
+One row per forecast, the columns of `ledger.frame.SCHEMA` in that order.
+Dates are ISO days (`2026-02-10`); a missing value (NaN, NaT) is an empty
+cell in CSV and `null` in JSON; booleans are `true`/`false`; a question's tags
+are joined with `;` in CSV and a list in JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pandas as pd
+
+
+def _dates(data: pd.DataFrame) -> list[str]:
+    return [
+        name
+        for name in data.columns
+        if pd.api.types.is_datetime64_any_dtype(data[name])
+    ]
+
+
+def _bools(data: pd.DataFrame) -> list[str]:
+    return [name for name in data.columns if pd.api.types.is_bool_dtype(data[name])]
+
+
+def _day(value: Any) -> str | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def records(data: pd.DataFrame) -> list[dict[str, Any]]:
+    """The frame as plain JSON-ready dicts (see the module docstring)."""
+    dates, bools = set(_dates(data)), set(_bools(data))
+    out = []
+    for row in data.to_dict("records"):
+        item: dict[str, Any] = {}
+        for name in data.columns:
+            value = row[name]
+            if name in dates:
+                item[name] = _day(value)
+            elif isinstance(value, (tuple, list)):
+                item[name] = list(value)
+            elif name in bools:
+                item[name] = bool(value)
+            else:
+                item[name] = _plain(value)
+        out.append(item)
+    return out
+
+
+def to_json(data: pd.DataFrame) -> str:
+    """The frame as a JSON array of objects, one per forecast."""
+    return json.dumps(records(data), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_csv(data: pd.DataFrame) -> str:
+    """The frame as CSV with a header row."""
+    table = data.copy()
+    for name in _dates(data):
+        table[name] = [_day(v) for v in table[name]]
+    for name in _bools(data):
+        table[name] = ["true" if v else "false" for v in table[name]]
+    for name in data.columns:
+        if data[name].dtype == object:
+            table[name] = [
+                ";".join(map(str, v)) if isinstance(v, (tuple, list)) else v
+                for v in table[name]
+            ]
+    return str(table.to_csv(index=False, lineterminator="\n", na_rep=""))

@@ -1,0 +1,172 @@
+"""What the importers share: slugs, line numbers in input files, the generated YAML."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from ledger.importers import common
+from ledger.load import load_text
+from ledger.validate import validate
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("SbZAVaBSo6", "sbzavabso6"),
+        ("  Ada  Lovelace ", "ada-lovelace"),
+        ("--Q1!!", "q1"),
+        ("Émile Borel", "mile-borel"),
+        ("x" * 48, "x" * 48),
+    ],
+)
+def test_slugify(text: str, slug: str) -> None:
+    assert common.slugify(text) == slug
+
+
+def test_long_slugs_end_in_a_hash_of_the_whole() -> None:
+    a, b = common.slugify("y" * 60 + "a"), common.slugify("y" * 60 + "b")
+    assert len(a) == len(b) == 48 and a != b
+    assert a.startswith("y" * 39 + "-")
+    assert common.slugify("y" * 60 + "a") == a  # stable
+
+
+def test_unique_ids_do_not_depend_on_order() -> None:
+    wanted = {"Q1": "q1", "q1": "q1", "Q-1": "q1", "two": "two"}
+    forward = common.unique_ids(wanted)
+    backward = common.unique_ids(dict(reversed(wanted.items())))
+    assert forward == backward
+    assert forward["two"] == "two"
+    assert len(set(forward.values())) == 4
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "plain",
+        "yes",
+        "null",
+        "a: b",
+        "line\nbreak",
+        'quote " and \\',
+        "tab\there",
+        "del \x7f",
+        "nel \x85",
+        "ls \u2028",
+        "bell \x07",
+        "emoji \U0001f600",
+        "  padded  ",
+        "#hash",
+        "- dash",
+        "[flow]",
+        "{map}",
+        "100%",
+        "1e3",
+        "2026-01-01",
+    ],
+)
+def test_any_text_reads_back_through_the_ledger_loader(value: str) -> None:
+    questions = [common.Question("q", value, value, "2026-12-31", tags=[value])]
+    forecasters = [common.Forecaster("f", value, note=value)]
+    text = common.render("header", forecasters, [], questions)
+    ledger, errors = load_text(text, "t.yaml")
+    assert errors == []
+    assert ledger.questions[0].title == value
+    assert ledger.questions[0].tags == (value,)
+    assert ledger.forecasters[0].name == value
+
+
+def test_render_is_sorted_and_compact() -> None:
+    question = common.Question(
+        "b",
+        "B",
+        "c",
+        "2026-12-31",
+        ["category:market"],
+        None,
+        [
+            common.Forecast("z", "2026-02-01", 0.5, "s"),
+            common.Forecast("a", "2026-02-01", 1e-05),
+        ],
+        [common.Outcome("provisional:0.37", "2026-03-01", "2026-03-01", "X")],
+    )
+    text = common.render(
+        "Imported by me",
+        [common.Forecaster("z", "Z"), common.Forecaster("a", "A")],
+        [common.Source("s", "S", "dataset")],
+        [question, common.Question("a", "A", "c", "2026-12-31")],
+    )
+    assert text == (
+        "# Imported by me\n"
+        "forecasters:\n"
+        "  - id: a\n    name: A\n"
+        "  - id: z\n    name: Z\n"
+        "sources:\n"
+        "  - id: s\n    title: S\n    kind: dataset\n"
+        "questions:\n"
+        "  - id: a\n    title: A\n    criteria: c\n    kind: binary\n    deadline: 2026-12-31\n"
+        "  - id: b\n    title: B\n    criteria: c\n    kind: binary\n    deadline: 2026-12-31\n"
+        '    tags: ["category:market"]\n'
+        "    forecasts:\n"
+        "      - {by: a, made: 2026-02-01, p: 1e-05, basis: stated}\n"
+        "      - {by: z, made: 2026-02-01, p: 0.5, basis: stated, source: s}\n"
+        "    outcomes:\n"
+        '      - {result: "provisional:0.37", known: 2026-03-01, recorded: 2026-03-01, by: X}\n'
+    )
+    ledger, errors = load_text(text, "t.yaml")
+    assert errors + validate(ledger) == []
+    assert ledger.questions[1].forecasts[0].p == 1e-05
+
+
+def test_item_lines_finds_every_record() -> None:
+    data = {
+        "meta": {"rows": [1, 2]},
+        "rows": [{"id": i, "text": "a\nb"} for i in range(3)],
+    }
+    text = json.dumps(data, indent=4)
+    lines = common.item_lines(text, "rows")
+    numbered = text.splitlines()
+    assert [numbered[line - 1].strip() for line in lines] == ["{"] * 3
+    assert [numbered[line].strip() for line in lines] == [
+        '"id": 0,',
+        '"id": 1,',
+        '"id": 2,',
+    ]
+    assert common.item_lines("[1, 2]", "rows") == []
+    assert common.item_lines('{"rows": [1, 2', "rows") == [1, 1]  # gives up quietly
+
+
+def test_probability_forms() -> None:
+    assert common.probability("70%") == 0.7
+    assert common.probability(70, percent=True) == 0.7
+    assert common.probability("12.5", percent=True) == 0.125
+    assert common.probability(0) == 0.0
+    for bad in (True, None, "", "nan", float("inf"), -0.1, "1.01"):
+        with pytest.raises(ValueError):
+            common.probability(bad)
+
+
+def test_iso_day() -> None:
+    assert common.iso_day("2025-10-16T00:00:00+00:00") == "2025-10-16"
+    assert common.iso_day("2024-03-05 14:07:9") == "2024-03-05"
+    for bad in ("N/A", None, "2025-02-30", "05/03/2024"):
+        with pytest.raises(ValueError):
+            common.iso_day(bad)
+
+
+def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    items = [1, 2, 3]
+    with common.progress(items, "reading") as seen:
+        assert seen is items  # tests' stderr is not a terminal: no bar at all
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    with common.progress(items, "reading") as bar:
+        assert list(bar) == items
+    assert "reading" in terminal.getvalue()
