@@ -423,7 +423,7 @@ def _known_question(ledger: Ledger, question_id: str) -> object:
 def _probability(value: str | None, option: str = "--p") -> str | None:
     if value is None:
         return None
-    from ledger.load import parse_probability
+    from ledger.loader import parse_probability
 
     try:
         parse_probability(value)
@@ -813,7 +813,7 @@ def verify_(file: str, threshold_days: int, format_: str) -> None:
     Exit 1 if anything is found; without git history, say so and check nothing.
     """
     from ledger import verify as verifying
-    from ledger.load import load_file
+    from ledger.loader import load_file
 
     current, errors = load_file(file)
     if errors:

@@ -39,7 +39,7 @@ import yaml
 
 # `_is_null` is the loader's own test of an empty value (`~`, `null`, nothing),
 # so what an edit treats as an empty list is exactly what the loader does.
-from ledger.load import _is_null, compose, decode, load_text
+from ledger.loader import _is_null, compose, decode, load_text
 from ledger.model import Error, Ledger, Location
 from ledger.validate import validate
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from ledger.hint import did_you_mean
-from ledger.load import load_file
+from ledger.loader import load_file
 from ledger.model import Error, Forecast, Ledger, Outcome, Question, Record
 from ledger.rules import index
 

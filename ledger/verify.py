@@ -45,7 +45,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ledger.load import decode, load_text
+from ledger.loader import decode, load_text
 from ledger.model import Forecast, Ledger
 
 Level = Literal["error", "warning"]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from ledger.load import load_text
+from ledger.loader import load_text
 from ledger.model import Error, Ledger
 from ledger.validate import validate
 

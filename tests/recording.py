@@ -16,7 +16,7 @@ import difflib
 import re
 from typing import Any
 
-from ledger.load import decode, load_text
+from ledger.loader import decode, load_text
 from ledger.model import Error, Ledger, Location
 from ledger.validate import validate
 

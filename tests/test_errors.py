@@ -27,16 +27,16 @@ ROOT = Path(__file__).parents[1]
 PACKAGE = Path(ledger.__file__).parent
 
 # Where a user-facing message can come from. verbal.py is included because its
-# KeyError text reaches the user through load.py.
-MESSAGE_MODULES = ("load.py", "validate.py", "dates.py", "verbal.py")
+# KeyError text reaches the user through loader.py.
+MESSAGE_MODULES = ("loader.py", "validate.py", "dates.py", "verbal.py")
 # Message text no file can produce, each with the unit test that covers it.
 UNREACHABLE_FROM_A_FILE = {
     # a lone surrogate only exists in a str; a file is decoded strictly first
     "the text is not valid Unicode (a lone surrogate); save it as UTF-8": (
-        "test_load.py::test_a_lone_surrogate_is_an_error"
+        "test_loader.py::test_a_lone_surrogate_is_an_error"
     ),
     # libyaml stops deep nesting first; this guards the pure-Python parser
-    "YAML nesting is too deep": "test_load.py::test_deep_nesting_is_refused",
+    "YAML nesting is too deep": "test_loader.py::test_deep_nesting_is_refused",
     # parse_day's remedy is for --as-of (a usage error, exit 2), not a file
     "write an exact day as YYYY-MM-DD": "test_dates.py::test_parse_day_wants_an_exact_day",
 }

@@ -24,7 +24,7 @@ LAYERS = [
     "model",
     "rules",
     "verbal",
-    "load",
+    "loader",
     "validate",
     "record",
     "importers",
@@ -96,7 +96,7 @@ def test_the_layer_walk_sees_every_import_form(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text(
         "import ledger.model\n"
-        "from ledger import load, __version__\n"
+        "from ledger import loader, __version__\n"
         "from ledger.rules import index\n"
         "from ledger.importers.common import x\n"
         "def f():\n"
@@ -106,7 +106,7 @@ def test_the_layer_walk_sees_every_import_form(tmp_path: Path) -> None:
     )
     assert imported_ledger_modules(sample) == {
         "model",
-        "load",
+        "loader",
         "rules",
         "importers",
         "score",

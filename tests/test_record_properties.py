@@ -27,7 +27,7 @@ from recording import BOM, added, assert_only_inserted, clean
 
 from ledger import record
 from ledger.cli import main
-from ledger.load import compose, parse_probability
+from ledger.loader import compose, parse_probability
 
 FORECASTERS = ["ann", "ben", "cho", "dee"]
 LIST_FORMS = ["missing", "flow-empty", "nothing", "null", "block"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ledger import validate
-from ledger.load import load_text
+from ledger.loader import load_text
 from ledger.model import Error
 
 ROOT = Path(__file__).parents[1]

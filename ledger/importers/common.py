@@ -332,7 +332,7 @@ def finish(
     A problem found here is a bug in the importer, not in the input; it is
     reported against the output path, and nothing is written.
     """
-    from ledger.load import load_text
+    from ledger.loader import load_text
     from ledger.validate import validate
 
     imported.text = render(header, forecasters, sources, questions)

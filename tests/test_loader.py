@@ -1,4 +1,4 @@
-"""Tests of ledger.load: text → records, with every field typed from its own text."""
+"""Tests of ledger.loader: text → records, with every field typed from its own text."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger import load, rules
+from ledger import loader as load, rules
 from ledger.dates import When
-from ledger.load import decode, load_file, load_text, parse_probability
+from ledger.loader import decode, load_file, load_text, parse_probability
 from ledger.model import Error, Ledger, Question, Result
 from ledger.validate import validate
 
@@ -552,7 +552,7 @@ def test_an_alias_bomb_stays_within_a_gigabyte(tmp_path: Path) -> None:
         import resource
         limit = 1 << 30
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        from ledger.load import load_file
+        from ledger.loader import load_file
         from ledger.validate import validate
         ledger, errors = load_file({str(path)!r})
         errors += validate(ledger)
