@@ -105,14 +105,14 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("file", type=FILE, default=DEFAULT_FILE)
+@click.argument("files", metavar="[FILE]...", nargs=-1, type=FILE)
 @click.option("--json", "as_json", is_flag=True, help="Print errors as a JSON array.")
-def check(file: str, as_json: bool) -> None:
-    """Check FILE; print nothing if it is clean.
+def check(files: tuple[str, ...], as_json: bool) -> None:
+    """Check each FILE (default: predictions.yaml); print nothing if all are clean.
 
     Otherwise print every problem as PATH:LINE: message, sorted, and exit 1.
     """
-    _, errors = check_file(file)
+    errors = [e for file in files or (DEFAULT_FILE,) for e in check_file(file)[1]]
     if errors:
         report_errors(errors, as_json)
 
@@ -769,9 +769,13 @@ def _columns(header: list[str], body: list[list[str]]) -> list[str]:
 @format_option
 @click.option("--ics", "ics", type=click.Path(dir_okay=False), metavar="OUT.ics",
               help="Also write every open or due deadline to this iCalendar file.")
-def due(file: str, as_of: dt.date, within: str, format_: str, ics: str | None) -> None:
+@click.option("--fail-if-overdue", is_flag=True,
+              help="Exit 1 when a question is overdue (for CI).")
+def due(file: str, as_of: dt.date, within: str, format_: str, ics: str | None,
+        fail_if_overdue: bool) -> None:
     """What needs attention in FILE: overdue questions, deadlines coming up
-    within --within, and standing forecasts older than a year (a nudge: exit 0).
+    within --within, and standing forecasts older than a year (a nudge: exit 0,
+    unless --fail-if-overdue and something is overdue).
     """
     from ledger import due as due_
 
@@ -796,6 +800,8 @@ def due(file: str, as_of: dt.date, within: str, format_: str, ics: str | None) -
         except OSError as exc:
             raise click.FileError(ics, hint=exc.strerror or str(exc)) from None
         click.echo(f"wrote {count} deadline{'' if count == 1 else 's'} to {ics}", err=True)
+    if fail_if_overdue and found.overdue:
+        sys.exit(1)
 
 
 @main.command("verify")
