@@ -90,11 +90,16 @@ def checked(path: str) -> Ledger:
 
 def resolve_forecaster(ledger: Ledger, name: str) -> str:
     """A forecaster id from an id, a name or an alias; exit 2 with a hint if unknown."""
+    known: dict[str, str] = {}
     for forecaster in ledger.forecasters:
-        names = {forecaster.id, forecaster.name.lower(), *map(str.lower, forecaster.aliases)}
-        if name in names or name.lower() in names:
-            return forecaster.id
-    hint = did_you_mean(name, [f.id for f in ledger.forecasters])
+        for label in (forecaster.id, forecaster.name, *forecaster.aliases):
+            known.setdefault(label.lower(), forecaster.id)
+    if name.lower() in known:
+        return known[name.lower()]
+    import difflib
+
+    close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.6)
+    hint = f"; did you mean '{known[close[0]]}'?" if close else ""
     raise click.BadParameter(f"unknown forecaster '{name}'{hint}", param_hint="--forecaster")
 
 
@@ -391,21 +396,41 @@ def _ask(value: str | None, option: str, label: str) -> str:
     raise click.UsageError(f"missing option '{option}'")
 
 
-def _write(file: str, edit, what: str) -> None:  # type: ignore[no-untyped-def]
-    """Run an edit through `record.write`; report errors (exit 1) or what was added."""
+def _write(file: str, edit, what: str, target: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Run an edit of `target` (default: FILE itself) through `record.write`,
+    checking the whole ledger FILE; report errors (exit 1) or what was added."""
     from ledger import record
 
     def notice(message: str) -> None:
         click.echo(message, err=True)
 
     try:
-        written, errors = record.write(file, edit, notice)
+        written, errors = record.write(target or file, edit, notice, root=file)
     except record.EditError as exc:
         raise click.UsageError(str(exc)) from None
     if errors:
         report_errors(errors)
     assert written is not None
     click.echo(f"{written.path}:{written.line}: added {what}")
+
+
+INTO = click.option(
+    "--into", type=FILE, help="Write the new entry into this file of the ledger (one it includes).",
+)
+
+
+def _into(ledger: Ledger, file: str, into: str | None) -> str:
+    """The file a new entry goes to: FILE, or --into if the ledger reads it."""
+    import os
+
+    if into is None:
+        return file
+    if os.path.realpath(into) not in {os.path.realpath(f) for f in ledger.files}:
+        raise click.BadParameter(
+            f"'{into}' is not part of the ledger {file}; add it to 'include:' first",
+            param_hint="--into",
+        )
+    return into
 
 
 def _question_ids(ledger: Ledger) -> dict[str, object]:
@@ -461,7 +486,8 @@ def _date_text(value: str | None, option: str) -> str | None:
 @click.option("--source", help="A source id.")
 @click.option("--basis", type=click.Choice(["stated", "mapped", "judged"]), default="stated", show_default=True)
 @click.option("--note", help="A note on the first forecast (required for judged).")
-def add(file: str, id_: str | None, title: str | None, criteria: str | None, kind: str | None,
+@INTO
+def add(into: str | None, file: str, id_: str | None, title: str | None, criteria: str | None, kind: str | None,
         deadline: str | None, tags: tuple[str, ...], unit: str | None, by: str | None, p: str | None,
         window: str | None, made: str | None, quote: str | None, source: str | None, basis: str,
         note: str | None) -> None:
@@ -483,15 +509,17 @@ def add(file: str, id_: str | None, title: str | None, criteria: str | None, kin
     else:
         forecast = None
 
+    target = _into(checked(file), file, into)
+
     def edit(text: str, ledger: Ledger) -> tuple[str, int]:
         if id_ in _question_ids(ledger):
             raise record.EditError(f"question '{id_}' already exists")
-        new, line = record.add_top(text, file, "questions", entry)
+        new, line = record.add_top(text, target, "questions", entry)
         if forecast is not None:
-            new, _ = record.add_to_question(new, file, id_, "forecasts", forecast)
+            new, _ = record.add_to_question(new, target, id_, "forecasts", forecast)
         return new, line
 
-    _write(file, edit, f"question '{id_}'")
+    _write(file, edit, f"question '{id_}'", target)
 
 
 def _forecast_entry(by: str, p: str | None, window: str | None, made: str | None, quote: str | None,
@@ -528,12 +556,12 @@ def forecast(file: str, question_id: str, by: str | None, p: str | None, window:
     if p is None and window is None and basis != "mapped":
         p = _ask(None, "--p", "Probability (0.7 or 70%)")
     entry = _forecast_entry(by, p, window, made, quote, source, basis, table, words, note)
-    _known_question(checked(file), question_id)
+    target = _known_question(checked(file), question_id).location.path  # type: ignore[attr-defined]
 
     def edit(text: str, ledger: Ledger) -> tuple[str, int]:
-        return record.add_to_question(text, file, question_id, "forecasts", entry)
+        return record.add_to_question(text, target, question_id, "forecasts", entry)
 
-    _write(file, edit, f"a forecast by '{by}' on '{question_id}'")
+    _write(file, edit, f"a forecast by '{by}' on '{question_id}'", target)
 
 
 @main.command()
@@ -558,12 +586,12 @@ def resolve(file: str, question_id: str, result: str, known: str | None, by: str
         ("result", result), ("known", _date_text(known, "--known") or today),
         ("recorded", today), ("by", by), ("evidence", list(evidence)), ("note", note),
     ]
-    _known_question(checked(file), question_id)
+    target = _known_question(checked(file), question_id).location.path  # type: ignore[attr-defined]
 
     def edit(text: str, ledger: Ledger) -> tuple[str, int]:
-        return record.add_to_question(text, file, question_id, "outcomes", entry)
+        return record.add_to_question(text, target, question_id, "outcomes", entry)
 
-    _write(file, edit, f"an outcome of '{question_id}' ({result})")
+    _write(file, edit, f"an outcome of '{question_id}' ({result})", target)
 
 
 @main.group("forecaster")
@@ -579,7 +607,8 @@ def forecaster_group() -> None:
 @click.option("--affiliation")
 @click.option("--link", "links", multiple=True, help="A link (repeatable).")
 @click.option("--note")
-def forecaster_add(file: str, id_: str | None, name: str | None, aliases: tuple[str, ...],
+@INTO
+def forecaster_add(into: str | None, file: str, id_: str | None, name: str | None, aliases: tuple[str, ...],
                    affiliation: str | None, links: tuple[str, ...], note: str | None) -> None:
     """Add a forecaster."""
     from ledger import record
@@ -589,12 +618,14 @@ def forecaster_add(file: str, id_: str | None, name: str | None, aliases: tuple[
     entry = [("id", id_), ("name", name), ("aliases", list(aliases)),
              ("affiliation", affiliation), ("links", list(links)), ("note", note)]
 
+    target = _into(checked(file), file, into)
+
     def edit(text: str, ledger: Ledger) -> tuple[str, int]:
         if any(f.id == id_ for f in ledger.forecasters):
             raise record.EditError(f"forecaster '{id_}' already exists")
-        return record.add_top(text, file, "forecasters", entry)
+        return record.add_top(text, target, "forecasters", entry)
 
-    _write(file, edit, f"forecaster '{id_}'")
+    _write(file, edit, f"forecaster '{id_}'", target)
 
 
 @main.group("source")
@@ -610,7 +641,8 @@ def source_group() -> None:
 @click.option("--url")
 @click.option("--date", "date_", help="Its date, in any ledger date form.")
 @click.option("--note")
-def source_add(file: str, id_: str | None, title: str | None, kind: str | None, url: str | None,
+@INTO
+def source_add(into: str | None, file: str, id_: str | None, title: str | None, kind: str | None, url: str | None,
                date_: str | None, note: str | None) -> None:
     """Add a source: the interview, post or data set a forecast comes from."""
     from ledger import record
@@ -621,144 +653,146 @@ def source_add(file: str, id_: str | None, title: str | None, kind: str | None, 
     entry = [("id", id_), ("title", title), ("kind", kind), ("url", url),
              ("date", _date_text(date_, "--date")), ("note", note)]
 
+    target = _into(checked(file), file, into)
+
     def edit(text: str, ledger: Ledger) -> tuple[str, int]:
         if any(s.id == id_ for s in ledger.sources):
             raise record.EditError(f"source '{id_}' already exists")
-        return record.add_top(text, file, "sources", entry)
+        return record.add_top(text, target, "sources", entry)
 
-    _write(file, edit, f"source '{id_}'")
+    _write(file, edit, f"source '{id_}'", target)
 
 
 @main.command()
 @click.argument("file", type=FILE, default=DEFAULT_FILE)
 @as_of_option
 @click.option("--provisional", is_flag=True, help="Score provisional outcomes (market prices on open questions).")
-@click.option("--min-questions", default=5, show_default=True, help="Flag forecasters with fewer scored questions.")
+@click.option("--min-questions", default=5, show_default=True, type=click.IntRange(min=0), help="Flag forecasters with fewer scored questions.")
 @click.option("--pairs", help="Head-to-head pairs among these forecasters (A,B,...) or 'all'; needed above 50 forecasters.")
-@click.option("--same-window", type=int, metavar="DAYS", help="Compare only forecasts made within DAYS of each other.")
-@click.option("--aggregate", "aggregates", multiple=True, type=click.Choice(["median", "mean", "geo-mean-odds"]), help="Add a synthetic crowd forecaster (repeatable).")
-@click.option("--balance-by", metavar="TAG_PREFIX", help="Stratify by the tag with this prefix; score = unweighted mean of per-stratum means.")
+@click.option("--same-window", type=click.IntRange(min=0), metavar="DAYS", help="Head to head only on forecasts made within DAYS of each other.")
+@click.option("--aggregate", "aggregates", multiple=True, type=click.Choice(["median", "mean", "geo-mean-odds"]), help="Add a synthetic crowd forecaster, crowd-METHOD (repeatable).")
+@click.option("--aggregate-of", "crowd", multiple=True, metavar="WHO", help="Who the aggregate is made of: forecaster ids, names or aliases, or affiliation:TEXT (repeatable or comma-separated). Default: everyone but crowds (ids ending in -crowd).")
+@click.option("--balance-by", metavar="TAG_PREFIX", help="Stratify by the tag with this prefix; Brier = unweighted mean of per-stratum means.")
 @click.option("--adjust", type=click.Choice(["difficulty"]), help="Add ForecastBench's difficulty-adjusted Brier (two-way fixed effects).")
 @click.option("--ci", type=click.Choice(["bootstrap", "t"]), default="bootstrap", show_default=True, help="How the 95% CI of the mean Brier is computed.")
 @format_option
 def compare(file: str, as_of: dt.date, provisional: bool, min_questions: int, pairs: str | None,
-            same_window: int | None, aggregates: tuple[str, ...], balance_by: str | None,
-            adjust: str | None, ci: str, format_: str) -> None:
+            same_window: int | None, aggregates: tuple[str, ...], crowd: tuple[str, ...],
+            balance_by: str | None, adjust: str | None, ci: str, format_: str) -> None:
     """Compare forecasters on the questions they share.
 
     A leaderboard (Brier 0-1, lower is better, with a 95% CI; log and Baseline
     scores; Metaculus peer score; relative Brier; coverage) and head-to-head
-    results on shared questions.
+    results on shared questions, with the gap in days between the forecasts.
     """
+    from ledger.loader import gc_paused
+
+    if crowd and not aggregates:
+        raise click.UsageError("--aggregate-of needs --aggregate")
+    # The records and the frame hold no cycles and live until the command ends;
+    # a contest has millions of them, and the collector would walk them all
+    # again and again (see loader.gc_paused).
+    with gc_paused():
+        _compare(file, as_of, provisional, min_questions, pairs, same_window, aggregates, crowd,
+                 balance_by, adjust, ci, format_)
+
+
+def _compare(file: str, as_of: dt.date, provisional: bool, min_questions: int, pairs: str | None,
+             same_window: int | None, aggregates: tuple[str, ...], crowd: tuple[str, ...],
+             balance_by: str | None, adjust: str | None, ci: str, format_: str) -> None:
+    from ledger import cache, scorecard
     from ledger import compare as comparing
-    from ledger import scorecard
     from ledger.frame import frame as make_frame
 
-    ledger = checked(file)
+    ledger, errors = cache.check(file)  # big ledgers load from the parse cache
+    if errors:
+        report_errors(errors)
     data = make_frame(ledger, as_of, provisional=provisional)
-    for method in aggregates:
-        data = comparing.aggregate_forecaster(data, method)
+    real = sorted(set(data["forecaster"].astype(str)))
+    members = _crowd_members(crowd, ledger, real) if aggregates else []
+    added = []
+    for method in dict.fromkeys(aggregates):
+        try:
+            data = comparing.aggregate_forecaster(data, method, members)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--aggregate") from None
+        added.append(comparing.crowd_name(method))
     rows = scorecard.scored(data)
-    board = comparing.leaderboard(rows, min_questions=min_questions, balance_by=balance_by,
-                                  ci=ci, adjust=adjust)  # type: ignore[arg-type]
-    names = sorted(map(str, data["forecaster"].unique()))
-    chosen = _pairs(pairs, names, ledger)
-    h2h = comparing.head_to_head(rows, chosen, same_window=same_window)
-    shared = comparing.shared_questions(data, chosen)
-    out = _compare_json(board, h2h)
+    try:
+        board = comparing.leaderboard(rows, min_questions=min_questions, balance_by=balance_by,
+                                      ci=ci, adjust=adjust, synthetic=added)  # type: ignore[arg-type]
+    except ValueError as exc:  # a difficulty fit on forecasters with no question in common
+        raise click.BadParameter(str(exc), param_hint="--adjust") from None
+    chosen, note = _compare_pairs(pairs, real, [a for a in added if a in set(board["forecaster"])], ledger)
+    try:
+        h2h = comparing.head_to_head(rows, chosen, same_window=same_window)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--pairs") from None
+    unscorable = {q.id: q.unscorable for q in ledger.questions if q.unscorable}
+    unscored = [] if note else comparing.unscored_shared(data, chosen, unscorable)
+    out = comparing.to_json(board, h2h, unscored, as_of=as_of.isoformat(), ci=ci,
+                            balance_by=balance_by, crowd=members, methods=list(dict.fromkeys(aggregates)),
+                            pairs_note=note, questions=comparing.scored_questions(rows))
     if format_ == "json":
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
     elif format_ == "csv":
-        click.echo(board.drop(columns=["strata"]).to_csv(index=False, lineterminator="\n"), nl=False)
+        click.echo(comparing.to_csv(board), nl=False)
     else:
-        click.echo(_compare_table(out, shared, as_of, min_questions, ci, balance_by), nl=False)
+        click.echo(comparing.table(out, min_questions=min_questions, same_window=same_window,
+                                   adjust=adjust), nl=False)
 
 
-def _pairs(option: str | None, names: list[str], ledger: Ledger) -> list[tuple[str, str]] | None:
+def _crowd_members(selectors: tuple[str, ...], ledger: Ledger, names: list[str]) -> list[str]:
+    """The forecasters an aggregate is made of (see --aggregate-of)."""
+    from ledger.compare import default_crowd
+
+    if not selectors:
+        return default_crowd(names)
+    chosen: set[str] = set()
+    for item in (part.strip() for selector in selectors for part in selector.split(",")):
+        if not item:
+            continue
+        if item.lower().startswith("affiliation:"):
+            wanted = item.split(":", 1)[1].strip().lower()
+            found = {f.id for f in ledger.forecasters if (f.affiliation or "").strip().lower() == wanted}
+            if not found:
+                known = sorted({f.affiliation for f in ledger.forecasters if f.affiliation})
+                hint = did_you_mean(item.split(":", 1)[1].strip(), known)
+                raise click.BadParameter(f"no forecaster has the affiliation '{wanted}'{hint}",
+                                         param_hint="--aggregate-of")
+            chosen |= found
+        else:
+            chosen.add(item if item in names else _forecaster_id(ledger, item, "--aggregate-of"))
+    return sorted(chosen)
+
+
+def _forecaster_id(ledger: Ledger, name: str, option: str) -> str:
+    try:
+        return resolve_forecaster(ledger, name)
+    except click.BadParameter as exc:
+        raise click.BadParameter(exc.message, param_hint=option) from None
+
+
+def _compare_pairs(option: str | None, names: list[str], added: list[str],
+                   ledger: Ledger) -> tuple[list[tuple[str, str]], str | None]:
+    """The head-to-head pairs, and why there are none when they were not computed."""
     from ledger.compare import LARGE_PANEL
 
     if option is None:
-        return None if len(names) <= LARGE_PANEL else []
-    if option == "all":
-        chosen = names
+        if len(names) > LARGE_PANEL:
+            return [], (f"{len(names):,} forecasters: head-to-head pairs are computed only on "
+                        "request (--pairs A,B,... or --pairs all).")
+        chosen = names + added
+    elif option.strip() == "all":
+        chosen = names + added
     else:
         chosen = []
         for name in option.split(","):
             name = name.strip()
-            chosen.append(name if name in names else resolve_forecaster(ledger, name))
-    return [(a, b) for i, a in enumerate(chosen) for b in chosen[i + 1:]]
-
-
-def _compare_json(board, h2h) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    forecasters = []
-    for row in board.to_dict("records"):
-        item = {
-            "forecaster": row["forecaster"], "n": int(row["n"]),
-            "brier": _json_value(row["brier"]),
-            "brier_ci": [_json_value(row["brier_ci_low"]), _json_value(row["brier_ci_high"])],
-            **{k: _json_value(row[k]) for k in ("log_score", "baseline_score", "peer_score_mean",
-                                                 "peer_score_sum", "relative_brier", "coverage")},
-            "flagged": bool(row["flagged"]),
-        }
-        if row["adjusted_brier"] is not None:
-            item["adjusted_brier"] = _json_value(row["adjusted_brier"])
-        if row["strata"] is not None:
-            item["strata"] = row["strata"]
-        forecasters.append(item)
-    pairs = [
-        {"a": r["a"], "b": r["b"], "n": int(r["n"]), "mean_diff": _json_value(r["mean_diff"]),
-         "ci": [_json_value(v) for v in r["ci"]], "p": _json_value(r["p"]), "test": r["test"],
-         "gap_days_mean": _json_value(r["gap_days_mean"]), "gap_days_max": _json_value(r["gap_days_max"])}
-        for r in h2h.to_dict("records")
-    ]
-    return {"scale": "brier 0-1, lower is better", "forecasters": forecasters, "pairs": pairs}
-
-
-def _compare_table(out: dict[str, object], shared: list[dict[str, object]], as_of: dt.date,
-                   min_questions: int, ci: str, balance_by: str | None) -> str:
-    lines = [
-        f"Forecasters compared as of {as_of.isoformat()}: brier 0-1, lower is better; "
-        f"95% CI: {'question bootstrap' if ci == 'bootstrap' else 't-interval'}; "
-        "peer = Metaculus peer score (0 = as good as the others); relative = own Brier minus the others' median.",
-    ]
-    if balance_by:
-        lines.append(f"Stratified by tag prefix '{balance_by}': each score is the unweighted mean of per-stratum means.")
-    lines.append("")
-    forecasters = out["forecasters"]  # type: ignore[assignment]
-    if not forecasters:
-        lines.append(f"No forecast has resolved as of {as_of.isoformat()}: there is nothing to compare yet.")
-    else:
-        header = ["forecaster", "n", "brier", "95% CI", "log", "baseline", "peer mean", "peer sum", "relative", "coverage", ""]
-        body = []
-        for f in forecasters:  # type: ignore[attr-defined]
-            low, high = f["brier_ci"]
-            body.append([f["forecaster"], str(f["n"]), _number(f["brier"]),
-                         "—" if low is None else f"{low:.3f}–{high:.3f}",
-                         _number(f["log_score"]), _number(f["baseline_score"], 1),
-                         _number(f["peer_score_mean"], 1), _number(f["peer_score_sum"], 1),
-                         _number(f["relative_brier"]), f"{100 * f['coverage']:.0f}%",
-                         f"fewer than {min_questions} questions" if f["flagged"] else ""])
-        lines += _columns(header, body)
-    pairs = out["pairs"]  # type: ignore[assignment]
-    if pairs:
-        lines += ["", "Head to head (Brier a − b on shared resolved questions; negative favours a):"]
-        header = ["a", "b", "n", "mean diff", "95% CI", "p", "test", "gap days (mean)"]
-        body = [[p["a"], p["b"], str(p["n"]), _number(p["mean_diff"]),
-                 "—" if p["ci"][0] is None else f"{p['ci'][0]:.3f}–{p['ci'][1]:.3f}",
-                 _number(p["p"], 4), p["test"], _number(p["gap_days_mean"], 0)] for p in pairs]  # type: ignore[attr-defined]
-        lines += _columns(header, body)
-    if shared:
-        lines += ["", "Shared questions (standing forecasts by both; resolved = scored with a probability):"]
-        header = ["a", "b", "shared", "resolved", "questions"]
-        body = [[s["a"], s["b"], str(s["shared"]), str(s["resolved"]), ", ".join(s["questions"])] for s in shared]  # type: ignore[arg-type]
-        lines += _columns(header, body)
-    return "\n".join(lines) + "\n"
-
-
-def _columns(header: list[str], body: list[list[str]]) -> list[str]:
-    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-            for row in [header, *body]]
+            if name:
+                found = name if name in names or name in added else _forecaster_id(ledger, name, "--pairs")
+                chosen += [found] if found not in chosen else []
+    return [(a, b) for i, a in enumerate(chosen) for b in chosen[i + 1:]], None
 
 
 @main.command()
@@ -960,3 +994,58 @@ def export(file: str, format_: str, as_of: dt.date, provisional: bool) -> None:
     data = make_frame(checked(file), as_of, provisional=provisional)
     out = exporting.to_json(data) if format_ == "json" else exporting.to_csv(data)
     click.echo(out, nl=False)
+
+
+@main.command("report")
+@click.argument("file", type=FILE, default=DEFAULT_FILE)
+@click.option("--year", "years", multiple=True, type=click.IntRange(1, 9999),
+              help="Write this year's scorecard (repeatable; default: every year with a forecast or an outcome).")
+@as_of_option
+@click.option("--out", default="reports", show_default=True, type=click.Path(file_okay=False),
+              help="The folder to write into (created if missing).")
+@click.option("--format", "formats", default="md,html", show_default=True, metavar="md,html",
+              help="md (Markdown, charts as SVG files in charts/), html (self-contained pages), or both.")
+def report(file: str, years: tuple[int, ...], as_of: dt.date, out: str, formats: str) -> None:
+    """Write yearly scorecards, a page per forecaster, a comparison and an index of FILE to --out.
+
+    Markdown (README.md is the index) and self-contained HTML (index.html). A year's
+    scorecard is the ledger as it stood at the end of that year (or on --as-of). The
+    same ledger and --as-of give byte-identical files; files that would not change
+    are left alone.
+    """
+    import os
+
+    from ledger import report as reporting
+    from ledger.record import atomic_write
+
+    chosen = list(dict.fromkeys(name.strip() for name in formats.split(",") if name.strip()))
+    unknown = [name for name in chosen if name not in reporting.FORMATS] or ([] if chosen else [formats])
+    if unknown:
+        raise click.BadParameter(f"unknown format '{unknown[0]}'; use md, html or md,html", param_hint="--format")
+    late = sorted(year for year in years if year > as_of.year)
+    if late:
+        raise click.BadParameter(f"year {late[0]} is after the as-of date {as_of.isoformat()}", param_hint="--year")
+    ledger = checked(file)
+    chosen_years = sorted(set(years)) or reporting.default_years(ledger, as_of)
+    files = reporting.build(ledger, as_of, chosen_years, chosen)
+    changed = 0
+    for relative, text in files.items():
+        try:
+            path = reporting.inside(out, relative)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        data = text.encode("utf-8")
+        try:
+            if path.is_file() and path.read_bytes() == data:
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(str(path), data)
+        except OSError as exc:
+            raise click.FileError(str(path), hint=exc.strerror or str(exc)) from None
+        changed += 1
+    people = sum(1 for name in files if name.startswith("forecaster-") and name.endswith(chosen[0]))
+    scorecards = ", ".join(map(str, chosen_years)) or "none (nothing forecast yet)"
+    click.echo(f"Report as of {as_of.isoformat()} in {out}: {len(files)} files ({changed} changed); "
+               f"yearly scorecards: {scorecards}; {people} forecaster page{'' if people == 1 else 's'}; a comparison.")
+    start = [os.path.join(out, "index.html" if fmt == "html" else "README.md") for fmt in chosen]
+    click.echo(f"Start at {' or '.join(start)}.")

@@ -157,7 +157,11 @@ def parse_offset(text: str) -> relativedelta:
         raise DateError(
             f"malformed horizon '{text}'; write +N followed by y, m, w or d, like +2y"
         )
-    return relativedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        amount = int(match.group(1))
+    except ValueError:  # more digits than int() reads (4,300): far past the year 9999
+        raise DateError(f"horizon '{text}' is too large a number") from None
+    return relativedelta(**{_UNITS[match.group(2)]: amount})
 
 
 def years_between(start: dt.date, end: dt.date) -> float:

@@ -35,13 +35,16 @@ it is scored.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ledger.dates import When, years_between
+from ledger.loader import gc_paused
 from ledger.model import Forecast, Ledger, Outcome, Question, Window
 from ledger.rules import STATUSES, index, outcome, standing_forecasts, status, timely
 
@@ -78,8 +81,13 @@ SCHEMA: dict[str, Any] = {
 so an empty ledger gives exactly the same dtypes)."""
 
 
+_NAT = np.datetime64("NaT", "s")
+
+
+@functools.lru_cache(maxsize=65_536)
 def _day(value: dt.date | None) -> np.datetime64:
-    return np.datetime64("NaT", "s") if value is None else np.datetime64(value, "s")
+    # Memoised: a big ledger repeats the same few days many times over.
+    return _NAT if value is None else np.datetime64(value, "s")
 
 
 def _window_ends(window: Window) -> tuple[float, float]:
@@ -209,21 +217,29 @@ def _score_outcome(
     return "undetermined" if math.isnan(inside) else ""
 
 
-def _until(
-    forecasts: list[Forecast], i: int, question: Question, result: Outcome | None
-) -> dt.date | None:
-    """When forecast i (of `forecasts`, in order) stopped standing.
+def _untils(
+    forecasts: Sequence[Forecast], question: Question, result: Outcome | None
+) -> list[dt.date | None]:
+    """When each of `forecasts` (in order) stopped standing.
 
     Its forecaster's next forecast replaces it; the question closes the day
     after its deadline; no day from the one the outcome was known counts. With
     no outcome yet, only a later forecast ends it (None: it still stands).
+    One pass from the end, remembering each forecaster's next forecast.
     """
-    mine = forecasts[i]
-    ends = [f.made.earliest for f in forecasts[i + 1 :] if f.by == mine.by][:1]
+    closing: list[dt.date] = []
     if result is not None:
         closed = question.deadline.latest + dt.timedelta(days=1)
-        ends += [closed, result.known.latest]
-    return min(ends) if ends else None
+        closing = [closed, result.known.latest]
+    following: dict[str, dt.date] = {}
+    untils: list[dt.date | None] = [None] * len(forecasts)
+    for i in range(len(forecasts) - 1, -1, -1):
+        forecast = forecasts[i]
+        ends = [following[forecast.by]] if forecast.by in following else []
+        ends += closing
+        untils[i] = min(ends) if ends else None
+        following[forecast.by] = forecast.made.earliest
+    return untils
 
 
 def frame(ledger: Ledger, as_of: dt.date, *, provisional: bool = False) -> pd.DataFrame:
@@ -237,27 +253,55 @@ def frame(ledger: Ledger, as_of: dt.date, *, provisional: bool = False) -> pd.Da
     Returns:
         One row per forecast made by its question's deadline, columns `SCHEMA`.
     """
+    with gc_paused():  # many small objects, none in cycles: see loader.gc_paused
+        return _frame(ledger, as_of, provisional)
+
+
+_PER_FORECAST = ("forecaster", "standing", "basis", "made", "made_latest", "until", "p", "line")
+_DATES = ("made", "made_latest", "until", "deadline", "known")
+
+
+def _frame(ledger: Ledger, as_of: dt.date, provisional: bool) -> pd.DataFrame:
+    # Built column by column: one list per column, extended a question at a
+    # time. A binary question's outcome and exclusion are the question's own,
+    # so its row template is made once and only the forecast's fields vary.
     questions = index(ledger)
-    rows = []
+    columns: dict[str, list[Any]] = {name: [] for name in SCHEMA}
     for question in ledger.questions:
         result = outcome(question, questions, as_of)
         state = status(question, result, as_of)
         standing = set(map(id, standing_forecasts(question, as_of)))
         counted = timely(question, as_of)
-        for i, forecast in enumerate(counted):
-            until = _until(list(counted), i, question, result)
-            rows.append(
-                _row(
-                    question,
-                    forecast,
-                    id(forecast) in standing,
-                    until,
-                    state,
-                    result,
-                    provisional,
-                )
-            )
-    return pd.DataFrame(rows, columns=list(SCHEMA)).astype(SCHEMA)
+        untils = _untils(counted, question, result)
+        if question.kind != "binary" or not counted:
+            for forecast, until in zip(counted, untils, strict=True):
+                row = _row(question, forecast, id(forecast) in standing, until, state,
+                           result, provisional)
+                for name, values in columns.items():
+                    values.append(row[name])
+            continue
+        template = _row(question, counted[0], True, None, state, result, provisional)
+        count = len(counted)
+        for name, values in columns.items():
+            if name not in _PER_FORECAST:
+                values.extend([template[name]] * count)
+        columns["forecaster"].extend([f.by for f in counted])
+        columns["standing"].extend([id(f) in standing for f in counted])
+        columns["basis"].extend([f.basis for f in counted])
+        columns["made"].extend([_day(f.made.earliest) for f in counted])
+        columns["made_latest"].extend([_day(f.made.latest) for f in counted])
+        columns["until"].extend([_day(until) for until in untils])
+        columns["p"].extend([math.nan if f.p is None else f.p for f in counted])
+        columns["line"].extend([f.location.line for f in counted])
+    if not columns["question"]:
+        return pd.DataFrame([], columns=list(SCHEMA)).astype(SCHEMA)
+    data: dict[str, Any] = dict(columns)
+    for name in _DATES:
+        data[name] = np.array(columns[name], dtype="datetime64[s]")
+    tags = np.empty(len(columns["tags"]), dtype=object)
+    tags[:] = columns["tags"]  # a column of tuples, never a 2-D array
+    data["tags"] = tags
+    return pd.DataFrame(data, columns=list(SCHEMA)).astype(SCHEMA)
 
 
 def years(start: pd.Series, end: pd.Series) -> pd.Series:

@@ -11,8 +11,10 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from ledger.dates import When
@@ -29,13 +31,26 @@ class Filters:
     statuses: tuple[str, ...] = ()
 
 
+def plain(number: float) -> str:
+    """A number written out in full, exactly as the ledger holds it.
+
+    `:g` would round to six digits and switch to exponents (1234567 -> '1.23457e+06').
+
+    >>> [plain(x) for x in (0.35, 1.0, 0, 1234567, 2.5e6, 1e-7, 0.123456789)]
+    ['0.35', '1', '0', '1234567', '2500000', '0.0000001', '0.123456789']
+    """
+    if not math.isfinite(number):
+        return repr(float(number))
+    return format(Decimal(repr(float(number))).normalize(), "f")
+
+
 def _bound(bound: Bound, end: str) -> str:
     if bound is None:
         return ""
     if isinstance(bound, When):
         day = bound.earliest if end == "start" else bound.latest
         return day.isoformat()
-    return f"{bound:g}"
+    return plain(bound)
 
 
 def window_text(forecast: Forecast) -> tuple[str, str]:
@@ -201,7 +216,7 @@ def to_csv(found: Iterable[dict[str, Any]]) -> str:
             start, end = forecast["window"] or ("", "")
             writer.writerow([
                 *head, forecast["by"], forecast["made"],
-                "" if forecast["p"] is None else f"{forecast['p']:g}",
+                "" if forecast["p"] is None else plain(forecast["p"]),
                 start or "", end or "", forecast["basis"], str(forecast["standing"]).lower(),
             ])
     return buffer.getvalue()

@@ -176,6 +176,8 @@ class Ledger:
     built, so that references to them do not cause a second, misleading error.
     `references` holds every (kind, id, location) that a record refers to, read
     even from records that could not be built, so that all errors show at once.
+    `includes` holds the root file's `include:` patterns with their locations,
+    and `files` every file the ledger was read from, the root first.
     """
 
     path: str
@@ -184,4 +186,6 @@ class Ledger:
     questions: tuple[Question, ...] = ()
     broken: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     references: tuple[tuple[str, str, Location], ...] = ()
+    includes: tuple[tuple[str, Location], ...] = ()
+    files: tuple[str, ...] = ()
 

@@ -39,7 +39,7 @@ import yaml
 
 # `_is_null` is the loader's own test of an empty value (`~`, `null`, nothing),
 # so what an edit treats as an empty list is exactly what the loader does.
-from ledger.loader import _is_null, compose, decode, load_text
+from ledger.loader import _is_null, compose, decode, load_file, load_text
 from ledger.model import Error, Ledger, Location
 from ledger.validate import validate
 
@@ -532,8 +532,16 @@ def atomic_write(path: str, data: bytes) -> None:
         os.close(directory)
 
 
-def _checked(text: str, path: str) -> tuple[Ledger, list[Error]]:
-    ledger, errors = load_text(text, path)
+def _checked(text: str, path: str, root: str | None) -> tuple[Ledger, list[Error]]:
+    """Load and validate the whole ledger, with `text` in place of file `path`.
+
+    `root` is the ledger's main file when `path` is one of the files it
+    includes; the edited text is then checked together with all the others.
+    """
+    if root is None:
+        ledger, errors = load_text(text, path)
+    else:
+        ledger, errors = load_file(root, {os.path.realpath(path): text})
     errors = errors + validate(ledger)
     return ledger, sorted(errors, key=lambda e: e.location)
 
@@ -542,8 +550,13 @@ def write(
     path: str,
     edit: Callable[[str, Ledger], tuple[str, int]],
     on_wait: Callable[[str], None] = lambda _: None,
+    root: str | None = None,
 ) -> tuple[Written | None, list[Error]]:
     """Apply `edit` to the file at `path`: validate first, write nothing on error.
+
+    `root` is the ledger's main file, when it includes others: the whole
+    ledger (every included file, with the edited text for `path`) is checked
+    before and after the edit. Without it, `path` is the whole ledger.
 
     `edit(text, ledger)` returns the new text and the line of the new entry; it
     may raise EditError. Returns (what was written, []) or (None, errors); a
@@ -554,7 +567,7 @@ def write(
     try:
         with lock(target, on_wait):
             remove_leftovers(target)
-            return _write_locked(path, target, edit)
+            return _write_locked(path, target, edit, root)
     except LockTimeout as exc:
         return None, [Error(Location(path, 1), str(exc))]
     except OSError as exc:
@@ -566,7 +579,10 @@ def write(
 
 
 def _write_locked(
-    path: str, target: str, edit: Callable[[str, Ledger], tuple[str, int]]
+    path: str,
+    target: str,
+    edit: Callable[[str, Ledger], tuple[str, int]],
+    root: str | None,
 ) -> tuple[Written | None, list[Error]]:
     for _ in range(RETRIES):
         with open(target, "rb") as handle:
@@ -575,11 +591,11 @@ def _write_locked(
         text, errors = decode(data, path)
         if text is None:
             return None, errors
-        ledger, errors = _checked(text, path)
+        ledger, errors = _checked(text, path, root)
         if errors:
             return None, errors
         new_text, line = edit(text, ledger)
-        _, errors = _checked(new_text, path)
+        _, errors = _checked(new_text, path, root)
         if _digest(target) != hashlib.sha256(data).hexdigest():
             continue  # changed on disk since we read it: rebuild (and recheck) the edit
         if errors:

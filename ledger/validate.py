@@ -30,8 +30,9 @@ def check_unique_ids(ledger: Ledger) -> Iterator[Error]:
         for record in records:
             id = getattr(record, "id")  # noqa: B009 - every record here has an id
             if id in first:
-                line = first[id].location.line
-                message = f"duplicate {kind} id '{id}' (first used at line {line})"
+                where = first[id].location
+                at = f"line {where.line}" if where.path == record.location.path else str(where)
+                message = f"duplicate {kind} id '{id}' (first used at {at})"
                 yield Error(record.at("id"), message)
             else:
                 first[id] = record

@@ -33,3 +33,13 @@ def loaded(request: pytest.FixtureRequest) -> tuple[Ledger, list[Error]]:
 def check() -> Callable[[str], tuple[Ledger, list[Error]]]:
     """`check(text)`: load and validate a ledger built in the test itself."""
     return check_text
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--update-golden`: rewrite tests/golden/ from the renderer (fava's --snapshot-update)."""
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="Rewrite the golden reports in tests/golden/ instead of comparing with them.",
+    )

@@ -26,6 +26,7 @@ LAYERS = [
     "verbal",
     "loader",
     "validate",
+    "cache",
     "record",
     "importers",
     "verify",
@@ -35,6 +36,8 @@ LAYERS = [
     "score",
     "scorecard",
     "compare",
+    "charts",
+    "report",
     "cli",
 ]
 EXEMPT = {"__init__", "__main__"}

@@ -155,8 +155,10 @@ SMALL = textwrap.dedent(
             quote: "In about two to three years."
             window: +2y..+3y
             basis: stated
-          - {by: bob, made: 2026-09-01, window: [2027-01-01, null], p: 0.7, basis: stated}
-          - {by: bob, made: 2026-10-01, window: [null, 2028-06-30], p: 0.55, basis: stated}
+          - {by: bob, made: 2026-09-01, window: [2027-01-01, null], p: 0.7,
+             basis: stated}
+          - {by: bob, made: 2026-10-01, window: [null, 2028-06-30], p: 0.55,
+             basis: stated}
 
       - id: empty-numeric
         title: A number nobody has forecast yet
@@ -326,7 +328,7 @@ def blocks(text: str) -> tuple[str, dict[str, list[str]]]:
 def check_order(
     ids: list[str], status: dict[str, str], deadlines: dict[str, dt.date]
 ) -> None:
-    """Due first (most overdue first), then open by deadline, then resolved, then void."""
+    """Due first (most overdue first), then open by deadline, resolved, void."""
     groups = [GROUP[status[i]] for i in ids]
     assert groups == sorted(groups), list(zip(ids, groups, strict=True))
     for name in ("due", "open"):
@@ -656,7 +658,8 @@ def test_windows_at_widest_reading(small: Path) -> None:
     lines = table["launch-date"][2:]
     # +2y..+3y from 2026-01-06..2026-04-30
     assert re.search(
-        r"alice\s+made 2026-01-06\.\.2026-04-30\s+window 2028-01-06\.\.2029-04-30\s+no p",
+        r"alice\s+made 2026-01-06\.\.2026-04-30\s+"
+        r"window 2028-01-06\.\.2029-04-30\s+no p",
         lines[0],
     )
     assert re.search(r"window 2027-01-01\.\.…\s+p 70%.*replaced", lines[1])
@@ -905,3 +908,39 @@ def test_python_m_ledger_list_predictions_yaml() -> None:
     assert SUMMARY.match(summary)
     assert int(SUMMARY.match(summary)[1]) == len(ids)
     assert sorted(table) == sorted(ids)
+
+
+def test_numbers_are_written_in_full(tmp_path: Path) -> None:
+    path = tmp_path / "numbers.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            forecasters:
+              - {id: alice, name: Alice Example}
+            sources: []
+            questions:
+              - id: gdp
+                title: GDP
+                criteria: Invented.
+                kind: numeric
+                unit: USD
+                deadline: 2030-12-31
+                forecasts:
+                  - {by: alice, made: 2026-01-01, window: [1234567, 2500000],
+                     p: 0.123456789, basis: stated}
+            """
+        ),
+        encoding="utf-8",
+    )
+    args = (path, "--as-of", "2027-01-01")
+    assert "window 1234567..2500000" in run("list", *args).stdout
+    header, row = as_csv(*args)
+    line = dict(zip(header, row, strict=True))
+    assert (line["p"], line["window_start"], line["window_end"]) == (
+        "0.123456789",
+        "1234567",
+        "2500000",
+    )
+    (forecast,) = as_json(*args)[0]["forecasts"]
+    assert forecast["window"] == ["1234567", "2500000"]
+    assert forecast["p"] == 0.123456789

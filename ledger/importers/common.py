@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -30,7 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ledger.dates import DateError, parse_day, parse_when
+from ledger.dates import DateError, When, parse_day, parse_when
 from ledger.model import Error, Location
 from ledger.record import atomic_write, scalar
 
@@ -332,6 +333,7 @@ def finish(
     A problem found here is a bug in the importer, not in the input; it is
     reported against the output path, and nothing is written.
     """
+    from ledger import cache
     from ledger.loader import load_text
     from ledger.validate import validate
 
@@ -346,6 +348,8 @@ def finish(
         )
     ledger, errors = load_text(imported.text, output)
     errors = errors or validate(ledger)
+    if not errors:  # what `ledger check OUT.yaml` will find: keep it for next time
+        cache.store(imported.text.encode("utf-8"), output, ledger, [])
     if errors:
         imported.errors = [
             Error(
@@ -426,6 +430,15 @@ def read_json(path: str) -> tuple[Any, str, list[Error]]:
             None,
             content,
             [Error(Location(path, exc.lineno), f"invalid JSON: {exc.msg}")],
+        )
+    except ValueError:  # an integer of more digits than int() reads (4,300)
+        limit = sys.get_int_max_str_digits()
+        digits = re.search(rf'(?<![\w".])\d{{{limit + 1},}}', content)
+        line = content.count("\n", 0, digits.start()) + 1 if digits else 1
+        return (
+            None,
+            content,
+            [Error(Location(path, line), "invalid JSON: a number has too many digits")],
         )
     except RecursionError:
         return (
@@ -579,7 +592,11 @@ def probability(value: object, percent: bool = False, hint: bool = False) -> flo
     if isinstance(value, bool) or value is None:
         raise ValueError(f"expected a probability, got {json.dumps(value)}")
     if isinstance(value, (int, float)):
-        shown, p = json.dumps(value), float(value)
+        shown = json.dumps(value)
+        try:
+            p = float(value)
+        except OverflowError:  # an integer beyond any float (10**400): out of range
+            p = math.inf
         if percent:
             p = p / 100
     else:
@@ -620,10 +637,17 @@ def iso_day(value: object) -> str:
     return match.group(1)
 
 
+@functools.lru_cache(maxsize=4096)
+def when(text: str) -> When:
+    """`dates.parse_when`, memoised: an import repeats the same few dates over and
+    over, and a `When` is immutable. Errors are raised anew each time."""
+    return parse_when(text)
+
+
 def ledger_date(value: str) -> str:
     """A date in any ledger form (2026-02-10, 2026-02, 2026, A..B), checked."""
     try:
-        parse_when(value)
+        when(value)
     except DateError as exc:
         raise ValueError(str(exc)) from None
     return value.strip()

@@ -32,7 +32,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ledger.dates import parse_when
 from ledger.hint import did_you_mean
 from ledger.importers.common import (
     Forecast,
@@ -55,7 +54,9 @@ from ledger.importers.common import (
     read_csv,
     slugify,
     unique_ids,
+    when,
 )
+from ledger.loader import gc_paused
 from ledger.model import Error, Location
 
 _YES = {"yes", "y", "true", "1", "1.0"}
@@ -266,6 +267,7 @@ def _wide(
     return kept
 
 
+@gc_paused()  # builds many objects, none in cycles: see loader.gc_paused
 def import_csv(
     forecasts_path: str,
     outcomes_path: str | None = None,
@@ -328,7 +330,7 @@ def import_csv(
         if (
             end is not None
             and row.made is not None
-            and parse_when(row.made).earliest > parse_when(end).latest
+            and when(row.made).earliest > when(end).latest
         ):
             errors.append(
                 Error(
@@ -434,9 +436,9 @@ def _outcomes(
         day = _date(cell, known, "known", "--known", where, errors)
         if day is None:
             continue
-        when = parse_when(day)
+        day_known = when(day)
         for forecast, made in forecasts.get(question, []):
-            if made is not None and parse_when(made).earliest > when.latest:
+            if made is not None and when(made).earliest > day_known.latest:
                 errors.append(
                     Error(
                         where,

@@ -55,6 +55,7 @@ from ledger.importers.common import (
     slugify,
     unique_ids,
 )
+from ledger.loader import gc_paused
 from ledger.model import Error, Location
 
 SOURCE_ID = "fatebook"
@@ -83,6 +84,7 @@ RESULTS = {"YES": "yes", "NO": "no", "AMBIGUOUS": "ambiguous"}
 Key = tuple[str, str, str, str]
 
 
+@gc_paused()  # builds many objects, none in cycles: see loader.gc_paused
 def import_fatebook(path: str, output: str = "imported.yaml") -> Imported:
     """Read a Fatebook CSV export; build a ledger (see the module docstring)."""
     imported = Imported()

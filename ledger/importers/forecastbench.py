@@ -89,6 +89,7 @@ from ledger.importers.common import (
     slugify,
     unique_ids,
 )
+from ledger.loader import gc_paused
 from ledger.model import Error, Location
 
 URL = "https://github.com/forecastingresearch/forecastbench-datasets"
@@ -413,8 +414,8 @@ def _read_resolutions(
         if (
             isinstance(value, bool)
             or not isinstance(value, (int, float))
+            or not 0 <= value <= 1  # before isfinite: 10**400 overflows a float
             or not math.isfinite(value)
-            or not 0 <= value <= 1
         ):
             what = (
                 "an outcome (0, 1 or a fraction)"
@@ -484,6 +485,7 @@ def _day_after(day: str, years: int = 1) -> str:
         return (date.replace(day=28, year=date.year + years)).isoformat()
 
 
+@gc_paused()  # builds many objects, none in cycles: see loader.gc_paused
 def import_forecastbench(
     questions_path: str,
     forecast_paths: Sequence[str] = (),

@@ -1,0 +1,1392 @@
+"""Reports: yearly scorecards, a page per forecaster, a comparison and an index.
+
+`build(ledger, as_of)` returns every file as text, keyed by its path relative
+to the output folder; the CLI writes them. Python computes each page's small
+context (plain dicts and lists, numbers already formatted) and the jinja2
+templates in `ledger/templates/` only lay it out, twice: Markdown (charts as
+SVG files beside it, under `charts/`) and self-contained HTML (inline CSS and
+inline SVG, no JavaScript, nothing from the network).
+
+Rules of the reports, each applied here and stated in every page's footer:
+
+- **A year's scorecard is the ledger as it stood at the end of that year**, or
+  on the as-of date for the current year: outcomes known by then count, and
+  forecasts made by then. "Resolved this year" holds the standing forecasts on
+  questions whose outcome became known that year (latest reading of `known`);
+  "Forecasts made this year" those made that year (earliest reading of `made`).
+- Scores are the scorecard's (`ledger.scorecard`): Brier 0-1 with a 95%
+  question-bootstrap CI (1,000 resamples, seed 0), log and Baseline scores,
+  skill against always-50% and against the base rate; calibration bins with
+  Wilson intervals and the ACX-style folded table; comparisons from
+  `ledger.compare`.
+- **Everything is escaped.** HTML and SVG templates autoescape; Markdown
+  templates run every value through `md_escape` (jinja2's `finalize`), so a
+  template cannot forget. Only `http(s)` links become links. File names come
+  from `safe_name`, and `inside` refuses any path outside the output folder.
+- **Deterministic**: sorted rows, fixed formats, seeded bootstraps, no clock.
+  The same ledger and as-of date give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import jinja2
+import markupsafe
+import numpy as np
+import pandas as pd
+
+from ledger import charts, rules, score, scorecard, verbal
+from ledger import compare as comparing
+from ledger.dates import When
+from ledger.due import report as due_report
+from ledger.due import span
+from ledger.frame import frame as make_frame
+from ledger.listing import window_text
+from ledger.model import Forecast, Ledger, Question, Source
+
+FORMATS = ("md", "html")
+MIN_QUESTIONS = 5  # a leaderboard flags forecasters with fewer scored questions
+HEAD_TO_HEAD = 10  # head to head among at most this many best-ranked forecasters
+MINUS = "\u2212"
+DASH = "\u2014"
+BASES = ("stated", "mapped", "judged")
+MARKS = {
+    "true": "✓ came true",
+    "false": "✗ didn't",
+    "partial": "◐ partly",
+    "void": "⊘ voided",
+    "undetermined": "? undetermined",
+    "unscorable": "– not scored",
+}
+SCALES = (
+    "Brier: (p − outcome)², 0–1, lower is better; always saying 50% scores 0.25.",
+    "Log score: ln p(outcome), at most 0, higher is better "
+    "(p clipped to [0.001, 0.999]).",
+    "Baseline (Metaculus): 100·(1 + log₂ p(outcome)); 0 = chance, 100 = perfect, "
+    "higher is better.",
+    "Skill: 1 − Brier / reference Brier, against always 50% (0.25) and against the "
+    "base rate of the outcomes scored; at most 1, higher is better, 0 = no better "
+    "than the reference.",
+    "Timing error: 0 inside the window, else the distance to its nearer end, in "
+    "years (date questions) or the question's unit; lower is better.",
+)
+CI_TEXT = (
+    "95% CI of a mean Brier: percentile bootstrap over questions, 1,000 resamples, "
+    "seed 0. Calibration: Wilson 95% intervals per bin. Head to head: the mean "
+    "paired difference with a question bootstrap CI, and an exact sign-flip test "
+    "(n ≤ 20) or a paired t-test."
+)
+STANDING_TEXT = (
+    "Each forecaster's standing forecast on a question is their last one made on or "
+    "before its deadline (and by the date of the view); earlier ones are updates it "
+    "replaced and are not scored. Of the outcomes known by then, the latest recorded "
+    "stands; void and ambiguous questions are left out and counted."
+)
+YEAR_TEXT = (
+    "A year's scorecard shows the ledger as it stood at the end of that year (for "
+    "the current year, on the as-of date): a forecast belongs to the year it was "
+    "made (earliest reading of its date), and is scored in the year its outcome "
+    "became known (latest reading)."
+)
+
+
+# ---------------------------------------------------------------- escaping and names
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_MD_ACTIVE = re.compile(r"([\\`*_\[\]|~$#<>])")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+# What would start a list, a heading underline or a thematic break at a line's start.
+_MD_LEADING = re.compile(r"^(\d{1,9})([.)])(?=\s|$)|^([-+=])(?=[\s=+-]|$)")
+
+
+class Md(str):
+    """Markdown that is already safe (built from escaped parts): not escaped again."""
+
+    __slots__ = ()
+
+
+def clean(text: str) -> str:
+    """`text` without control characters, lone surrogates or non-characters.
+
+    >>> clean("a\\x00b\\tc")
+    'a b\\tc'
+    """
+    return _CONTROL.sub(" ", text)
+
+
+def md_escape(value: object) -> str:
+    """Any value as Markdown text that renders as itself, on one line.
+
+    Markdown-active characters are backslash-escaped (`|` included, so the text
+    can sit in a table cell), `<`, `>` and entity-like `&` become entities,
+    whitespace runs (newlines too) become one space, and a leading `-`, `+`,
+    `=` or `1.` cannot start a list or a heading.
+
+    >>> md_escape("<script>alert(1)</script> | *x* & [y](z)")
+    '\\\\<script\\\\>alert(1)\\\\</script\\\\> \\\\| \\\\*x\\\\* & \\\\[y\\\\](z)'
+    >>> md_escape("- 1.5 &amp;"), md_escape(None)
+    ('\\\\- 1.5 &amp;amp;', '—')
+    """
+    if isinstance(value, Md):
+        return value
+    if value is None:
+        return DASH
+    text = " ".join(clean(str(value)).split())
+    text = _MD_ENTITY.sub("&amp;", text)
+    text = _MD_ACTIVE.sub(r"\\\1", text)
+    return _MD_LEADING.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
+
+
+def _html_finalize(value: object) -> object:
+    if value is None:
+        return DASH
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return clean(value)
+    return value
+
+
+def safe_url(url: str | None) -> str | None:
+    """`url` if it is an http(s) link that can be written as is, else None.
+
+    >>> safe_url("https://example.org/a?b=1"), safe_url("javascript:alert(1)")
+    ('https://example.org/a?b=1', None)
+    """
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if _CONTROL.search(url) or any(c.isspace() for c in url):
+        return None
+    return url
+
+
+def md_link(text: object, url: str | None) -> Md:
+    """A Markdown link (or just the escaped text, when the URL is not http(s)).
+
+    >>> md_link("a|b", "https://x.org/a(1)|b"), md_link("x", "javascript:alert(1)")
+    ('[a\\\\|b](https://x.org/a%281%29%7Cb)', 'x')
+    """
+    target = safe_url(url)
+    label = md_escape(text)
+    if target is None:
+        return Md(label)
+    return Md(f"[{label}]({quote(target, safe=':/?#@!$&*+,;=%~.-_')})")
+
+
+def safe_name(text: str) -> str:
+    """A file-name stem from an id: the id itself when it is a short slug; else a
+    slug of it plus a hash of the original, so distinct ids never share a name
+    and no name can climb out of its folder.
+
+    >>> safe_name("jerry-tworek"), safe_name("../../etc")
+    ('jerry-tworek', 'etc-74ccf3c5')
+    """
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", text):
+        return text
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "x"
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{slug}-{digest}"
+
+
+def inside(out: str | Path, relative: str) -> Path:
+    """The path of `relative` under `out`; ValueError if it would land elsewhere."""
+    part = PurePosixPath(relative)
+    if part.is_absolute() or ".." in part.parts or "\\" in relative or not part.parts:
+        raise ValueError(f"refusing to write '{relative}': not a plain relative path")
+    root = Path(out).resolve()
+    path = (root / Path(*part.parts)).resolve()
+    if not path.is_relative_to(root) or path == root:
+        raise ValueError(f"refusing to write '{relative}': it is outside {out}")
+    return path
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def _missing(value: object) -> bool:
+    return (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or (isinstance(value, np.floating) and bool(np.isnan(value)))
+    )
+
+
+def num(value: object, digits: int = 3) -> str:
+    """A number with fixed decimals and a true minus sign; '—' when missing.
+
+    >>> num(0.12345), num(-1.5, 1), num(-0.0001, 2), num(float("nan"))
+    ('0.123', '−1.5', '0.00', '—')
+    """
+    if _missing(value):
+        return DASH
+    text = f"{float(value):.{digits}f}"  # type: ignore[arg-type]
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]
+    return text.replace("-", MINUS)
+
+
+def pct(p: object) -> str:
+    """A probability in percent, up to two decimals: 0.675 -> '67.5%'.
+
+    >>> pct(0.675), pct(1), pct(0.001), pct(None)
+    ('67.5%', '100%', '0.1%', '—')
+    """
+    if _missing(p):
+        return DASH
+    text = f"{100 * float(p):.2f}".rstrip("0").rstrip(".")  # type: ignore[arg-type]
+    return f"{text}%"
+
+
+def share(value: object) -> str:
+    """A computed share (a mean forecast, a frequency) in percent, one decimal.
+
+    >>> share(2 / 3), share(1), share(float("nan"))
+    ('66.7%', '100.0%', '—')
+    """
+    return DASH if _missing(value) else f"{num(100 * float(value), 1)}%"  # type: ignore[arg-type]
+
+
+def interval(low: object, high: object, digits: int = 3, percent: bool = False) -> str:
+    """An interval as 'LOW to HIGH' (ends may be negative); '—' when missing.
+
+    >>> interval(-0.27, 0.11), interval(0.2, 0.9, percent=True)
+    ('−0.270 to 0.110', '20.0% to 90.0%')
+    """
+    if _missing(low) or _missing(high):
+        return DASH
+    if percent:
+        return f"{share(low)} to {share(high)}"
+    return f"{num(low, digits)} to {num(high, digits)}"
+
+
+def plural(count: int, word: str) -> str:
+    """'1 forecast', '2 forecasts' (the templates' `plural` filter).
+
+    >>> plural(1, "question"), plural(0, "standing forecast")
+    ('1 question', '0 standing forecasts')
+    """
+    return f"{count} {word if count == 1 else word + 's'}"
+
+
+def _shorten(text: str, size: int = 26) -> str:
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+# ---------------------------------------------------------- the ledger as of a day
+
+
+@dataclass
+class _Book:
+    """The ledger and what every page needs from it, with frames cached by day."""
+
+    ledger: Ledger
+    as_of: dt.date
+    questions: dict[str, Question] = field(init=False)
+    forecasts: dict[tuple[str, int], Forecast] = field(init=False)
+    names: dict[str, str] = field(init=False)
+    sources: dict[str, Source] = field(init=False)
+    _frames: dict[dt.date, pd.DataFrame] = field(default_factory=dict, init=False)
+    _shared: dict[dt.date, list[dict[str, Any]]] = field(
+        default_factory=dict, init=False
+    )
+    _rows: dict[dt.date, dict[tuple[str, int], dict[str, Any]]] = field(
+        default_factory=dict, init=False
+    )
+    _scores: dict[dt.date, dict[tuple[str, str], dict[str, Any]]] = field(
+        default_factory=dict, init=False
+    )
+
+    def __post_init__(self) -> None:
+        self.questions = rules.index(self.ledger)
+        self.forecasts = {
+            (q.id, f.location.line): f
+            for q in self.ledger.questions
+            for f in q.forecasts
+        }
+        self.names = {f.id: f.name for f in self.ledger.forecasters}
+        self.sources = {s.id: s for s in self.ledger.sources}
+
+    def name(self, forecaster: str) -> str:
+        return self.names.get(forecaster, forecaster)
+
+    def frame(self, day: dt.date) -> pd.DataFrame:
+        if day not in self._frames:
+            self._frames[day] = make_frame(self.ledger, day)
+        return self._frames[day]
+
+    def rows(self, day: dt.date) -> dict[tuple[str, int], dict[str, Any]]:
+        """The frame's rows as of `day`, by (question, line of the forecast)."""
+        if day not in self._rows:
+            records = self.frame(day).to_dict("records")
+            self._rows[day] = {(r["question"], r["line"]): r for r in records}
+        return self._rows[day]
+
+    def scores(self, day: dt.date) -> dict[tuple[str, str], dict[str, Any]]:
+        """The scored standing forecasts as of `day`, by (question, forecaster)."""
+        if day not in self._scores:
+            records = scorecard.scored(self.frame(day)).to_dict("records")
+            self._scores[day] = {
+                (r["question"], str(r["forecaster"])): r for r in records
+            }
+        return self._scores[day]
+
+    def shared(self, day: dt.date) -> list[dict[str, Any]]:
+        """`compare.shared_questions` of the frame as of `day`, computed once."""
+        if day not in self._shared:
+            self._shared[day] = comparing.shared_questions(self.frame(day))
+        return self._shared[day]
+
+    def state(self, question: Question, day: dt.date) -> tuple[str, Any]:
+        found = rules.outcome(question, self.questions, day)
+        return rules.status(question, found, day), found
+
+    def cutoff(self, year: int) -> dt.date:
+        return min(self.as_of, dt.date(year, 12, 31))
+
+    def forecaster_order(self, ids: Iterable[str]) -> list[str]:
+        return sorted(set(ids), key=lambda f: (self.name(f).casefold(), f))
+
+
+def default_years(ledger: Ledger, as_of: dt.date) -> list[int]:
+    """Every year the ledger has a forecast made or an outcome known in, by `as_of`."""
+    questions = rules.index(ledger)
+    years = set()
+    for question in ledger.questions:
+        years |= {f.made.earliest.year for f in rules.timely(question, as_of)}
+        found = rules.outcome(question, questions, as_of)
+        if rules.status(question, found, as_of) in ("resolved", "void"):
+            years.add(found.known.latest.year)  # type: ignore[union-attr]
+    return sorted(years)
+
+
+# ---------------------------------------------------------------- claims and questions
+
+
+def _bound_text(forecast: Forecast, question: Question) -> str:
+    start, end = window_text(forecast)
+    unit = f" {question.unit}" if question.unit and question.kind == "numeric" else ""
+    if start and end:
+        return f"{start} to {end}{unit}"
+    if start:
+        return f"{start}{unit} or later"
+    return f"by {end}{unit}" if question.kind == "date" else f"up to {end}{unit}"
+
+
+def _claim_text(forecast: Forecast, question: Question) -> str:
+    if forecast.window is None:
+        return pct(forecast.p)
+    window = f"window {_bound_text(forecast, question)}"
+    return (
+        f"{window}, {pct(forecast.p)}"
+        if forecast.p is not None
+        else f"{window}, no probability"
+    )
+
+
+def _basis_text(forecast: Forecast) -> str:
+    if forecast.basis == "mapped" and forecast.words:
+        table = (
+            verbal.tables().get(forecast.table or "", {}).get("name", forecast.table)
+        )
+        return f"mapped from “{forecast.words}” ({table})"
+    if forecast.basis == "judged":
+        return "judged (the keeper's reading)"
+    return forecast.basis
+
+
+def _claim(
+    book: _Book, question: Question, forecast: Forecast, standing: bool
+) -> dict[str, Any]:
+    source = book.sources.get(forecast.source or "")
+    written = forecast.window.text if forecast.window is not None else ""
+    start, end = window_text(forecast)
+    return {
+        "forecaster": forecast.by,
+        "name": book.name(forecast.by),
+        "made": str(forecast.made),
+        "claim": _claim_text(forecast, question),
+        "p": pct(forecast.p) if forecast.p is not None else "no probability",
+        "window": _bound_text(forecast, question)
+        if forecast.window is not None
+        else "",
+        "written": written if written and written != f"{start}..{end}" else "",
+        "basis": forecast.basis,
+        "basis_text": _basis_text(forecast),
+        "quote": forecast.quote,
+        "note": forecast.note if forecast.basis != "stated" else None,
+        "source": None
+        if source is None
+        else {"title": source.title, "url": safe_url(source.url)},
+        "standing": standing,
+    }
+
+
+def _when(question: Question, state: str, day: dt.date) -> str:
+    days = (question.deadline.latest - day).days
+    if state == "due":
+        return f"overdue by {plural(-days, 'day')} ({span(-days)})"
+    if days == 0:
+        return "due today"
+    return f"in {span(days)}" if days > 0 else f"{span(-days)} ago"
+
+
+def _outcome_text(question: Question, found: Any) -> str:
+    """The standing outcome as words: 'yes', '0.5', '2027-09-15', 'void', ..."""
+    if found is None or found.result.kind == "provisional":
+        return "not yet"
+    if found.result.kind == "no" and question.kind == "date":
+        return "did not happen by the deadline"
+    return str(found.result)
+
+
+def _card(
+    book: _Book, question: Question, day: dt.date, only: str | None = None
+) -> dict[str, Any]:
+    """A question with its standing forecasts as of `day` (or only `only`'s)."""
+    state, found = book.state(question, day)
+    claims = [
+        _claim(book, question, f, True)
+        for f in rules.standing_forecasts(question, day)
+        if only is None or f.by == only
+    ]
+    claims.sort(key=lambda c: (c["name"].casefold(), c["forecaster"]))
+    return {
+        "id": question.id,
+        "title": question.title,
+        "kind": question.kind,
+        "deadline": str(question.deadline),
+        "when": _when(question, state, day),
+        "status": state,
+        "criteria": question.criteria,
+        "unscorable": question.unscorable,
+        "outcome": _outcome_text(question, found),
+        "claims": claims,
+    }
+
+
+# ---------------------------------------------------------------- resolved and scored
+
+
+def _resolved_mask(frame: pd.DataFrame, year: int | None) -> pd.Series:
+    """Standing rows on questions resolved or void (in `year`, if given)."""
+    mask = frame["standing"] & frame["status"].isin(["resolved", "void"])
+    if year is not None:
+        mask &= frame["known"].dt.year == year
+    return mask
+
+
+def _mark(row: dict[str, Any]) -> str:
+    if row["status"] == "void":
+        return "void"
+    if row["excluded"] in ("unscorable", "undetermined"):
+        return row["excluded"]
+    outcome = row["outcome"]
+    return "true" if outcome == 1 else "false" if outcome == 0 else "partial"
+
+
+def _miss(row: dict[str, Any], question: Question) -> str:
+    error = row["timing_error"]
+    if _missing(error):
+        return DASH
+    unit = "y" if question.kind == "date" else (question.unit or "")
+    text = f"{num(error, 2)} {unit}".rstrip()
+    return f"≥ {text}" if row["censored"] else text
+
+
+def _resolved_rows(
+    book: _Book, frame: pd.DataFrame, mask: pd.Series, day: dt.date
+) -> list[dict[str, Any]]:
+    """Each standing forecast in `mask` (of the frame as of `day`): its claim,
+    outcome, mark and scores."""
+    scores = book.scores(day)
+    chosen = frame[mask].sort_values(["known", "question", "forecaster", "line"])
+    rows = []
+    for row in chosen.to_dict("records"):
+        question = book.questions[row["question"]]
+        forecast = book.forecasts[(row["question"], row["line"])]
+        scored = scores.get((row["question"], row["forecaster"]), {})
+        found = rules.outcome(question, book.questions, day)
+        mark = _mark(row)
+        outcome = _outcome_text(question, found)
+        if mark == "partial":
+            outcome = f"{outcome} (partial credit)"
+        rows.append(
+            {
+                "forecaster": row["forecaster"],
+                "name": book.name(row["forecaster"]),
+                "question": question.id,
+                "title": question.title,
+                "known": str(found.known) if found is not None else DASH,
+                "claim": _claim_text(forecast, question),
+                "basis": forecast.basis,
+                "outcome": outcome,
+                "derived": found.derived if found is not None else None,
+                "mark": mark,
+                "mark_text": MARKS[mark],
+                "brier": num(scored.get("brier")),
+                "baseline": num(scored.get("baseline_score"), 1),
+                "miss": _miss(row, question) if question.kind != "binary" else DASH,
+            }
+        )
+    return rows
+
+
+def _summary(row: dict[str, Any]) -> dict[str, Any]:
+    """One aggregate row, formatted."""
+    return {
+        "n": int(row["n"]),
+        "brier": num(row["brier"]),
+        "ci": interval(row["brier_ci_low"], row["brier_ci_high"]),
+        "baseline": num(row["baseline_score"], 1),
+        "skill_half": num(row["bss_half"], 2),
+        "skill_base": num(row["bss_base_rate"], 2),
+        "timing": DASH
+        if _missing(row["timing_error"])
+        else f"{num(row['timing_error'], 2)} y",
+        "window_only": int(row["n_window_only"]),
+    }
+
+
+def _per_forecaster(
+    book: _Book, frame: pd.DataFrame, mask: pd.Series, day: dt.date
+) -> list[dict[str, Any]]:
+    """The resolved forecasts in `mask` grouped by forecaster, each with a summary."""
+    rows = _resolved_rows(book, frame, mask, day)
+    if not rows:
+        return []
+    table = scorecard.aggregate(frame[mask], ["forecaster"])
+    summaries = {str(r["forecaster"]): _summary(r) for r in table.to_dict("records")}
+    groups = []
+    for forecaster in book.forecaster_order(r["forecaster"] for r in rows):
+        mine = [r for r in rows if r["forecaster"] == forecaster]
+        counts = {mark: sum(r["mark"] == mark for r in mine) for mark in MARKS}
+        groups.append(
+            {
+                "forecaster": forecaster,
+                "name": book.name(forecaster),
+                "rows": mine,
+                "summary": summaries[forecaster],
+                "tally": ", ".join(
+                    f"{count} {MARKS[mark][2:]}"
+                    for mark, count in counts.items()
+                    if count
+                ),
+            }
+        )
+    return groups
+
+
+# ---------------------------------------------------------------- charts
+
+
+class _Charts:
+    """Renders chart geometry to SVG and remembers each file (for Markdown)."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self.files: dict[str, str] = {}
+
+    def add(self, template: str, stem: str, geometry: dict[str, Any]) -> dict[str, Any]:
+        svg = self.env.get_template(template).render(chart=geometry)
+        path = f"charts/{stem}.svg"
+        self.files[path] = svg
+        return {
+            "file": path,
+            "svg": markupsafe.Markup(svg.rstrip("\n")),
+            "alt": geometry["label"],
+        }
+
+
+def _bins(table: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {
+            key: row[key]
+            for key in ("lo", "hi", "n", "mean_p", "observed", "wilson_lo", "wilson_hi")
+        }
+        for row in table.to_dict("records")
+    ]
+
+
+def _calibration(
+    frame: pd.DataFrame,
+    mask: pd.Series,
+    scope: pd.Series,
+    drawn: _Charts,
+    stem: str,
+    what: str,
+    title: str = "",
+) -> dict[str, Any]:
+    """The calibration chart and folded table of the forecasts in `mask`; with
+    nothing to calibrate, the probabilities in `scope` still waiting instead."""
+    rows = frame[mask]
+    overall = scorecard.calibration(rows)
+    if overall["n"] == 0:
+        return {"n": 0, "waiting": _waiting(frame[scope])}
+    by_basis = scorecard.calibration(rows, by=["basis"])
+    present = [b for b in BASES if b in set(by_basis["bins"]["basis"].astype(str))]
+    series = [
+        {"basis": b, "bins": _bins(by_basis["bins"][by_basis["bins"]["basis"] == b])}
+        for b in present
+    ]
+    folded = by_basis["folded"]
+    counts = {
+        (str(r["basis"]), int(r["bucket"])): int(r["n"])
+        for r in folded.to_dict("records")
+    }
+    table = []
+    for r in overall["folded"].to_dict("records"):
+        bucket = int(r["bucket"])
+        table.append(
+            {
+                "bucket": f"{bucket}%",
+                "n": int(r["n"]),
+                "by_basis": ", ".join(
+                    f"{counts[(b, bucket)]} {b}"
+                    for b in BASES
+                    if counts.get((b, bucket))
+                )
+                or DASH,
+                "mean_p": share(r["mean_p"]),
+                "observed": share(r["observed"]),
+                "wilson": interval(r["wilson_lo"], r["wilson_hi"], percent=True),
+            }
+        )
+    bins = []
+    for r in overall["bins"].to_dict("records"):
+        bins.append(
+            {
+                "bin": str(r["bin"]),
+                "n": int(r["n"]),
+                "mean_p": share(r["mean_p"]),
+                "observed": share(r["observed"]),
+                "wilson": interval(r["wilson_lo"], r["wilson_hi"], percent=True),
+            }
+        )
+    n = overall["n"]
+    described = "; ".join(
+        f"{b['bin']}: {plural(b['n'], 'forecast')}, mean {b['mean_p']}, "
+        f"{b['observed']} came true (95% {b['wilson']})"
+        for b in bins
+        if b["n"]
+    )
+    label = (
+        f"Calibration of {plural(n, 'forecast')} {what}: share that came true against "
+        f"the forecast probability, by 10% bin"
+    )
+    geometry = charts.calibration(
+        series,
+        title=f"Calibration{title} (n = {n})",
+        label=label,
+        desc=f"{label}. {described}. Markers by basis: {', '.join(present)}. "
+        "The diagonal is perfect calibration; error bars are Wilson 95% intervals.",
+    )
+    murphy = overall["murphy"] or {}
+    return {
+        "n": n,
+        "chart": drawn.add("calibration.svg.j2", stem, geometry),
+        "folded": table,
+        "bins": bins,
+        "murphy": {k: num(v, 4) for k, v in murphy.items()},
+        "ece": num(overall["ece"], 4),
+    }
+
+
+def _waiting(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Standing probabilities waiting for an outcome, by folded bucket and basis."""
+    waiting = frame["excluded"].isin(["open", "due"])  # not unscorable: never scored
+    rows = frame[frame["standing"] & waiting & frame["p"].notna()]
+    if rows.empty:
+        return []
+    found = []
+    tables = {
+        b: score.folded_table(
+            np.zeros(int((rows["basis"] == b).sum())),
+            rows.loc[rows["basis"] == b, "p"].to_numpy(dtype=float),
+        )
+        for b in BASES
+    }
+    for i, bucket in enumerate(score.FOLDED_BUCKETS):
+        counts = {b: int(tables[b]["n"].iloc[i]) for b in BASES}
+        if sum(counts.values()):
+            found.append({"bucket": f"{bucket}%", "n": sum(counts.values()), **counts})
+    return found
+
+
+def _axis_value(bound: Any) -> tuple[float, float] | None:
+    """A window end on the chart's axis: (earliest, latest), or None when open."""
+    if bound is None:
+        return None
+    if isinstance(bound, When):
+        return charts.date_value(bound.earliest), charts.date_value(bound.latest)
+    return float(bound), float(bound)
+
+
+def _timing(
+    book: _Book, question: Question, day: dt.date, drawn: _Charts, stem: str
+) -> dict[str, Any] | None:
+    """The windows of `question`'s standing forecasts against its outcome, as of
+    `day`."""
+    standing = [
+        f for f in rules.standing_forecasts(question, day) if f.window is not None
+    ]
+    if not standing:
+        return None
+    standing.sort(key=lambda f: (f.made.earliest, book.name(f.by).casefold(), f.by))
+    state, found = book.state(question, day)
+    dates = question.kind == "date"
+    rows, table = [], []
+    for forecast in standing:
+        row = book.rows(day).get((question.id, forecast.location.line), {})
+        if state == "resolved" and row:
+            inside = row.get("outcome")
+            if _missing(inside) and _missing(row.get("timing_error")):
+                verdict = "undetermined"
+            elif inside == 1 or row.get("timing_error") == 0:
+                verdict = "inside the window"
+            else:
+                verdict = f"missed by {_miss(row, question)}"
+        elif state == "void":
+            verdict = "void"
+        else:
+            verdict = "not yet known"
+        made = charts.date_value(forecast.made.earliest) if dates else None
+        rows.append(
+            {
+                "label": _shorten(book.name(forecast.by)),
+                "note": pct(forecast.p) if forecast.p is not None else "no p",
+                "start": _axis_value(forecast.window.start),  # type: ignore[union-attr]
+                "end": _axis_value(forecast.window.end),  # type: ignore[union-attr]
+                "made": made,
+            }
+        )
+        claim = _claim(book, question, forecast, True)
+        table.append({**claim, "verdict": verdict})
+    events = []
+    if dates:
+        events.append(
+            {
+                "value": charts.date_value(question.deadline.latest),
+                "text": f"deadline {question.deadline}",
+                "style": "deadline",
+            }
+        )
+    if state == "resolved" and found is not None:
+        value = found.result.value
+        if isinstance(value, When):
+            events.append(
+                {
+                    "value": charts.date_value(value.earliest),
+                    "text": f"happened {value}",
+                    "style": "outcome",
+                }
+            )
+            outcome = f"happened {value}"
+        elif isinstance(value, float) and found.result.kind == "number":
+            events.append(
+                {
+                    "value": value,
+                    "text": f"outcome {found.result} {question.unit or ''}".rstrip(),
+                    "style": "outcome",
+                }
+            )
+            outcome = f"outcome {found.result} {question.unit or ''}".rstrip()
+        else:
+            outcome = "did not happen by the deadline"
+    elif state == "void":
+        outcome = "void"
+    else:
+        outcome = f"not yet (as of {day.isoformat()})"
+        if dates:
+            events.append(
+                {
+                    "value": charts.date_value(day),
+                    "text": f"not yet: as of {day.isoformat()}",
+                    "style": "as-of",
+                }
+            )
+    title = _shorten(question.title, 80)
+    label = f"Timing of {plural(len(rows), 'window')} on “{title}”: {outcome}"
+    desc = "; ".join(
+        f"{c['name']}: {c['window']}, {c['p']} ({c['verdict']})" for c in table
+    )
+    axis = "Date" if dates else f"Value{f' ({question.unit})' if question.unit else ''}"
+    geometry = charts.timeline(
+        rows,
+        events,
+        dates=dates,
+        axis_title=axis,
+        title=_shorten(question.title, 90),
+        label=label,
+        desc=f"{label}. {desc}.",
+    )
+    return {
+        "id": question.id,
+        "title": question.title,
+        "kind": question.kind,
+        "deadline": str(question.deadline),
+        "outcome": outcome,
+        "rows": table,
+        "chart": drawn.add("timeline.svg.j2", stem, geometry),
+    }
+
+
+def _trend(book: _Book, last: int, drawn: _Charts, stem: str) -> dict[str, Any]:
+    """Each forecaster's running mean Brier at the end of each year up to `last`."""
+    final = book.frame(book.cutoff(last))
+    scored = final[final["standing"] & (final["excluded"] == "") & final["p"].notna()]
+    if scored.empty:
+        return {"years": [], "rows": []}
+    years = list(range(int(scored["known"].dt.year.min()), last + 1))
+    values: dict[str, list[tuple[int, float] | None]] = {}
+    for i, year in enumerate(years):
+        table = scorecard.aggregate(
+            book.frame(book.cutoff(year)), ["forecaster"], n_boot=0
+        )
+        for r in table.to_dict("records"):
+            name = str(r["forecaster"])
+            values.setdefault(name, [None] * len(years))
+            if r["n"]:
+                values[name][i] = (int(r["n"]), float(r["brier"]))
+    order = [f for f in book.forecaster_order(values) if any(values[f])]
+    rows = [
+        {
+            "name": book.name(f),
+            "forecaster": f,
+            "cells": [
+                DASH if v is None else f"{num(v[1])} ({v[0]})" for v in values[f]
+            ],
+        }
+        for f in order
+    ]
+    series = [
+        {
+            "label": _shorten(book.name(f), 24),
+            "values": [None if v is None else v[1] for v in values[f]],
+        }
+        for f in order
+    ]
+    end = book.cutoff(last).isoformat()
+    who = plural(len(order), "forecaster")
+    label = f"Running mean Brier by year, {years[0]} to {last}, of {who}"
+    desc = "; ".join(
+        f"{r['name']}: "
+        + ", ".join(f"{y} {c}" for y, c in zip(years, r["cells"], strict=True))
+        for r in rows
+    )
+    geometry = charts.trend(
+        years,
+        series,
+        title=f"Running mean Brier (lower is better), to {end}",
+        label=label,
+        desc=f"{label}. {desc}.",
+    )
+    return {
+        "years": [str(y) for y in years],
+        "rows": rows,
+        "chart": drawn.add("trend.svg.j2", stem, geometry),
+    }
+
+
+# ---------------------------------------------------------------- comparison
+
+
+def _comparison(
+    book: _Book, frame: pd.DataFrame, mask: pd.Series, day: dt.date
+) -> dict[str, Any]:
+    """Leaderboard and head-to-head results on the forecasts in `mask`, and the
+    questions with standing forecasts by more than one forecaster as of `day`.
+
+    Head to head pairs the best-ranked HEAD_TO_HEAD forecasters of the
+    leaderboard (all of them, when there are no more), so a large panel gives
+    a table that can be read rather than every one of its pairs.
+    """
+    rows = scorecard.scored(frame[mask])
+    board = comparing.leaderboard(rows, min_questions=MIN_QUESTIONS)
+    leaders = [
+        {
+            "name": book.name(str(r["forecaster"])),
+            "forecaster": str(r["forecaster"]),
+            "n": int(r["n"]),
+            "brier": num(r["brier"]),
+            "ci": interval(r["brier_ci_low"], r["brier_ci_high"]),
+            "log": num(r["log_score"], 2),
+            "baseline": num(r["baseline_score"], 1),
+            "peer": num(r["peer_score_mean"], 1),
+            "relative": num(r["relative_brier"]),
+            "coverage": share(r["coverage"]),
+            "flagged": bool(r["flagged"]),
+        }
+        for r in board.to_dict("records")
+    ]
+    top = sorted(str(f) for f in board["forecaster"].head(HEAD_TO_HEAD))
+    chosen = [(a, b) for i, a in enumerate(top) for b in top[i + 1 :]]
+    pairs = []
+    for r in comparing.head_to_head(rows, chosen).to_dict("records"):
+        low, high = r["ci"]
+        pairs.append(
+            {
+                "a": book.name(str(r["a"])),
+                "b": book.name(str(r["b"])),
+                "n": int(r["n"]),
+                "diff": num(r["mean_diff"]),
+                "ci": interval(low, high),
+                "p": num(r["p"], 3),
+                "test": str(r["test"]),
+                "gap": num(r["gap_days_mean"], 0),
+            }
+        )
+    standing = frame[frame["standing"]]
+    who = standing.groupby("question", observed=True)["forecaster"].agg(
+        lambda names: book.forecaster_order(map(str, names))
+    )
+    together = []
+    for question in book.ledger.questions:
+        names = who.get(question.id, [])
+        if len(names) > 1:
+            together.append(
+                {
+                    "title": question.title,
+                    "forecasters": ", ".join(map(book.name, names)),
+                    "n": len(names),
+                    "status": book.state(question, day)[0],
+                }
+            )
+    return {
+        "leaders": leaders,
+        "pairs": pairs,
+        "pairs_limited": len(board) > HEAD_TO_HEAD,
+        "head_to_head": HEAD_TO_HEAD,
+        "together": together,
+        "min_questions": MIN_QUESTIONS,
+    }
+
+
+# ---------------------------------------------------------------- pages
+
+
+def _methods(book: _Book, day: dt.date) -> dict[str, Any]:
+    used = sorted(
+        {
+            f.table
+            for q in book.ledger.questions
+            for f in q.forecasts
+            if f.basis == "mapped" and f.table
+        }
+    )
+    tables = verbal.tables()
+    return {
+        "as_of": book.as_of.isoformat(),
+        "day": day.isoformat(),
+        "standing": STANDING_TEXT,
+        "years": YEAR_TEXT,
+        "scales": list(SCALES),
+        "ci": CI_TEXT,
+        "mapped": [
+            {
+                "name": tables[t]["name"],
+                "citation": tables[t]["citation"],
+                "rule": tables[t].get("rule", ""),
+            }
+            for t in used
+            if t in tables
+        ],
+        "judged": "Judged probabilities are the keeper's reading of words that gave no "
+        "number; each such forecast's note says why.",
+    }
+
+
+def _nav(book: _Book, years: Sequence[int]) -> dict[str, Any]:
+    """Links every page carries: the years, the forecasters (declared or not)."""
+    people = {f.by for q in book.ledger.questions for f in q.forecasts} | set(
+        book.names
+    )
+    return {
+        "years": [str(y) for y in years],
+        "forecasters": [
+            {
+                "name": book.name(f),
+                "forecaster": f,
+                "stem": f"forecaster-{safe_name(f)}",
+            }
+            for f in book.forecaster_order(people)
+        ],
+    }
+
+
+def _year_page(book: _Book, year: int, drawn: _Charts) -> dict[str, Any]:
+    day = book.cutoff(year)
+    frame = book.frame(day)
+    resolved = _resolved_mask(frame, year)
+    groups = _per_forecaster(book, frame, resolved, day)
+    everyone = scorecard.aggregate(frame[resolved], []).to_dict("records")
+    states = {q.id: book.state(q, day) for q in book.ledger.questions}
+    made = []
+    for question in book.ledger.questions:
+        standing = set(map(id, rules.standing_forecasts(question, day)))
+        for forecast in rules.timely(question, day):
+            if forecast.made.earliest.year == year:
+                claim = _claim(book, question, forecast, id(forecast) in standing)
+                made.append(
+                    {
+                        **claim,
+                        "title": question.title,
+                        "question": question.id,
+                        "status": states[question.id][0],
+                        "order": forecast.made.earliest,
+                    }
+                )
+    made.sort(key=lambda r: (r["order"], r["question"], r["name"].casefold()))
+    open_cards = [
+        _card(book, q, day)
+        for q in sorted(book.ledger.questions, key=lambda q: (q.deadline.latest, q.id))
+        if states[q.id][0] == "open"
+    ]
+    overdue = [  # most overdue first, as `ledger due` lists them
+        _card(book, book.questions[row["question"]], day)
+        for row in due_report(book.ledger, day, day).overdue
+    ]
+    next_year = [
+        c
+        for c in open_cards
+        if book.questions[c["id"]].deadline.latest.year == year + 1
+    ]
+    closing = []
+    horizon = dt.date(year + 1, 12, 31)
+    for q in book.ledger.questions:
+        if states[q.id][0] not in ("open", "due"):
+            continue
+        for f in rules.standing_forecasts(q, day):
+            end = f.window.end if f.window is not None else None
+            if isinstance(end, When) and day < end.latest <= horizon:
+                closing.append(
+                    {
+                        **_claim(book, q, f, True),
+                        "title": q.title,
+                        "closes": end.latest.isoformat(),
+                    }
+                )
+    closing.sort(key=lambda r: (r["closes"], r["title"], r["name"].casefold()))
+    timing = []
+    for q in book.ledger.questions:
+        if q.kind == "binary":
+            continue
+        state, found = states[q.id]
+        if state in ("resolved", "void") and found.known.latest.year != year:
+            continue
+        drawn_timing = _timing(book, q, day, drawn, f"{year}-timing-{safe_name(q.id)}")
+        if drawn_timing is not None:
+            timing.append(drawn_timing)
+    counts = {s: sum(1 for v in states.values() if v[0] == s) for s in rules.STATUSES}
+    return {
+        "kind": "year",
+        "year": str(year),
+        "next_year": str(year + 1),
+        "day": day.isoformat(),
+        "partial": day < dt.date(year, 12, 31),
+        "counts": counts,
+        "resolved_n": int(resolved.sum()),
+        "groups": groups,
+        "scores": [{"label": g["name"], **g["summary"]} for g in groups]
+        + [{"label": "All forecasters", **_summary(r)} for r in everyone if groups],
+        "calibration": _calibration(
+            frame,
+            resolved,
+            frame["standing"],
+            drawn,
+            f"{year}-calibration",
+            f"resolved in {year}",
+            f", {year}",
+        ),
+        "made": made,
+        "open": open_cards,
+        "overdue": overdue,
+        "next": next_year,
+        "closing": closing,
+        "timing": timing,
+        "trend": _trend(book, year, drawn, f"{year}-scores"),
+        "comparison": _comparison(book, frame, resolved, day),
+        "methods": _methods(book, day),
+    }
+
+
+def _forecaster_page(book: _Book, forecaster: str, drawn: _Charts) -> dict[str, Any]:
+    day = book.as_of
+    frame = book.frame(day)
+    mine = frame["forecaster"] == forecaster
+    resolved = _resolved_mask(frame, None) & mine
+    record = next((f for f in book.ledger.forecasters if f.id == forecaster), None)
+    stem = f"forecaster-{safe_name(forecaster)}"
+    summary = scorecard.aggregate(frame[mine], []).to_dict("records")
+    by_year = scorecard.aggregate(frame[mine], ["year"], year_of="resolved").to_dict(
+        "records"
+    )
+    states = {q.id: book.state(q, day)[0] for q in book.ledger.questions}
+    cards: dict[str, list[dict[str, Any]]] = {"open": [], "due": []}
+    updates = []
+    for q in sorted(book.ledger.questions, key=lambda q: (q.deadline.latest, q.id)):
+        timely = [f for f in rules.timely(q, day) if f.by == forecaster]
+        if not timely:
+            continue
+        if states[q.id] in cards:
+            cards[states[q.id]].append(_card(book, q, day, only=forecaster))
+        standing = rules.standing_forecasts(q, day)
+        for f in timely:
+            if f not in standing:
+                updates.append({**_claim(book, q, f, False), "title": q.title})
+    shared = [s for s in book.shared(day) if forecaster in (s["a"], s["b"])]
+    return {
+        "kind": "forecaster",
+        "forecaster": forecaster,
+        "stem": stem,
+        "name": book.name(forecaster),
+        "aliases": ", ".join(record.aliases) if record else "",
+        "affiliation": record.affiliation if record else None,
+        "links": [
+            {"text": link, "url": safe_url(link)}
+            for link in (record.links if record else ())
+        ],
+        "note": record.note if record else None,
+        "day": day.isoformat(),
+        "total": int(mine.sum()),
+        "standing": int((mine & frame["standing"]).sum()),
+        "summary": _summary(summary[0]) if summary else None,
+        "score_rows": [
+            {"label": str(r["year"]), **_summary(r)}
+            for r in by_year
+            if str(r["year"]) != "unresolved"
+        ]
+        + [{"label": "All years", **_summary(r)} for r in summary],
+        "resolved": _resolved_rows(book, frame, resolved, day),
+        "calibration": _calibration(
+            frame,
+            resolved,
+            mine,
+            drawn,
+            f"{stem}-calibration",
+            f"by {book.name(forecaster)}, resolved by {day}",
+            f", {_shorten(book.name(forecaster), 24)}",
+        ),
+        "open": cards["open"],
+        "due": cards["due"],
+        "updates": updates,
+        "shared": [
+            {
+                "other": book.name(s["b"] if s["a"] == forecaster else s["a"]),
+                "shared": int(s["shared"]),
+                "resolved": int(s["resolved"]),
+                "questions": "; ".join(book.questions[q].title for q in s["questions"]),
+            }
+            for s in shared
+        ],
+        "methods": _methods(book, day),
+    }
+
+
+def _compare_page(book: _Book, drawn: _Charts) -> dict[str, Any]:
+    day = book.as_of
+    frame = book.frame(day)
+    resolved = _resolved_mask(frame, None)
+    shared_cards = []
+    for q in sorted(book.ledger.questions, key=lambda q: (q.deadline.latest, q.id)):
+        if len({f.by for f in rules.standing_forecasts(q, day)}) > 1:
+            shared_cards.append(_card(book, q, day))
+    return {
+        "kind": "compare",
+        "day": day.isoformat(),
+        "comparison": _comparison(book, frame, resolved, day),
+        "questions": shared_cards,
+        "trend": _trend(book, day.year, drawn, "compare-scores"),
+        "methods": _methods(book, day),
+    }
+
+
+def _index_page(
+    book: _Book, years: Sequence[int], forecasters: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    day = book.as_of
+    frame = book.frame(day)
+    states = [book.state(q, day)[0] for q in book.ledger.questions]
+    rows = []
+    for year in years:
+        cut = book.frame(book.cutoff(year))
+        rows.append(
+            {
+                "year": str(year),
+                "resolved": int(_resolved_mask(cut, year).sum()),
+                "made": sum(
+                    1
+                    for q in book.ledger.questions
+                    for f in rules.timely(q, book.cutoff(year))
+                    if f.made.earliest.year == year
+                ),
+                "open": sum(
+                    1
+                    for q in book.ledger.questions
+                    if book.state(q, book.cutoff(year))[0] in ("open", "due")
+                ),
+                "day": book.cutoff(year).isoformat(),
+            }
+        )
+    table = scorecard.aggregate(frame, ["forecaster"]).to_dict("records")
+    summaries = {str(r["forecaster"]): r for r in table}
+    people = []
+    for f in forecasters:
+        r = summaries.get(f["forecaster"])
+        record = next(
+            (x for x in book.ledger.forecasters if x.id == f["forecaster"]), None
+        )
+        people.append(
+            {
+                **f,
+                "affiliation": record.affiliation if record else None,
+                "standing": int(
+                    (frame["standing"] & (frame["forecaster"] == f["forecaster"])).sum()
+                ),
+                "scored": 0 if r is None else int(r["n"]),
+                "brier": DASH if r is None else num(r["brier"]),
+                "ci": DASH
+                if r is None
+                else interval(r["brier_ci_low"], r["brier_ci_high"]),
+            }
+        )
+    upcoming = sorted(
+        (q for q, s in zip(book.ledger.questions, states, strict=True) if s == "open"),
+        key=lambda q: (q.deadline.latest, q.id),
+    )
+    next_deadline = None
+    if upcoming:
+        first = upcoming[0].deadline.latest
+        same = [q for q in upcoming if q.deadline.latest == first]
+        next_deadline = {
+            "day": first.isoformat(),
+            "when": _when(same[0], "open", day),
+            "titles": "; ".join(q.title for q in same),
+        }
+    return {
+        "kind": "index",
+        "day": day.isoformat(),
+        "counts": {s: states.count(s) for s in rules.STATUSES},
+        "questions": len(states),
+        "forecasts": len(frame),
+        "years": rows,
+        "people": people,
+        "next_deadline": next_deadline,
+        "methods": _methods(book, day),
+    }
+
+
+# ---------------------------------------------------------------- rendering
+
+
+@cache
+def environments() -> dict[str, jinja2.Environment]:
+    """The two template environments: HTML/SVG (autoescaped) and Markdown (escaped
+    by `md_escape` on every value). Both strict: an undefined name fails loudly."""
+    common: dict[str, Any] = {
+        "loader": jinja2.PackageLoader("ledger", "templates"),
+        "undefined": jinja2.StrictUndefined,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+    }
+    html = jinja2.Environment(autoescape=True, finalize=_html_finalize, **common)
+    md = jinja2.Environment(autoescape=False, finalize=md_escape, **common)
+    for env in (html, md):
+        env.filters["plural"] = plural
+    md.filters["link"] = md_link
+    md.filters["raw"] = Md  # only for the output of a macro, which is Markdown already
+    return {"html": html, "md": md}
+
+
+def render(template: str, **context: Any) -> str:
+    """Render one template (`*.html.j2`/`*.svg.j2` escape HTML, `*.md.j2` Markdown).
+
+    Markdown loses runs of blank lines (one separates blocks as well as three),
+    so the templates can keep their sections apart without counting newlines.
+    """
+    if template.endswith(".md.j2"):
+        text = environments()["md"].get_template(template).render(**context)
+        return re.sub(r"\n{3,}", "\n\n", text)
+    return environments()["html"].get_template(template).render(**context)
+
+
+def build(
+    ledger: Ledger,
+    as_of: dt.date,
+    years: Sequence[int] | None = None,
+    formats: Sequence[str] = FORMATS,
+) -> dict[str, str]:
+    """Every report file, as text keyed by its path relative to the output folder.
+
+    Args:
+        ledger: a validated ledger.
+        as_of: the day treated as today; nothing known after it counts.
+        years: the yearly scorecards to write (default: `default_years`).
+        formats: "md" (Markdown pages, README.md as the index, charts as SVG
+            files under charts/) and/or "html" (self-contained pages, index.html).
+    """
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise ValueError(f"unknown format '{unknown[0]}'; use md or html")
+    book = _Book(ledger, as_of)
+    chosen = sorted(set(default_years(ledger, as_of) if years is None else years))
+    late = [y for y in chosen if y > as_of.year]
+    if late:
+        raise ValueError(f"year {late[0]} is after the as-of date {as_of.isoformat()}")
+    drawn = _Charts(environments()["html"])
+    nav = _nav(book, chosen)
+    pages: list[tuple[str, str, dict[str, Any]]] = []
+    for year in chosen:
+        pages.append((str(year), "year", _year_page(book, year, drawn)))
+    for person in nav["forecasters"]:
+        page = _forecaster_page(book, person["forecaster"], drawn)
+        pages.append((person["stem"], "forecaster", page))
+    pages.append(("compare", "compare", _compare_page(book, drawn)))
+    pages.append(("", "index", _index_page(book, chosen, nav["forecasters"])))
+    files: dict[str, str] = {}
+    for fmt in formats:
+        index = "README" if fmt == "md" else "index"
+        for stem, template, context in pages:
+            name = stem or index
+            files[f"{name}.{fmt}"] = render(
+                f"{template}.{fmt}.j2",
+                page=context,
+                nav=nav,
+                ext=fmt,
+                index=f"{index}.{fmt}",
+            )
+    if "md" in formats:
+        files.update(drawn.files)
+    return dict(sorted(files.items()))
+
+
+__all__ = [
+    "FORMATS",
+    "Md",
+    "build",
+    "clean",
+    "default_years",
+    "environments",
+    "inside",
+    "md_escape",
+    "md_link",
+    "render",
+    "safe_name",
+    "safe_url",
+]
