@@ -39,7 +39,17 @@ class Error:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
+        """`PATH:LINE: message` on one line: a line break or other control
+        character in a quoted value is shown escaped, and a message longer
+        than MESSAGE_LIMIT characters is cut, so one problem is one line."""
+        message = self.message.translate(_VISIBLE)
+        if len(message) > MESSAGE_LIMIT:
+            message = message[: MESSAGE_LIMIT - 1] + "…"
+        return f"{self.location}: {message}"
+
+
+MESSAGE_LIMIT = 400
+_VISIBLE = {code: repr(chr(code))[1:-1] for code in [*range(32), 127, 0x85, 0x2028, 0x2029]}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

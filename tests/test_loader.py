@@ -769,3 +769,15 @@ YAMLISH = st.lists(
 @given(YAMLISH)
 def test_yaml_ish_text_never_raises(text: str) -> None:
     check_never_raises(text.encode("utf-8"))
+
+
+def test_every_error_prints_on_one_line_however_odd_the_value() -> None:
+    text = 'questions:\n  - id: q\n    "a\\rb\\nc": 1\n    title: "' + "x" * 5000 + '"\n'
+    _, errors = load_text(text, "odd.yaml")
+    assert errors
+    for error in errors:
+        shown = str(error)
+        assert "\n" not in shown and "\r" not in shown
+        assert len(shown) < 500
+        assert shown.startswith("odd.yaml:")
+    assert any("a\\rb\\nc" in str(e) for e in errors)
