@@ -70,7 +70,7 @@ def report_errors(errors: Sequence[Error], as_json: bool = False) -> None:
     """Print errors as PATH:LINE: message on stderr and exit 1."""
     if as_json:
         items = [
-            {"path": e.location.path, "line": e.location.line, "message": e.message}
+            {"path": e.location.path, "line": e.location.line, "message": e.shown}
             for e in errors
         ]
         click.echo(json.dumps(items, indent=2, ensure_ascii=False))

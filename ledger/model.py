@@ -38,14 +38,18 @@ class Error:
     location: Location
     message: str
 
-    def __str__(self) -> str:
-        """`PATH:LINE: message` on one line: a line break or other control
-        character in a quoted value is shown escaped, and a message longer
-        than MESSAGE_LIMIT characters is cut, so one problem is one line."""
+    @property
+    def shown(self) -> str:
+        """The message as shown: a line break or other control character in a
+        quoted value is escaped, and a message longer than MESSAGE_LIMIT
+        characters is cut, so one problem is always one line."""
         message = self.message.translate(_VISIBLE)
         if len(message) > MESSAGE_LIMIT:
             message = message[: MESSAGE_LIMIT - 1] + "…"
-        return f"{self.location}: {message}"
+        return message
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.shown}"
 
 
 MESSAGE_LIMIT = 400
