@@ -89,8 +89,8 @@ def main() -> None:
     ]
     size = big.stat().st_size / 1e6
     print(f"generated: {args.questions} questions, {args.forecasts} forecasts, {size:.1f} MB")
-    print(f"| command | median | baseline | median | ratio |")
-    print(f"|---|---:|---|---:|---:|")
+    print("| command | median | baseline | median | ratio |")
+    print("|---|---:|---|---:|---:|")
     for name, seconds, base, base_seconds in rows:
         print(f"| {name} | {seconds:.3f} s | {base} | {base_seconds:.3f} s | {seconds / base_seconds:.2f}x |")
 
