@@ -1,11 +1,11 @@
 """ledger: a plain-text prediction ledger, scored with proper scoring rules.
 
-The Python API, for notebooks and scripts (see the README's "Python API"):
+The Python API, for notebooks and scripts (see the README's "Python API")::
 
-    >>> import ledger                                        # doctest: +SKIP
-    >>> book = ledger.load("predictions.yaml")               # doctest: +SKIP
-    >>> df = ledger.to_frame(book, datetime.date(2030, 12, 31))  # doctest: +SKIP
-    >>> ledger.score.brier([0, 1], [0.1, 0.8])               # doctest: +SKIP
+    import ledger
+    book = ledger.load("predictions.yaml")
+    df = ledger.to_frame(book, datetime.date(2030, 12, 31))
+    ledger.score.brier([0, 1], [0.1, 0.8])
 
 Import-light on purpose: `import ledger` pulls in neither pandas nor jinja2 (so
 `ledger check` stays fast as a pre-commit hook); `ledger.to_frame`, `ledger.score`
