@@ -1,33 +1,39 @@
 """Benchmark every command at three sizes (issue: performance pass, §4). Run by hand; not a test.
 
-    python benchmarks/bench_all.py [--sizes shipped,10k,100k] [--runs 3] [--warm]
+    python benchmarks/bench_all.py [--sizes shipped,10k,100k] [--runs 3] [--slow 60] [--warm]
 
-1. Generates realistic ledgers in benchmarks/out/ (`generate`): 50 forecasters
-   with names, aliases and affiliations, a few sources, and N questions (80%
-   binary, 20% date) with tags, about 5 forecasts each (some forecasters update,
-   some forecasts are mapped from words or judged, date forecasts give windows
-   relative to `made` or as dates, some without p), and outcomes on about 20% of
-   the questions (yes/no, a few fractions and voids; dates or "no" for date
-   questions). `10k` is 10,000 questions (50,000 forecasts), `100k` 100,000
-   questions (500,000 forecasts); `shipped` is predictions.yaml. Beside each
-   generated ledger, a CSV of its forecasts with a probability and a CSV of the
-   binary outcomes, for the plain baselines.
+1. Generates realistic ledgers in benchmarks/out/ (`generate`, seeded): 50
+   forecasters with names, aliases and affiliations, four sources, and N
+   questions (80% binary, 20% date) with tags, 3 to 7 forecasters each (10%
+   of them update their forecast; 10% of binary forecasts are mapped from
+   words, 5% judged; date forecasts give windows relative to `made` or as
+   dates, 20% without p), and outcomes on about 20% of the questions (yes/no,
+   a few fractions and voids; dates or "no" on date questions). `10k` is
+   10,000 questions (about 55,000 forecasts), `100k` 100,000 (about 550,000);
+   `shipped` is predictions.yaml. Beside each generated ledger, a CSV of its
+   forecasts with a probability and one of its binary outcomes, for the
+   plain baselines.
 2. Times each command as a whole process (`python -m ledger ...`, all with
    `--as-of 2026-11-26`), through a fresh wrapper process that reports the
-   wall time and the child's peak memory (`ru_maxrss` of RUSAGE_CHILDREN), the
-   median of --runs (time) and the largest peak memory. The parse cache is off
-   (`LEDGER_CACHE=off`, cold); `--warm` also times `compare` with it on.
-3. Baselines, also whole processes on the same data:
-   - check: a bare parse, `yaml.load(f, Loader=yaml.CSafeLoader)`, and
-     `yaml.load(f, Loader=yaml.CBaseLoader)` (no scalar typing, as the ledger);
-   - score: bench_score's bare numpy (Brier + clipped log, means per
-     forecaster) after reading the CSVs with pandas and keeping each
+   wall time and the command's peak memory (`ru_maxrss` of RUSAGE_CHILDREN):
+   the median of --runs and the largest peak. `--slow S` runs a command only
+   once when its first run takes over S seconds. The parse cache is off
+   (`LEDGER_CACHE=off`: cold); `--warm` also times `compare` with it on.
+   `report` writes into an emptied folder each run.
+3. Baselines, whole processes on the same data:
+   - check: a bare parse, `yaml.load(f, Loader=yaml.CSafeLoader)` and
+     `yaml.load(f, Loader=yaml.CBaseLoader)` (no typing of scalars, like the
+     ledger's loader); and, for reference, the CSafeLoader parse with
+     Python's garbage collector off (the ledger's loader pauses it);
+   - score: bench_score's bare numpy (Brier + clipped log score, means per
+     forecaster), after reading the CSVs with pandas and keeping each
      forecaster's last forecast per question;
    - compare: bench_compare's plain pandas script (Metaculus peer scores and
-     Brier per forecaster), with the same standing-forecast selection;
-   - list and due: the bare CSafeLoader parse, for reference; report: none.
-4. Prints one Markdown table: command x size -> median time, peak memory,
-   ratio to the baseline.
+     mean Brier per forecaster), with the same standing-forecast selection;
+   - list, due and report: none. For the shipped file, check is also
+     compared with bench_check's baseline, `python -c "import click, yaml"`.
+4. Prints one Markdown table: size x command -> median time, runs, peak
+   memory, ratio to the baseline.
 
 Targets at 100k: check <= 2x the bare parse; score and compare <= 10 s;
 report <= 30 s; peak memory <= 2 GB.
@@ -40,6 +46,7 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -242,10 +249,16 @@ print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
 
 
-def measure(command: list[str], runs: int, env: dict[str, str]) -> tuple[float, float, list[float]]:
-    """(median wall seconds, peak memory in MB over the runs, every time) of `command`."""
+def measure(command: list[str], runs: int, env: dict[str, str],
+            fresh: Path | None = None) -> tuple[float, float, list[float]]:
+    """(median wall seconds, largest peak memory in MB, every time) of `command`.
+
+    `fresh`: a folder emptied before each run (report writes into it).
+    """
     times, peaks = [], []
     for _ in range(runs):
+        if fresh is not None:
+            shutil.rmtree(fresh, ignore_errors=True)
         done = subprocess.run([sys.executable, "-c", WRAPPER, *command], env=env,
                               capture_output=True, text=True, check=False)
         if done.returncode:
@@ -253,6 +266,8 @@ def measure(command: list[str], runs: int, env: dict[str, str]) -> tuple[float, 
         seconds, kilobytes = done.stdout.split()
         times.append(float(seconds))
         peaks.append(int(kilobytes) / 1024)
+    if fresh is not None:
+        shutil.rmtree(fresh, ignore_errors=True)
     return statistics.median(times), max(peaks), times
 
 
@@ -264,17 +279,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="shipped,10k,100k", help="Comma-separated: shipped, 10k, 100k.")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--slow-runs", type=int, default=None,
-                        help="Runs for a command whose first run takes over 20 s (default: --runs).")
+    parser.add_argument("--slow", type=float, default=None, metavar="SECONDS",
+                        help="Run a command only once when its first run takes longer than this.")
     parser.add_argument("--warm", action="store_true", help="Also time compare with the parse cache.")
     parser.add_argument("--only", default="", help="Comma-separated commands to time (default: all).")
+    parser.add_argument("--no-baselines", action="store_true", help="Skip the baselines.")
     args = parser.parse_args()
     out = HERE / "out"
     out.mkdir(exist_ok=True)
     py = sys.executable
-    env = {**os.environ, "LEDGER_CACHE": "off", "PYTHONHASHSEED": "0"}
+    env = {**os.environ, "LEDGER_CACHE": "off"}
     cache_dir = out / "cache"  # a private cache folder, so a run never touches the user's
-    warm_env = {**os.environ, "XDG_CACHE_HOME": str(cache_dir), "PYTHONHASHSEED": "0"}
+    warm_env = {**os.environ, "XDG_CACHE_HOME": str(cache_dir)}
     as_of = ["--as-of", AS_OF.isoformat()]
     results = []
     for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
@@ -288,69 +304,73 @@ def main() -> None:
                 generate(path, SIZES[size])
         forecasts_csv, outcomes_csv = write_csvs(path) if size != "shipped" else (None, None)
         megabytes = path.stat().st_size / 1e6
-        report_dir = tempfile.mkdtemp(prefix=f"ledger-report-{size}-")
+        report_dir = Path(tempfile.mkdtemp(prefix=f"ledger-report-{size}-"))
         file = str(path)
-        parse_safe = [py, "-c", f"import yaml; yaml.load(open({file!r}, 'rb'), Loader=yaml.CSafeLoader)"]
-        parse_base = [py, "-c", f"import yaml; yaml.load(open({file!r}, 'rb'), Loader=yaml.CBaseLoader)"]
+        parse = "import yaml; yaml.load(open({!r}, 'rb'), Loader=yaml.{})"
         ledger = [py, "-m", "ledger"]
         commands = {
             "check": [*ledger, "check", file],
             "list --format json": [*ledger, "list", file, *as_of, "--format", "json"],
             "score --by forecaster": [*ledger, "score", file, *as_of, "--by", "forecaster"],
             "compare": [*ledger, "compare", file, *as_of],
-            "report": [*ledger, "report", file, *as_of, "--out", report_dir],
+            "report": [*ledger, "report", file, *as_of, "--out", str(report_dir)],
             "due": [*ledger, "due", file, *as_of],
         }
         only = [c.strip() for c in args.only.split(",") if c.strip()]
-        baselines: dict[str, tuple[str, float]] = {}
+        baselines: dict[str, float] = {}
 
         def base(name: str, command: list[str]) -> float:
             if name not in baselines:
-                baselines[name] = (name, measure(command, max(args.runs, 3), env)[0])
-            return baselines[name][1]
+                baselines[name] = measure(command, max(args.runs, 3), env)[0]
+            return baselines[name]
 
         for name, command in commands.items():
             if only and not any(name.startswith(o) for o in only):
                 continue
-            runs = args.runs
-            seconds, peak, times = measure(command, 1, env)
-            if args.slow_runs is not None and seconds > 20:
-                runs = args.slow_runs
-            if runs > 1:
-                more = measure(command, runs - 1, env)
+            fresh = report_dir if name == "report" else None
+            seconds, peak, times = measure(command, 1, env, fresh)
+            if args.runs > 1 and (args.slow is None or seconds <= args.slow):
+                more = measure(command, args.runs - 1, env, fresh)
                 times += more[2]
                 seconds, peak = statistics.median(times), max(peak, more[1])
             ratios = []
-            if name == "check":
-                ratios.append(f"{seconds / base('CSafeLoader', parse_safe):.2f}x CSafeLoader parse")
-                ratios.append(f"{seconds / base('CBaseLoader', parse_base):.2f}x CBaseLoader parse")
+            if args.no_baselines:
+                pass
+            elif name == "check":
+                for loader in ("CSafeLoader", "CBaseLoader"):
+                    bare = base(loader, [py, "-c", parse.format(file, loader)])
+                    ratios.append(f"{seconds / bare:.2f}x {loader} parse ({_time(bare)})")
+                if size == "shipped":  # bench_check's baseline for a small file: the imports
+                    bare = base("imports", [py, "-c", "import click, yaml"])
+                    ratios.append(f"{seconds / bare:.2f}x `import click, yaml` ({_time(bare)})")
             elif name.startswith("score") and forecasts_csv is not None:
-                plain = [py, "-c", PLAIN_SCORE, str(forecasts_csv), str(outcomes_csv)]
-                ratios.append(f"{seconds / base('plain numpy score', plain):.1f}x plain numpy")
+                plain = base("plain numpy score", [py, "-c", PLAIN_SCORE, str(forecasts_csv), str(outcomes_csv)])
+                ratios.append(f"{seconds / plain:.1f}x plain numpy ({_time(plain)})")
             elif name == "compare" and forecasts_csv is not None:
-                plain = [py, "-c", PLAIN_COMPARE, str(forecasts_csv), str(outcomes_csv)]
-                ratios.append(f"{seconds / base('plain pandas compare', plain):.1f}x plain pandas")
-            elif name in ("list --format json", "due"):
-                ratios.append(f"({seconds / base('CSafeLoader', parse_safe):.1f}x CSafeLoader parse)")
-            results.append((size, megabytes, name, seconds, peak, len(times), "; ".join(ratios) or "—"))
+                plain = base("plain pandas compare", [py, "-c", PLAIN_COMPARE, str(forecasts_csv), str(outcomes_csv)])
+                ratios.append(f"{seconds / plain:.1f}x plain pandas ({_time(plain)})")
+            results.append((size, megabytes, name, seconds, peak, times, "; ".join(ratios) or "—"))
             print(f"{size} {name}: {_time(seconds)} (runs {', '.join(f'{t:.2f}' for t in times)}), "
                   f"{peak:.0f} MB", file=sys.stderr, flush=True)
             if name == "compare" and args.warm:
                 subprocess.run(command, env=warm_env, stdout=subprocess.DEVNULL, check=True)  # prime
-                warm, warm_peak, _ = measure(command, args.runs, warm_env)
-                results.append((size, megabytes, "compare (warm parse cache)", warm, warm_peak,
-                                args.runs, "—"))
-        for name, seconds in baselines.values():
-            results.append((size, megabytes, f"baseline: {name}", seconds, float("nan"), 3, ""))
+                warm, warm_peak, warm_times = measure(command, args.runs, warm_env)
+                results.append((size, megabytes, "compare, warm parse cache", warm, warm_peak,
+                                warm_times, "—"))
+        if not args.no_baselines and "check" in commands and (not only or "check" in only):
+            nogc = "import gc; gc.disable(); " + parse.format(file, "CSafeLoader")
+            seconds, peak, times = measure([py, "-c", nogc], max(args.runs, 3), env)
+            results.append((size, megabytes, "(reference) CSafeLoader parse, collector off", seconds,
+                            peak, times, "—"))
+        shutil.rmtree(report_dir, ignore_errors=True)
     print(f"\n{os.cpu_count()} CPUs, Python {sys.version.split()[0]}; as of {AS_OF}; "
-          "LEDGER_CACHE=off unless said; time: median wall time of the whole command; "
-          "memory: peak RSS of the command's process.\n")
-    print("| size | command | median | runs | peak memory | ratio to baseline |")
+          "LEDGER_CACHE=off unless said. Time: median wall time of the whole command "
+          "(runs: how many); memory: peak RSS of the command's process.\n")
+    print("| size | command | median | runs | peak memory | ratio to baseline (baseline time) |")
     print("|---|---|---:|---:|---:|---|")
-    for size, megabytes, name, seconds, peak, runs, ratio in results:
+    for size, megabytes, name, seconds, peak, times, ratio in results:
         label = f"{size} ({megabytes:.1f} MB)"
-        memory = "" if peak != peak else f"{peak:.0f} MB"
-        print(f"| {label} | {name} | {_time(seconds)} | {runs} | {memory} | {ratio} |")
+        print(f"| {label} | {name} | {_time(seconds)} | {len(times)} | {peak:.0f} MB | {ratio} |")
 
 
 if __name__ == "__main__":

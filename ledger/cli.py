@@ -1027,9 +1027,12 @@ def report(file: str, years: tuple[int, ...], as_of: dt.date, out: str, formats:
         raise click.BadParameter(f"year {late[0]} is after the as-of date {as_of.isoformat()}", param_hint="--year")
     ledger = checked(file)
     chosen_years = sorted(set(years)) or reporting.default_years(ledger, as_of)
-    files = reporting.build(ledger, as_of, chosen_years, chosen)
+    # One page at a time (a big ledger's report runs to gigabytes); the same
+    # files as reporting.build, which holds them all.
+    files: set[str] = set()
     changed = 0
-    for relative, text in files.items():
+    for relative, text in reporting.generate(ledger, as_of, chosen_years, chosen):
+        files.add(relative)
         try:
             path = reporting.inside(out, relative)
         except ValueError as exc:

@@ -623,34 +623,38 @@ def unscored_shared(
     """
     unscorable = unscorable or {}
     standing = frame[frame["standing"].to_numpy()]
-    forecaster = standing["forecaster"].astype(str).to_numpy()
-    excluded = standing["excluded"].astype(str).to_numpy()
+    # Plain lists: read one item at a time, hundreds of thousands of times.
+    forecaster = standing["forecaster"].astype(str).to_numpy().tolist()
+    excluded = standing["excluded"].astype(str).to_numpy().tolist()
     index: dict[str, dict[str, int]] = {}
-    for row, (who, question) in enumerate(zip(forecaster, standing["question"], strict=True)):
+    for row, (who, question) in enumerate(zip(forecaster, standing["question"].tolist(), strict=True)):
         index.setdefault(who, {})[question] = row
     names = sorted(index)
     if pairs is None:
         pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1:]]
-    status = standing["status"].astype(str).to_numpy()
-    window_only = (standing["p"].isna() & (standing["kind"] != "binary")).to_numpy()
-    deadline = standing["deadline"].dt.strftime("%Y-%m-%d").to_numpy()
+    status = standing["status"].astype(str).to_numpy().tolist()
+    window_only = (standing["p"].isna() & (standing["kind"] != "binary")).to_numpy().tolist()
+    deadline = standing["deadline"].dt.strftime("%Y-%m-%d").to_numpy().tolist()
     day = np.timedelta64(1, "D")
-    made = ((standing["made"] - np.datetime64("1970-01-01")) / day).to_numpy()
-    latest = ((standing["made_latest"] - np.datetime64("1970-01-01")) / day).to_numpy()
+    # As Python floats: the gap of one pair of forecasts is `_gap` on scalars.
+    made = ((standing["made"] - np.datetime64("1970-01-01")) / day).to_numpy().tolist()
+    latest = ((standing["made_latest"] - np.datetime64("1970-01-01")) / day).to_numpy().tolist()
     found = []
+    asked = {who: set(questions) for who, questions in index.items()}
     for a, b in pairs:
         mine, theirs = index.get(a, {}), index.get(b, {})
-        for question in sorted(mine.keys() & theirs.keys()):
+        for question in sorted(asked.get(a, set()) & asked.get(b, set())):
             i, j = mine[question], theirs[question]
             if excluded[i] == "" and excluded[j] == "":
                 continue
-            least, most = _gap(*(np.array([x]) for x in (made[i], latest[i], made[j], latest[j])))
+            least = max(made[i] - latest[j], made[j] - latest[i], 0.0)
+            most = max(latest[i] - made[j], latest[j] - made[i])
             state = "unscorable" if question in unscorable else status[i]
             found.append({
                 "a": a, "b": b, "question": question, "status": state,
                 "reason": _reason(question, excluded[i], excluded[j], a, b, deadline[i],
                                   unscorable, [who for who, k in ((a, i), (b, j)) if window_only[k]]),
-                "gap_days": [int(least[0]), int(most[0])],
+                "gap_days": [int(least), int(most)],
             })
     return found
 

@@ -23,6 +23,7 @@ import json
 import os
 import math
 import re
+import sys
 from collections.abc import Mapping, Callable, Iterator
 from functools import cache
 from importlib import resources
@@ -88,6 +89,7 @@ _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _PERCENT = re.compile(r"(\d+(\.\d*)?|\.\d+)%")
 _RELATIVE = re.compile(r"\+\d+[a-z]")
+_FORECAST_REQUIRED = frozenset({"by", "made", "basis"})
 _YES = frozenset({"yes", "true"})
 _NO = frozenset({"no", "false"})
 # YAML 1.1 booleans that are neither yes/no nor true/false: a ledger refuses them
@@ -123,7 +125,7 @@ def _fields(definition: str) -> tuple[tuple[str, ...], frozenset[str]]:
 
 
 def _line(node: yaml.Node) -> int:
-    return int(node.start_mark.line) + 1
+    return node.start_mark.line + 1  # type: ignore[no-any-return]
 
 
 def _describe(node: yaml.Node) -> str:
@@ -205,11 +207,23 @@ class _Reader:
         self.broken: set[tuple[str, str]] = set()
         self.references: list[tuple[str, str, Location]] = []
         self._dates: dict[str, When] = {}  # a big ledger repeats the same few dates
+        self._forecast_readers: dict[str, Callable[[yaml.Node, str], Any]] | None = None
+        self._location: Location | None = None
+        self._slugs: dict[str, str] = {}  # one string object per id, however often named
 
     def refer(self, kind: str, id: object, fields: dict[str, yaml.Node], name: str) -> None:
         """Remember a reference to another record, even from a broken record."""
         if isinstance(id, str):
-            self.references.append((kind, id, Location(self.path, _line(fields[name]))))
+            self.references.append((kind, id, self.location(_line(fields[name]))))
+
+    def location(self, line: int) -> Location:
+        """Location(self.path, line), one object for a run of uses of the same line
+        (a one-line forecast's record and its references): a big ledger has
+        hundreds of thousands of them, and a Location is immutable."""
+        last = self._location
+        if last is None or last.line != line:
+            last = self._location = Location(self.path, line)
+        return last
 
     # -- errors and generic node checks ------------------------------------
 
@@ -245,7 +259,7 @@ class _Reader:
             return None
         allowed, required = _fields(definition)
         fields: dict[str, yaml.Node] = {}
-        first: dict[str, int] = {}
+        first: dict[str, yaml.Node] = {}  # its line only if it is repeated
         suggested: set[str] = set()
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
@@ -260,11 +274,13 @@ class _Reader:
             if key in first:
                 self.error(
                     _line(key_node),
-                    f"duplicate key '{key}' in {what} (first at line {first[key]})",
+                    f"duplicate key '{key}' in {what} (first at line {_line(first[key])})",
                 )
                 continue
-            first[key] = _line(key_node)
-            if key not in allowed:
+            first[key] = key_node
+            if key in allowed:
+                key = sys.intern(key)  # one string object per field name, not per record
+            else:
                 hint = did_you_mean(key, allowed)
                 suggested.update(n for n in allowed if hint.endswith(f"'{n}'?"))
                 hint = hint or "; expected one of: " + ", ".join(allowed)
@@ -313,7 +329,7 @@ class _Reader:
                 f"'{name}' must be a slug of lowercase letters, digits and hyphens, "
                 f"like 'jerry-tworek', got '{value}'",
             )
-        return value
+        return self._slugs.setdefault(value, value)
 
     def when(self, node: yaml.Node, name: str) -> When:
         value = self.text(node, name)
@@ -340,12 +356,18 @@ class _Reader:
                 "; expected one of: " + ", ".join(choices)
             )
             raise FieldError(node, f"unknown {name} '{value}'{hint}")
-        return value
+        return choices[choices.index(value)]  # the one string object of each choice
 
     # -- records -------------------------------------------------------------
 
     def lines(self, fields: dict[str, yaml.Node]) -> tuple[tuple[str, int], ...]:
-        return tuple((key, _line(value)) for key, value in fields.items())
+        found, last = [], None
+        for key, value in fields.items():
+            line = value.start_mark.line + 1
+            if line != last:  # else one int object for the fields on one line
+                last = line
+            found.append((key, last))
+        return tuple(found)
 
     def include_patterns(self, top: dict[str, yaml.Node]) -> tuple[tuple[str, Location], ...]:
         """The `include:` patterns of a file, each with its line."""
@@ -437,7 +459,13 @@ class _Reader:
                 self.error(_line(node), f"'{name}' is empty")
                 ok = False
                 continue
-            value = self.guard(lambda node=node, name=name, read=read: read(node, name))
+            try:  # self.guard, inlined: this runs for every field of every record
+                value = read(node, name)
+            except FieldError as exc:
+                self.error(exc.line, str(exc))
+                value = None
+            except _Reported:
+                value = None
             if value is None:
                 ok = ok and name not in required
             else:
@@ -521,18 +549,20 @@ class _Reader:
         if fields is None:
             return None
         values: dict[str, Any] = {}
-        readers: dict[str, Callable[[yaml.Node, str], Any]] = {
-            "by": self.slug,
-            "made": self.when,
-            "source": self.slug,
-            "quote": self.text,
-            "p": self.probability,
-            "basis": lambda n, name: self.choice(n, name, ("stated", "mapped", "judged")),
-            "table": lambda n, name: self.choice(n, name, verbal.table_names()),
-            "words": self.text,
-            "note": self.text,
-        }
-        ok = self.read_all(fields, readers, values, {"by", "made", "basis"})
+        readers = self._forecast_readers
+        if readers is None:  # built once: a big ledger has hundreds of thousands of forecasts
+            readers = self._forecast_readers = {
+                "by": self.slug,
+                "made": self.when,
+                "source": self.slug,
+                "quote": self.text,
+                "p": self.probability,
+                "basis": lambda n, name: self.choice(n, name, ("stated", "mapped", "judged")),
+                "table": lambda n, name: self.choice(n, name, verbal.table_names()),
+                "words": self.text,
+                "note": self.text,
+            }
+        ok = self.read_all(fields, readers, values, _FORECAST_REQUIRED)
         self.refer("forecaster", values.get("by"), fields, "by")
         self.refer("source", values.get("source"), fields, "source")
         if "window" in fields and not _is_null(fields["window"]):
@@ -547,7 +577,7 @@ class _Reader:
         if not ok:
             return None
         return Forecast(
-            location=Location(self.path, _line(node)), lines=self.lines(fields), **values
+            location=self.location(_line(node)), lines=self.lines(fields), **values
         )
 
     def claim_fits(
@@ -857,6 +887,12 @@ def gc_paused() -> Iterator[None]:
     walks every one of them again, which made loading a 165,000-forecast
     ledger several times slower than the parse itself. Nothing here makes
     reference cycles, so pausing is safe; the previous state is restored.
+
+    Resuming would still walk them all, at the collector's next passes (about
+    5 s after loading a 500,000-forecast ledger). So when the paused code
+    leaves at least FREEZE_OBJECTS new objects alive, they are first moved to
+    its permanent generation (`gc.freeze`), which it never walks; memory is
+    still freed as usual when they are no longer used.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -864,7 +900,12 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            if gc.get_count()[0] >= FREEZE_OBJECTS:
+                gc.freeze()
             gc.enable()
+
+
+FREEZE_OBJECTS = 250_000  # see gc_paused: a ledger of a few thousand forecasts
 
 
 def load_text(text: str, path: str) -> tuple[Ledger, list[Error]]:
@@ -874,9 +915,21 @@ def load_text(text: str, path: str) -> tuple[Ledger, list[Error]]:
 
 
 def _load_text(text: str, path: str) -> tuple[Ledger, list[Error]]:
+    if len(text) >= STREAM_CHARS:
+        streamed = _streamed(text, path)
+        if streamed is not None:
+            return streamed
     root, errors = compose(text, path)
     if errors:
         return Ledger(path=path), errors
+    return _read_root(root, path)
+
+
+def _read_root(
+    root: yaml.Node | None, path: str, questions: Iterator[yaml.Node] | None = None
+) -> tuple[Ledger, list[Error]]:
+    """Read the composed document; `questions`, when given, yields the items of
+    the top-level `questions` list (see `_streamed`) in place of its node's."""
     if root is None or _is_null(root):
         message = "the ledger is empty; expected a mapping with a 'questions' list"
         return Ledger(path=path), [Error(Location(path, 1), message)]
@@ -894,7 +947,9 @@ def _load_text(text: str, path: str) -> tuple[Ledger, list[Error]]:
             path=path,
             forecasters=reader.records(top, "forecasters", reader.forecaster),
             sources=reader.records(top, "sources", reader.source),
-            questions=reader.records(top, "questions", reader.question),
+            questions=reader.records(top, "questions", reader.question)
+            if questions is None or "questions" not in top
+            else tuple(q for item in questions if (q := reader.question(item)) is not None),
             broken=frozenset(reader.broken),
             references=tuple(reader.references),
             includes=reader.include_patterns(top),
@@ -903,6 +958,136 @@ def _load_text(text: str, path: str) -> tuple[Ledger, list[Error]]:
     return ledger, reader.errors
 
 
+
+
+# -- big ledgers: the questions composed a slice at a time ---------------------------
+
+STREAM_CHARS = 1_000_000  # texts at least this long are composed a slice at a time
+
+_SLICE_CHARS = 1_000_000
+_QUESTIONS_LINE = re.compile(r"questions:(?:\x20+(?:#[^\n]*)?)?\n")
+_CONTENT_LINE = re.compile(r"^\x20*[^\x20#\n]", re.MULTILINE)
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")  # line breaks besides \n, for libyaml
+
+
+def _streamed(text: str, path: str) -> tuple[Ledger, list[Error]] | None:
+    """`_load_text(text, path)` with far less memory, or None where it does not apply.
+
+    A big ledger's node tree takes about 35 times its text (a 90 MB ledger:
+    over 3 GB), nearly all of it the questions. Here the document is composed
+    with the top-level `questions` list left empty, then that list a slice of
+    items at a time, each slice as a document of its own: `questions:` on its
+    own line, then the slice, both padded with blank lines to their place, so
+    every node has the line, column, indentation and nesting it has in the
+    whole document. Each slice is read into records and dropped.
+
+    It applies only to a plain block list under a plain `questions:` line, in
+    a text with no anchor or alias and no line break but `\n`; each slice
+    starts on a line holding an item's `-` at the list's indentation. Anything
+    unexpected (a slice that does not compose, or composes into anything but
+    that list, or a reader that raises) returns None, and the whole document
+    is composed as usual: that path alone decides every error.
+    """
+    try:
+        plan = _slices(text)
+        if plan is None:
+            return None
+        line, start, end, cuts = plan
+        blanks = "\n" * text.count("\n", start, end)
+        root = yaml.compose(text[:start] + blanks + text[end:], Loader=_Loader)
+        pairs = root.value if isinstance(root, yaml.MappingNode) else []
+        found = [
+            i for i, (key, _) in enumerate(pairs)
+            if isinstance(key, yaml.ScalarNode) and key.value == "questions"
+        ]
+        if root.tag != _MAP or len(found) != 1:
+            return None
+        key, value = pairs[found[0]]
+        if not (_plain_at(key, line) and _plain_at(value, line) and value.value == ""):
+            return None
+        items = _items(text, line, start, end, cuts)
+        first = next(items)
+        pairs[found[0]] = (key, yaml.SequenceNode(_SEQ, [], first.start_mark, first.end_mark))
+        rest = (item for node in items for item in node.value)
+        return _read_root(root, path, _chain(iter(first.value), rest))
+    except Exception:  # noqa: BLE001 - any surprise: compose the whole document instead
+        return None
+
+
+class _NotASlice(Exception):
+    """A slice that composed into something other than its part of the list."""
+
+
+_MAP = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
+_SEQ = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
+
+
+def _chain(*parts: Iterator[yaml.Node]) -> Iterator[yaml.Node]:
+    for part in parts:
+        yield from part
+
+
+def _plain_at(node: yaml.Node, line: int) -> bool:
+    """A plain scalar with the default tag on `line` (0-based)."""
+    return (
+        isinstance(node, yaml.ScalarNode) and node.tag == _STR and not node.style
+        and node.start_mark.line == line
+    )
+
+
+def _slices(text: str) -> tuple[int, int, int, list[list[int]]] | None:
+    """(0-based line of `questions:`, start and end of its list's lines, and
+    where each slice starts with how many item lines it holds), or None when
+    the text does not qualify."""
+    if _ALIAS_OR_ANCHOR.search(text) or _OTHER_BREAKS.search(text):
+        return None
+    heads = [0] if text.startswith("questions:") else []
+    at = text.find("\nquestions:")
+    while at >= 0 and len(heads) < 2:
+        heads.append(at + 1)
+        at = text.find("\nquestions:", at + 1)
+    if len(heads) != 1 or not _QUESTIONS_LINE.match(text, heads[0]):
+        return None
+    start = text.index("\n", heads[0]) + 1
+    first = _CONTENT_LINE.search(text, start)
+    if first is None:
+        return None
+    indent = first.end() - 1 - first.start()
+    dash = first.start() + indent
+    if text[dash : dash + 2] not in ("- ", "-\n"):
+        return None
+    if indent:  # the list ends at the first line with text in column 0
+        stop = re.compile(r"^[^\x20#\n]", re.MULTILINE)
+    else:  # an indentless list: at the first line in column 0 that is not an item
+        stop = re.compile(r"^(?:[^\x20#\n-]|-[^\x20\n])", re.MULTILINE)
+    after = stop.search(text, start)
+    end = len(text) if after is None else after.start()
+    item = re.compile("^" + " " * indent + r"-(?:\x20|\n)", re.MULTILINE)
+    cuts: list[list[int]] = []  # [where a slice starts, how many items it has]
+    for match in item.finditer(text, start, end):
+        if not cuts or match.start() - cuts[-1][0] >= _SLICE_CHARS:
+            cuts.append([match.start(), 0])
+        cuts[-1][1] += 1
+    if not cuts or cuts[0][0] != first.start():
+        return None
+    return text.count("\n", 0, heads[0]), start, end, cuts
+
+
+def _items(
+    text: str, line: int, start: int, end: int, cuts: list[list[int]]
+) -> Iterator[yaml.SequenceNode]:
+    """The list's slices, each composed in place: its `questions` sequence node."""
+    lines = line + 1 + text.count("\n", start, cuts[0][0])
+    for (begin, count), stop in zip(cuts, [*(cut[0] for cut in cuts[1:]), end], strict=True):
+        part = text[begin:stop]
+        padding = "\n" * line + "questions:\n" + "\n" * (lines - line - 1)
+        root = yaml.compose(padding + part, Loader=_Loader)
+        (key, value), = root.value
+        if not (root.tag == _MAP and _plain_at(key, line) and isinstance(value, yaml.SequenceNode)
+                and value.tag == _SEQ and len(value.value) == count):
+            raise _NotASlice  # not the part of the list it should be
+        yield value
+        lines += part.count("\n")
 
 
 def load_file(

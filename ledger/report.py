@@ -30,10 +30,11 @@ Rules of the reports, each applied here and stated in every page's footer:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -108,6 +109,10 @@ _MD_ACTIVE = re.compile(r"([\\`*_\[\]|~$#<>])")
 _MD_ENTITY = re.compile(r"&(?=#?\w+;)")
 # What would start a list, a heading underline or a thematic break at a line's start.
 _MD_LEADING = re.compile(r"^(\d{1,9})([.)])(?=\s|$)|^([-+=])(?=[\s=+-]|$)")
+# Text md_escape leaves as it is: none of the characters above (nor any other
+# whitespace than single spaces); a big report writes millions of such values.
+_MD_PLAIN = re.compile("[A-Za-z0-9 ,.;:'\"()%/?!+=\\-—–−…“”‘’≥≤·]*")
+_SPACE = re.compile(r"\s")  # what str.isspace() calls whitespace
 
 
 class Md(str):
@@ -142,7 +147,16 @@ def md_escape(value: object) -> str:
         return value
     if value is None:
         return DASH
-    text = " ".join(clean(str(value)).split())
+    text = str(value)
+    if (
+        _MD_PLAIN.fullmatch(text)
+        and "  " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+        and not _MD_LEADING.match(text)
+    ):
+        return text  # what the lines below return for it
+    text = " ".join(clean(text).split())
     text = _MD_ENTITY.sub("&amp;", text)
     text = _MD_ACTIVE.sub(r"\\\1", text)
     return _MD_LEADING.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
@@ -171,7 +185,7 @@ def safe_url(url: str | None) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
-    if _CONTROL.search(url) or any(c.isspace() for c in url):
+    if _CONTROL.search(url) or _SPACE.search(url):
         return None
     return url
 
@@ -311,6 +325,22 @@ class _Book:
     _scores: dict[dt.date, dict[tuple[str, str], dict[str, Any]]] = field(
         default_factory=dict, init=False
     )
+    # Per day, by id(question): what `rules` says, computed once (every page
+    # asks again, and a big ledger has a hundred thousand questions).
+    _states: dict[dt.date, dict[int, tuple[str, Any]]] = field(
+        default_factory=dict, init=False
+    )
+    _timely: dict[dt.date, dict[int, tuple[Forecast, ...]]] = field(
+        default_factory=dict, init=False
+    )
+    _standing: dict[dt.date, dict[int, tuple[Forecast, ...]]] = field(
+        default_factory=dict, init=False
+    )
+    _asked: dict[dt.date, dict[str, list[Question]]] = field(
+        default_factory=dict, init=False
+    )
+    _tables: list[str] | None = field(default=None, init=False)
+    _urls: dict[int, str | None] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.questions = rules.index(self.ledger)
@@ -331,10 +361,22 @@ class _Book:
         return self._frames[day]
 
     def rows(self, day: dt.date) -> dict[tuple[str, int], dict[str, Any]]:
-        """The frame's rows as of `day`, by (question, line of the forecast)."""
+        """The outcome, timing error and censoring of the frame's rows on date
+        and numeric questions (windows) as of `day`, by (question, line of the
+        forecast)."""
         if day not in self._rows:
-            records = self.frame(day).to_dict("records")
-            self._rows[day] = {(r["question"], r["line"]): r for r in records}
+            frame = self.frame(day)
+            frame = frame[(frame["kind"] != "binary").to_numpy()]
+            names = ("outcome", "timing_error", "censored")
+            values = zip(*(frame[name].tolist() for name in names), strict=True)
+            self._rows[day] = {
+                key: dict(zip(names, row, strict=True))
+                for key, row in zip(
+                    zip(frame["question"].tolist(), frame["line"].tolist(), strict=True),
+                    values,
+                    strict=True,
+                )
+            }
         return self._rows[day]
 
     def scores(self, day: dt.date) -> dict[tuple[str, str], dict[str, Any]]:
@@ -353,8 +395,55 @@ class _Book:
         return self._shared[day]
 
     def state(self, question: Question, day: dt.date) -> tuple[str, Any]:
-        found = rules.outcome(question, self.questions, day)
-        return rules.status(question, found, day), found
+        known = self._states.setdefault(day, {})
+        if id(question) not in known:
+            found = rules.outcome(question, self.questions, day)
+            known[id(question)] = rules.status(question, found, day), found
+        return known[id(question)]
+
+    def timely(self, question: Question, day: dt.date) -> tuple[Forecast, ...]:
+        """`rules.timely(question, day)`, computed once."""
+        known = self._timely.setdefault(day, {})
+        if id(question) not in known:
+            known[id(question)] = rules.timely(question, day)
+        return known[id(question)]
+
+    def standing(self, question: Question, day: dt.date) -> tuple[Forecast, ...]:
+        """`rules.standing_forecasts(question, day)`, computed once."""
+        known = self._standing.setdefault(day, {})
+        if id(question) not in known:
+            known[id(question)] = rules.standing_forecasts(question, day)
+        return known[id(question)]
+
+    def asked(self, forecaster: str, day: dt.date) -> list[Question]:
+        """The questions `forecaster` has a forecast on by `day`, soonest deadline
+        first (then by id)."""
+        if day not in self._asked:
+            found: dict[str, list[Question]] = {}
+            for q in sorted(self.ledger.questions, key=lambda q: (q.deadline.latest, q.id)):
+                for who in dict.fromkeys(f.by for f in self.timely(q, day)):
+                    found.setdefault(who, []).append(q)
+            self._asked[day] = found
+        return self._asked[day].get(forecaster, [])
+
+    def url(self, source: Source) -> str | None:
+        """`safe_url(source.url)`, computed once per source."""
+        if id(source) not in self._urls:
+            self._urls[id(source)] = safe_url(source.url)
+        return self._urls[id(source)]
+
+    def tables(self) -> list[str]:
+        """The verbal-probability tables the ledger's mapped forecasts use, sorted."""
+        if self._tables is None:
+            self._tables = sorted(
+                {
+                    f.table
+                    for q in self.ledger.questions
+                    for f in q.forecasts
+                    if f.basis == "mapped" and f.table
+                }
+            )
+        return self._tables
 
     def cutoff(self, year: int) -> dt.date:
         return min(self.as_of, dt.date(year, 12, 31))
@@ -432,7 +521,7 @@ def _claim(
         "note": forecast.note if forecast.basis != "stated" else None,
         "source": None
         if source is None
-        else {"title": source.title, "url": safe_url(source.url)},
+        else {"title": source.title, "url": book.url(source)},
         "standing": standing,
     }
 
@@ -462,7 +551,7 @@ def _card(
     state, found = book.state(question, day)
     claims = [
         _claim(book, question, f, True)
-        for f in rules.standing_forecasts(question, day)
+        for f in book.standing(question, day)
         if only is None or f.by == only
     ]
     claims.sort(key=lambda c: (c["name"].casefold(), c["forecaster"]))
@@ -521,7 +610,7 @@ def _resolved_rows(
         question = book.questions[row["question"]]
         forecast = book.forecasts[(row["question"], row["line"])]
         scored = scores.get((row["question"], row["forecaster"]), {})
-        found = rules.outcome(question, book.questions, day)
+        found = book.state(question, day)[1]
         mark = _mark(row)
         outcome = _outcome_text(question, found)
         if mark == "partial":
@@ -742,9 +831,7 @@ def _timing(
 ) -> dict[str, Any] | None:
     """The windows of `question`'s standing forecasts against its outcome, as of
     `day`."""
-    standing = [
-        f for f in rules.standing_forecasts(question, day) if f.window is not None
-    ]
+    standing = [f for f in book.standing(question, day) if f.window is not None]
     if not standing:
         return None
     standing.sort(key=lambda f: (f.made.earliest, book.name(f.by).casefold(), f.by))
@@ -952,12 +1039,15 @@ def _comparison(
             }
         )
     standing = frame[frame["standing"]]
-    who = standing.groupby("question", observed=True)["forecaster"].agg(
-        lambda names: book.forecaster_order(map(str, names))
-    )
+    forecasters: dict[str, list[str]] = {}  # each question's standing forecasters
+    for question_id, forecaster in zip(
+        standing["question"].tolist(), standing["forecaster"].astype(str).tolist(),
+        strict=True,
+    ):
+        forecasters.setdefault(question_id, []).append(forecaster)
     together = []
     for question in book.ledger.questions:
-        names = who.get(question.id, [])
+        names = book.forecaster_order(forecasters.get(question.id, []))
         if len(names) > 1:
             together.append(
                 {
@@ -981,14 +1071,7 @@ def _comparison(
 
 
 def _methods(book: _Book, day: dt.date) -> dict[str, Any]:
-    used = sorted(
-        {
-            f.table
-            for q in book.ledger.questions
-            for f in q.forecasts
-            if f.basis == "mapped" and f.table
-        }
-    )
+    used = book.tables()
     tables = verbal.tables()
     return {
         "as_of": book.as_of.isoformat(),
@@ -1038,8 +1121,8 @@ def _year_page(book: _Book, year: int, drawn: _Charts) -> dict[str, Any]:
     states = {q.id: book.state(q, day) for q in book.ledger.questions}
     made = []
     for question in book.ledger.questions:
-        standing = set(map(id, rules.standing_forecasts(question, day)))
-        for forecast in rules.timely(question, day):
+        standing = set(map(id, book.standing(question, day)))
+        for forecast in book.timely(question, day):
             if forecast.made.earliest.year == year:
                 claim = _claim(book, question, forecast, id(forecast) in standing)
                 made.append(
@@ -1071,7 +1154,7 @@ def _year_page(book: _Book, year: int, drawn: _Charts) -> dict[str, Any]:
     for q in book.ledger.questions:
         if states[q.id][0] not in ("open", "due"):
             continue
-        for f in rules.standing_forecasts(q, day):
+        for f in book.standing(q, day):
             end = f.window.end if f.window is not None else None
             if isinstance(end, When) and day < end.latest <= horizon:
                 closing.append(
@@ -1136,16 +1219,14 @@ def _forecaster_page(book: _Book, forecaster: str, drawn: _Charts) -> dict[str, 
     by_year = scorecard.aggregate(frame[mine], ["year"], year_of="resolved").to_dict(
         "records"
     )
-    states = {q.id: book.state(q, day)[0] for q in book.ledger.questions}
     cards: dict[str, list[dict[str, Any]]] = {"open": [], "due": []}
     updates = []
-    for q in sorted(book.ledger.questions, key=lambda q: (q.deadline.latest, q.id)):
-        timely = [f for f in rules.timely(q, day) if f.by == forecaster]
-        if not timely:
-            continue
-        if states[q.id] in cards:
-            cards[states[q.id]].append(_card(book, q, day, only=forecaster))
-        standing = rules.standing_forecasts(q, day)
+    for q in book.asked(forecaster, day):  # in (deadline, id) order
+        timely = [f for f in book.timely(q, day) if f.by == forecaster]
+        state = book.state(q, day)[0]
+        if state in cards:
+            cards[state].append(_card(book, q, day, only=forecaster))
+        standing = book.standing(q, day)
         for f in timely:
             if f not in standing:
                 updates.append({**_claim(book, q, f, False), "title": q.title})
@@ -1204,7 +1285,7 @@ def _compare_page(book: _Book, drawn: _Charts) -> dict[str, Any]:
     resolved = _resolved_mask(frame, None)
     shared_cards = []
     for q in sorted(book.ledger.questions, key=lambda q: (q.deadline.latest, q.id)):
-        if len({f.by for f in rules.standing_forecasts(q, day)}) > 1:
+        if len({f.by for f in book.standing(q, day)}) > 1:
             shared_cards.append(_card(book, q, day))
     return {
         "kind": "compare",
@@ -1232,7 +1313,7 @@ def _index_page(
                 "made": sum(
                     1
                     for q in book.ledger.questions
-                    for f in rules.timely(q, book.cutoff(year))
+                    for f in book.timely(q, book.cutoff(year))
                     if f.made.earliest.year == year
                 ),
                 "open": sum(
@@ -1294,6 +1375,27 @@ def _index_page(
 # ---------------------------------------------------------------- rendering
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """jinja2's environment, reading `page.name` from a plain dict directly.
+
+    jinja2 first tries getattr(), which for a dict key raises (and catches)
+    an AttributeError on every access; the page contexts are plain dicts read
+    millions of times in a big report. A name that is also a dict attribute
+    (`items`, `values`, ...) still goes the usual way, so nothing changes.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 @cache
 def environments() -> dict[str, jinja2.Environment]:
     """The two template environments: HTML/SVG (autoescaped) and Markdown (escaped
@@ -1305,8 +1407,8 @@ def environments() -> dict[str, jinja2.Environment]:
         "lstrip_blocks": True,
         "keep_trailing_newline": True,
     }
-    html = jinja2.Environment(autoescape=True, finalize=_html_finalize, **common)
-    md = jinja2.Environment(autoescape=False, finalize=md_escape, **common)
+    html = _Environment(autoescape=True, finalize=_html_finalize, **common)
+    md = _Environment(autoescape=False, finalize=md_escape, **common)
     for env in (html, md):
         env.filters["plural"] = plural
     md.filters["link"] = md_link
@@ -1341,39 +1443,62 @@ def build(
         formats: "md" (Markdown pages, README.md as the index, charts as SVG
             files under charts/) and/or "html" (self-contained pages, index.html).
     """
+    return dict(sorted(generate(ledger, as_of, years, formats)))
+
+
+def generate(
+    ledger: Ledger,
+    as_of: dt.date,
+    years: Sequence[int] | None = None,
+    formats: Sequence[str] = FORMATS,
+) -> Iterator[tuple[str, str]]:
+    """The files of `build`, one page at a time: (path relative to the output
+    folder, text), each page followed by the charts its Markdown refers to.
+
+    A page is rendered as soon as its context is built and then dropped, so
+    a big ledger's report never holds more than one page in memory (`build`
+    holds them all). Raises ValueError, before yielding anything, for an
+    unknown format or a year after `as_of`.
+    """
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise ValueError(f"unknown format '{unknown[0]}'; use md or html")
-    book = _Book(ledger, as_of)
     chosen = sorted(set(default_years(ledger, as_of) if years is None else years))
     late = [y for y in chosen if y > as_of.year]
     if late:
         raise ValueError(f"year {late[0]} is after the as-of date {as_of.isoformat()}")
+    return _generate(_Book(ledger, as_of), chosen, formats)
+
+
+def _generate(book: _Book, chosen: list[int], formats: Sequence[str]) -> Iterator[tuple[str, str]]:
     drawn = _Charts(environments()["html"])
     nav = _nav(book, chosen)
-    pages: list[tuple[str, str, dict[str, Any]]] = []
-    for year in chosen:
-        pages.append((str(year), "year", _year_page(book, year, drawn)))
-    for person in nav["forecasters"]:
-        page = _forecaster_page(book, person["forecaster"], drawn)
-        pages.append((person["stem"], "forecaster", page))
-    pages.append(("compare", "compare", _compare_page(book, drawn)))
-    pages.append(("", "index", _index_page(book, chosen, nav["forecasters"])))
-    files: dict[str, str] = {}
-    for fmt in formats:
-        index = "README" if fmt == "md" else "index"
-        for stem, template, context in pages:
-            name = stem or index
-            files[f"{name}.{fmt}"] = render(
+    pages: list[tuple[str, str, Callable[[], dict[str, Any]]]] = [
+        (str(year), "year", functools.partial(_year_page, book, year, drawn))
+        for year in chosen
+    ]
+    pages += [
+        (person["stem"], "forecaster",
+         functools.partial(_forecaster_page, book, person["forecaster"], drawn))
+        for person in nav["forecasters"]
+    ]
+    pages.append(("compare", "compare", functools.partial(_compare_page, book, drawn)))
+    pages.append(("", "index", functools.partial(_index_page, book, chosen, nav["forecasters"])))
+    for stem, template, make in pages:
+        context = make()
+        for fmt in formats:
+            index = "README" if fmt == "md" else "index"
+            yield f"{stem or index}.{fmt}", render(
                 f"{template}.{fmt}.j2",
                 page=context,
                 nav=nav,
                 ext=fmt,
                 index=f"{index}.{fmt}",
             )
-    if "md" in formats:
-        files.update(drawn.files)
-    return dict(sorted(files.items()))
+        del context
+        if "md" in formats:
+            yield from drawn.files.items()
+        drawn.files.clear()
 
 
 __all__ = [
@@ -1383,6 +1508,7 @@ __all__ = [
     "clean",
     "default_years",
     "environments",
+    "generate",
     "inside",
     "md_escape",
     "md_link",

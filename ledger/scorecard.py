@@ -79,14 +79,18 @@ def scale_text(scale: str = "0-1") -> str:
 
 def _score_arrays(outcome: np.ndarray, p: np.ndarray) -> dict[str, np.ndarray]:
     """Brier, log, Baseline and spherical scores, and `clipped`, of forecasts with p."""
-    log, _ = score.log_score(outcome, p)
+    # Each array is checked once (outcome first, as score.log_score would),
+    # then scored by score's unchecked kernels: the same numbers and errors.
+    outcome, p = score._unit(outcome, "outcome"), score._unit(p, "p")
+    clipped = (p < 0.001) | (p > 0.999)
+    log, _ = score._log_score(outcome, p, clipped=clipped)
     return {
-        "brier": score.brier(outcome, p),
+        "brier": score._brier(outcome, p),
         "log_score": log,
         # = score.baseline_score(outcome, p), 100 (1 + ln p / ln 2), from the log
         "baseline_score": 100 * (1 + log / math.log(2)),
-        "spherical": score.spherical(outcome, p),
-        "clipped": (p < 0.001) | (p > 0.999),
+        "spherical": score._spherical(outcome, p),
+        "clipped": clipped,
     }
 
 
@@ -233,7 +237,7 @@ def _groups(frame: pd.DataFrame, keys: Sequence[str], year_of: str) -> _Groups:
         tag_codes, tag_labels = pd.factorize(
             np.array(list(chain(*tags)), dtype=object), sort=True
         )
-    combined = np.zeros(n if rows is None else len(rows), dtype=np.int64)
+    combined = None
     labels = []
     for key in keys:
         if key == "tag":
@@ -241,14 +245,23 @@ def _groups(frame: pd.DataFrame, keys: Sequence[str], year_of: str) -> _Groups:
         else:
             codes, names = _key_codes(frame, key, year_of)
             codes = codes if rows is None else codes[rows]
-        combined = combined * max(len(names), 1) + codes
+        combined = (
+            np.asarray(codes, dtype=np.int64)  # = 0 * width + codes
+            if combined is None
+            else combined * max(len(names), 1) + codes
+        )
         labels.append(names)
+    if combined is None:
+        combined = np.zeros(n if rows is None else len(rows), dtype=np.int64)
     cells = math.prod(max(len(names), 1) for names in labels)
     if cells <= 4 * len(combined) + 1024:  # renumber the observed cells in linear time
         present = np.flatnonzero(np.bincount(combined, minlength=cells))
-        renumber = np.zeros(cells, dtype=np.int64)
-        renumber[present] = np.arange(len(present))
-        code = renumber[combined]
+        if len(present) == cells:  # every cell occurs: the numbering stands
+            code = combined
+        else:
+            renumber = np.zeros(cells, dtype=np.int64)
+            renumber[present] = np.arange(len(present))
+            code = renumber[combined]
     else:
         present, code = np.unique(combined, return_inverse=True)
     index = {}
@@ -264,10 +277,22 @@ def _groups(frame: pd.DataFrame, keys: Sequence[str], year_of: str) -> _Groups:
 # ---------------------------------------------------------------- aggregates
 
 
-def _counts(frame: pd.DataFrame, groups: _Groups) -> pd.DataFrame:
-    """Standing forecasts per group and reason: `n_standing` and COUNTS."""
-    standing = groups.take(frame["standing"])
-    reasons = groups.take(_reasons(frame))[standing]
+def _standing_reasons(frame: pd.DataFrame, groups: _Groups) -> tuple[np.ndarray, np.ndarray]:
+    """Each grouped row's `standing` and its reason (see `_reasons`)."""
+    return groups.take(frame["standing"]), groups.take(_reasons(frame))
+
+
+def _counts(
+    frame: pd.DataFrame,
+    groups: _Groups,
+    taken: tuple[np.ndarray, np.ndarray] | None = None,
+) -> pd.DataFrame:
+    """Standing forecasts per group and reason: `n_standing` and COUNTS.
+
+    `taken` may pass in `_standing_reasons(frame, groups)`, when already known.
+    """
+    standing, reasons = _standing_reasons(frame, groups) if taken is None else taken
+    reasons = reasons[standing]
     k = len(EXCLUDED)
     table = np.bincount(
         groups.code[standing] * k + reasons, minlength=len(groups.index) * k
@@ -314,10 +339,12 @@ def _prepare(
     year_of: str = "made",
     groups: _Groups | None = None,
     with_scores: bool = True,
+    taken: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> _Scoring:
     """Group the usable rows of `frame` (or its time-averaged pairs) and score them.
 
-    `groups` may pass in the groups of `frame`'s rows, when already known.
+    `groups` may pass in the groups of `frame`'s rows, when already known, and
+    `taken` their `_standing_reasons`.
     """
     if time_averaged:
         frame = scored(frame, time_averaged=True)
@@ -325,7 +352,13 @@ def _prepare(
         usable = np.ones(len(groups.code), dtype=bool)
     else:
         groups = _groups(frame, keys, year_of) if groups is None else groups
-        usable = groups.take(frame["standing"]) & groups.take(_usable(frame))
+        if taken is None:
+            usable = groups.take(frame["standing"]) & groups.take(_usable(frame))
+        else:  # = _usable, on the reasons already taken
+            standing, reasons = taken
+            usable = standing & (
+                (reasons == EXCLUDED.index("")) | (reasons == EXCLUDED.index("no probability"))
+            )
     chosen = np.flatnonzero(usable)
     at = chosen if groups.rows is None else groups.rows[chosen]
     p, outcome = frame["p"].to_numpy()[at], frame["outcome"].to_numpy()[at]
@@ -359,7 +392,13 @@ def _statistics(scoring: _Scoring) -> dict[str, np.ndarray]:
     reference = base_rate * (1 - base_rate)
     window = {}
     # Only date windows: their errors are in years, a numeric question's in its unit.
-    dated = np.flatnonzero((scoring.frame["kind"] == "date").to_numpy()[scoring.at])
+    kind = scoring.frame["kind"]
+    if isinstance(kind.dtype, pd.CategoricalDtype) and "date" in kind.cat.categories:
+        # the frame's own dtype: compare the codes of the usable rows only
+        is_date = kind.cat.codes.to_numpy()[scoring.at] == kind.cat.categories.get_loc("date")
+    else:
+        is_date = (kind == "date").to_numpy()[scoring.at]
+    dated = np.flatnonzero(is_date)
     for name in ("timing_error", "interval_score"):
         values = scoring.frame[name].to_numpy()[scoring.at[dated]]
         known = ~np.isnan(values)
@@ -475,9 +514,11 @@ def aggregate(
     """
     keys = list(by)
     every = _groups(frame, keys, year_of)
-    counts = _counts(frame, every)
+    taken = _standing_reasons(frame, every)
+    counts = _counts(frame, every, taken)
     scoring = _prepare(
-        frame, keys, time_averaged=time_averaged, year_of=year_of, groups=every
+        frame, keys, time_averaged=time_averaged, year_of=year_of, groups=every,
+        taken=None if time_averaged else taken,
     )
     factor = SCALES[scale]
     stats = _statistics(scoring)
@@ -644,10 +685,12 @@ def calibration(
     if by:
         code = scoring.code[scoring.has_p]
         present = np.flatnonzero(np.bincount(code, minlength=len(scoring.index)))
-        renumber = np.zeros(len(scoring.index), dtype=np.int64)
-        renumber[present] = np.arange(len(present))
+        if len(present) < len(scoring.index):  # else every group stays as numbered
+            renumber = np.zeros(len(scoring.index), dtype=np.int64)
+            renumber[present] = np.arange(len(present))
+            code = renumber[code]
         index = scoring.index.iloc[present].reset_index(drop=True)
-        return _calibration_by(index, renumber[code], outcome, p)
+        return _calibration_by(index, code, outcome, p)
     return {
         "n": len(p),
         "bins": score.calibration_bins(outcome, p),
