@@ -1031,13 +1031,12 @@ def report(file: str, years: tuple[int, ...], as_of: dt.date, out: str, formats:
     # files as reporting.build, which holds them all.
     files: set[str] = set()
     changed = 0
-    for relative, text in reporting.generate(ledger, as_of, chosen_years, chosen):
+    for relative, data in reporting.generate(ledger, as_of, chosen_years, chosen, utf8=True):
         files.add(relative)
         try:
             path = reporting.inside(out, relative)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
-        data = text.encode("utf-8")
         try:
             if path.is_file() and path.read_bytes() == data:
                 continue

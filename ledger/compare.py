@@ -627,18 +627,20 @@ def unscored_shared(
     forecaster = standing["forecaster"].astype(str).to_numpy().tolist()
     excluded = standing["excluded"].astype(str).to_numpy().tolist()
     index: dict[str, dict[str, int]] = {}
-    for row, (who, question) in enumerate(zip(forecaster, standing["question"].tolist(), strict=True)):
+    questions = standing["question"].tolist()
+    for row, (who, question) in enumerate(zip(forecaster, questions, strict=True)):
         index.setdefault(who, {})[question] = row
     names = sorted(index)
     if pairs is None:
         pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1:]]
     status = standing["status"].astype(str).to_numpy().tolist()
-    window_only = (standing["p"].isna() & (standing["kind"] != "binary")).to_numpy().tolist()
+    window_only = (standing["p"].isna() & (standing["kind"] != "binary")).tolist()
     deadline = standing["deadline"].dt.strftime("%Y-%m-%d").to_numpy().tolist()
     day = np.timedelta64(1, "D")
     # As Python floats: the gap of one pair of forecasts is `_gap` on scalars.
-    made = ((standing["made"] - np.datetime64("1970-01-01")) / day).to_numpy().tolist()
-    latest = ((standing["made_latest"] - np.datetime64("1970-01-01")) / day).to_numpy().tolist()
+    epoch = np.datetime64("1970-01-01")
+    made = ((standing["made"] - epoch) / day).to_numpy().tolist()
+    latest = ((standing["made_latest"] - epoch) / day).to_numpy().tolist()
     found = []
     asked = {who: set(questions) for who, questions in index.items()}
     for a, b in pairs:

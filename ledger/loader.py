@@ -209,7 +209,7 @@ class _Reader:
         self._dates: dict[str, When] = {}  # a big ledger repeats the same few dates
         self._forecast_readers: dict[str, Callable[[yaml.Node, str], Any]] | None = None
         self._location: Location | None = None
-        self._slugs: dict[str, str] = {}  # one string object per id, however often named
+        self._slugs: dict[str, str] = {}  # one string object per id
 
     def refer(self, kind: str, id: object, fields: dict[str, yaml.Node], name: str) -> None:
         """Remember a reference to another record, even from a broken record."""
@@ -274,12 +274,13 @@ class _Reader:
             if key in first:
                 self.error(
                     _line(key_node),
-                    f"duplicate key '{key}' in {what} (first at line {_line(first[key])})",
+                    f"duplicate key '{key}' in {what} "
+                    f"(first at line {_line(first[key])})",
                 )
                 continue
             first[key] = key_node
             if key in allowed:
-                key = sys.intern(key)  # one string object per field name, not per record
+                key = sys.intern(key)  # one string object per field name
             else:
                 hint = did_you_mean(key, allowed)
                 suggested.update(n for n in allowed if hint.endswith(f"'{n}'?"))
@@ -550,7 +551,7 @@ class _Reader:
             return None
         values: dict[str, Any] = {}
         readers = self._forecast_readers
-        if readers is None:  # built once: a big ledger has hundreds of thousands of forecasts
+        if readers is None:  # built once: a big ledger has many forecasts
             readers = self._forecast_readers = {
                 "by": self.slug,
                 "made": self.when,
@@ -892,7 +893,9 @@ def gc_paused() -> Iterator[None]:
     5 s after loading a 500,000-forecast ledger). So when the paused code
     leaves at least FREEZE_OBJECTS new objects alive, they are first moved to
     its permanent generation (`gc.freeze`), which it never walks; memory is
-    still freed as usual when they are no longer used.
+    still freed as usual when they are no longer used. (Everything else alive
+    then is frozen too: a reference cycle that was already garbage is never
+    collected. A command can afford that; it happens once per big load.)
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -949,7 +952,7 @@ def _read_root(
             sources=reader.records(top, "sources", reader.source),
             questions=reader.records(top, "questions", reader.question)
             if questions is None or "questions" not in top
-            else tuple(q for item in questions if (q := reader.question(item)) is not None),
+            else tuple(q for i in questions if (q := reader.question(i)) is not None),
             broken=frozenset(reader.broken),
             references=tuple(reader.references),
             includes=reader.include_patterns(top),
@@ -967,7 +970,7 @@ STREAM_CHARS = 1_000_000  # texts at least this long are composed a slice at a t
 _SLICE_CHARS = 1_000_000
 _QUESTIONS_LINE = re.compile(r"questions:(?:\x20+(?:#[^\n]*)?)?\n")
 _CONTENT_LINE = re.compile(r"^\x20*[^\x20#\n]", re.MULTILINE)
-_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")  # line breaks besides \n, for libyaml
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")  # libyaml's other line breaks
 
 
 def _streamed(text: str, path: str) -> tuple[Ledger, list[Error]] | None:
@@ -1007,10 +1010,11 @@ def _streamed(text: str, path: str) -> tuple[Ledger, list[Error]] | None:
             return None
         items = _items(text, line, start, end, cuts)
         first = next(items)
-        pairs[found[0]] = (key, yaml.SequenceNode(_SEQ, [], first.start_mark, first.end_mark))
+        empty = yaml.SequenceNode(_SEQ, [], first.start_mark, first.end_mark)
+        pairs[found[0]] = (key, empty)
         rest = (item for node in items for item in node.value)
         return _read_root(root, path, _chain(iter(first.value), rest))
-    except Exception:  # noqa: BLE001 - any surprise: compose the whole document instead
+    except Exception:  # any surprise: compose the whole document instead
         return None
 
 
@@ -1078,13 +1082,19 @@ def _items(
 ) -> Iterator[yaml.SequenceNode]:
     """The list's slices, each composed in place: its `questions` sequence node."""
     lines = line + 1 + text.count("\n", start, cuts[0][0])
-    for (begin, count), stop in zip(cuts, [*(cut[0] for cut in cuts[1:]), end], strict=True):
+    stops = [*(cut[0] for cut in cuts[1:]), end]
+    for (begin, count), stop in zip(cuts, stops, strict=True):
         part = text[begin:stop]
         padding = "\n" * line + "questions:\n" + "\n" * (lines - line - 1)
         root = yaml.compose(padding + part, Loader=_Loader)
         (key, value), = root.value
-        if not (root.tag == _MAP and _plain_at(key, line) and isinstance(value, yaml.SequenceNode)
-                and value.tag == _SEQ and len(value.value) == count):
+        if not (
+            root.tag == _MAP
+            and _plain_at(key, line)
+            and isinstance(value, yaml.SequenceNode)
+            and value.tag == _SEQ
+            and len(value.value) == count
+        ):
             raise _NotASlice  # not the part of the list it should be
         yield value
         lines += part.count("\n")

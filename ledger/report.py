@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import io
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -111,7 +112,10 @@ _MD_ENTITY = re.compile(r"&(?=#?\w+;)")
 _MD_LEADING = re.compile(r"^(\d{1,9})([.)])(?=\s|$)|^([-+=])(?=[\s=+-]|$)")
 # Text md_escape leaves as it is: none of the characters above (nor any other
 # whitespace than single spaces); a big report writes millions of such values.
-_MD_PLAIN = re.compile("[A-Za-z0-9 ,.;:'\"()%/?!+=\\-—–−…“”‘’≥≤·]*")
+_MD_PLAIN = re.compile(
+    "[A-Za-z0-9 ,.;:'\"()%/?!+=\\-\u2014\u2013\u2212\u2026\u201c\u201d\u2018\u2019"
+    "\u2265\u2264\u00b7]*"
+)
 _SPACE = re.compile(r"\s")  # what str.isspace() calls whitespace
 
 
@@ -372,7 +376,9 @@ class _Book:
             self._rows[day] = {
                 key: dict(zip(names, row, strict=True))
                 for key, row in zip(
-                    zip(frame["question"].tolist(), frame["line"].tolist(), strict=True),
+                    zip(
+                        frame["question"].tolist(), frame["line"].tolist(), strict=True
+                    ),
                     values,
                     strict=True,
                 )
@@ -420,7 +426,10 @@ class _Book:
         first (then by id)."""
         if day not in self._asked:
             found: dict[str, list[Question]] = {}
-            for q in sorted(self.ledger.questions, key=lambda q: (q.deadline.latest, q.id)):
+            soonest = sorted(
+                self.ledger.questions, key=lambda q: (q.deadline.latest, q.id)
+            )
+            for q in soonest:
                 for who in dict.fromkeys(f.by for f in self.timely(q, day)):
                     found.setdefault(who, []).append(q)
             self._asked[day] = found
@@ -1428,6 +1437,44 @@ def render(template: str, **context: Any) -> str:
     return environments()["html"].get_template(template).render(**context)
 
 
+_BATCH = 1 << 20  # characters rendered before they are encoded and written out
+
+
+def render_utf8(template: str, **context: Any) -> bytes:
+    """`render(template, **context).encode("utf-8")`, encoded as it is rendered.
+
+    A page of a big ledger's report runs to hundreds of megabytes; rendering
+    it whole holds the text, the pieces jinja2 joins it from and its bytes at
+    once. Markdown's runs of blank lines are cut as in `render`: a batch ends
+    at its last character that is not a newline, and the newlines after it go
+    on with the next batch, so no run is ever split.
+    """
+    markdown = template.endswith(".md.j2")
+    compiled = environments()["md" if markdown else "html"].get_template(template)
+    out = io.BytesIO()
+    batch: list[str] = []
+    size = 0
+    carry = ""
+
+    def flush(last: bool) -> None:
+        nonlocal carry
+        text = carry + "".join(batch)
+        batch.clear()
+        if markdown:
+            cut = len(text) if last else len(text.rstrip("\n"))
+            text, carry = re.sub(r"\n{3,}", "\n\n", text[:cut]), text[cut:]
+        out.write(text.encode("utf-8"))
+
+    for piece in compiled.generate(**context):
+        batch.append(piece)
+        size += len(piece)
+        if size >= _BATCH:
+            flush(last=False)
+            size = 0
+    flush(last=True)
+    return out.getvalue()
+
+
 def build(
     ledger: Ledger,
     as_of: dt.date,
@@ -1451,14 +1498,17 @@ def generate(
     as_of: dt.date,
     years: Sequence[int] | None = None,
     formats: Sequence[str] = FORMATS,
-) -> Iterator[tuple[str, str]]:
+    *,
+    utf8: bool = False,
+) -> Iterator[tuple[str, Any]]:
     """The files of `build`, one page at a time: (path relative to the output
     folder, text), each page followed by the charts its Markdown refers to.
 
     A page is rendered as soon as its context is built and then dropped, so
     a big ledger's report never holds more than one page in memory (`build`
-    holds them all). Raises ValueError, before yielding anything, for an
-    unknown format or a year after `as_of`.
+    holds them all). With `utf8`, each file comes as its UTF-8 bytes, which
+    a page then is never held as text (see `render_utf8`). Raises ValueError,
+    before yielding anything, for an unknown format or a year after `as_of`.
     """
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
@@ -1467,10 +1517,12 @@ def generate(
     late = [y for y in chosen if y > as_of.year]
     if late:
         raise ValueError(f"year {late[0]} is after the as-of date {as_of.isoformat()}")
-    return _generate(_Book(ledger, as_of), chosen, formats)
+    return _generate(_Book(ledger, as_of), chosen, formats, utf8)
 
 
-def _generate(book: _Book, chosen: list[int], formats: Sequence[str]) -> Iterator[tuple[str, str]]:
+def _generate(
+    book: _Book, chosen: list[int], formats: Sequence[str], utf8: bool = False
+) -> Iterator[tuple[str, Any]]:
     drawn = _Charts(environments()["html"])
     nav = _nav(book, chosen)
     pages: list[tuple[str, str, Callable[[], dict[str, Any]]]] = [
@@ -1483,12 +1535,13 @@ def _generate(book: _Book, chosen: list[int], formats: Sequence[str]) -> Iterato
         for person in nav["forecasters"]
     ]
     pages.append(("compare", "compare", functools.partial(_compare_page, book, drawn)))
-    pages.append(("", "index", functools.partial(_index_page, book, chosen, nav["forecasters"])))
+    index_page = functools.partial(_index_page, book, chosen, nav["forecasters"])
+    pages.append(("", "index", index_page))
     for stem, template, make in pages:
         context = make()
         for fmt in formats:
             index = "README" if fmt == "md" else "index"
-            yield f"{stem or index}.{fmt}", render(
+            yield f"{stem or index}.{fmt}", (render_utf8 if utf8 else render)(
                 f"{template}.{fmt}.j2",
                 page=context,
                 nav=nav,
@@ -1497,7 +1550,8 @@ def _generate(book: _Book, chosen: list[int], formats: Sequence[str]) -> Iterato
             )
         del context
         if "md" in formats:
-            yield from drawn.files.items()
+            for name, svg in drawn.files.items():
+                yield name, svg.encode("utf-8") if utf8 else svg
         drawn.files.clear()
 
 

@@ -126,7 +126,10 @@ def log_score(
 
 
 def _log_score(
-    o: Floats, q: Floats, clip: float | None = 0.001, clipped: NDArray[np.bool_] | None = None
+    o: Floats,
+    q: Floats,
+    clip: float | None = 0.001,
+    clipped: NDArray[np.bool_] | None = None,
 ) -> tuple[Floats, int]:
     """`log_score` of arrays already checked by `_unit`; `clipped` may pass in
     `(q < clip) | (q > 1 - clip)`, when already known."""
@@ -189,7 +192,8 @@ def spherical(outcome: ArrayLike, p: ArrayLike) -> Floats:
 
 def _spherical(o: Floats, q: Floats) -> Floats:
     """`spherical` of arrays already checked by `_unit`."""
-    if np.all((o == 0) | (o == 1)):  # yes/no: the numerator is q or 1 - q (+ 0.0, as a sum)
+    if np.all((o == 0) | (o == 1)):
+        # yes/no: the numerator is q or 1 - q (+ 0.0, as the sum gives)
         r = 1 - q
         return (np.where(o == 1, q, r) + 0.0) / np.sqrt(q**2 + r**2)
     return (o * q + (1 - o) * (1 - q)) / np.sqrt(q**2 + (1 - q) ** 2)

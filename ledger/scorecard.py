@@ -277,7 +277,9 @@ def _groups(frame: pd.DataFrame, keys: Sequence[str], year_of: str) -> _Groups:
 # ---------------------------------------------------------------- aggregates
 
 
-def _standing_reasons(frame: pd.DataFrame, groups: _Groups) -> tuple[np.ndarray, np.ndarray]:
+def _standing_reasons(
+    frame: pd.DataFrame, groups: _Groups
+) -> tuple[np.ndarray, np.ndarray]:
     """Each grouped row's `standing` and its reason (see `_reasons`)."""
     return groups.take(frame["standing"]), groups.take(_reasons(frame))
 
@@ -357,7 +359,8 @@ def _prepare(
         else:  # = _usable, on the reasons already taken
             standing, reasons = taken
             usable = standing & (
-                (reasons == EXCLUDED.index("")) | (reasons == EXCLUDED.index("no probability"))
+                (reasons == EXCLUDED.index(""))
+                | (reasons == EXCLUDED.index("no probability"))
             )
     chosen = np.flatnonzero(usable)
     at = chosen if groups.rows is None else groups.rows[chosen]
@@ -395,7 +398,8 @@ def _statistics(scoring: _Scoring) -> dict[str, np.ndarray]:
     kind = scoring.frame["kind"]
     if isinstance(kind.dtype, pd.CategoricalDtype) and "date" in kind.cat.categories:
         # the frame's own dtype: compare the codes of the usable rows only
-        is_date = kind.cat.codes.to_numpy()[scoring.at] == kind.cat.categories.get_loc("date")
+        date = kind.cat.categories.get_loc("date")
+        is_date = kind.cat.codes.to_numpy()[scoring.at] == date
     else:
         is_date = (kind == "date").to_numpy()[scoring.at]
     dated = np.flatnonzero(is_date)
