@@ -213,7 +213,7 @@ def _outcome(
     ]
 
 
-# ---------------------------------------------------------------- CSVs for the baselines
+# ------------------------------------------------------------ CSVs for the baselines
 
 
 def write_csvs(ledger_path: Path) -> tuple[Path, Path]:

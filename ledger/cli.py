@@ -153,7 +153,8 @@ def list_(
     who = None if forecaster is None else resolve_forecaster(ledger, forecaster)
     found = listing.rows(ledger, as_of, listing.Filters(who, tags, statuses))
     if format_ == "json":
-        click.echo(listing.to_json(found), nl=False)
+        for part in listing.json_parts(found):  # a big listing is hundreds of MB
+            click.echo(part, nl=False)
     elif format_ == "csv":
         click.echo(listing.to_csv(found), nl=False)
     else:

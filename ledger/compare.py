@@ -642,7 +642,7 @@ def unscored_shared(
     made = ((standing["made"] - epoch) / day).to_numpy().tolist()
     latest = ((standing["made_latest"] - epoch) / day).to_numpy().tolist()
     found = []
-    asked = {who: set(questions) for who, questions in index.items()}
+    asked = {who: set(rows) for who, rows in index.items()}  # their questions
     for a, b in pairs:
         mine, theirs = index.get(a, {}), index.get(b, {})
         for question in sorted(asked.get(a, set()) & asked.get(b, set())):

@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -225,3 +225,23 @@ def to_csv(found: Iterable[dict[str, Any]]) -> str:
 def to_json(found: Sequence[dict[str, Any]]) -> str:
     """The rows as a JSON array."""
     return json.dumps(list(found), indent=2, ensure_ascii=False) + "\n"
+
+
+def json_parts(found: Sequence[dict[str, Any]], size: int = 1 << 20) -> Iterator[str]:
+    """`to_json(found)` in parts of about `size` characters, to write as they come.
+
+    json.dumps joins the millions of small pieces of a big ledger's listing
+    at once; these are the same pieces (json's own encoder, with the same
+    options), joined a part at a time.
+    """
+    encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
+    part: list[str] = []
+    length = 0
+    for piece in encoder.iterencode(list(found)):
+        part.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(part)
+            part, length = [], 0
+    part.append("\n")
+    yield "".join(part)

@@ -403,10 +403,11 @@ def _statistics(scoring: _Scoring) -> dict[str, np.ndarray]:
     else:
         is_date = (kind == "date").to_numpy()[scoring.at]
     dated = np.flatnonzero(is_date)
+    at, dated_code = scoring.at[dated], scoring.code[dated]
     for name in ("timing_error", "interval_score"):
-        values = scoring.frame[name].to_numpy()[scoring.at[dated]]
+        values = scoring.frame[name].to_numpy()[at]
         known = ~np.isnan(values)
-        code = scoring.code[dated][known]
+        code = dated_code[known]
         with np.errstate(divide="ignore", invalid="ignore"):
             window[name] = np.bincount(code, values[known], size) / np.bincount(
                 code, minlength=size

@@ -1,4 +1,4 @@
-"""The performance pass (issue §4): every fast path gives exactly what the plain path gives.
+"""The performance pass (issue §4): each fast path gives just what the plain one does.
 
 - The loader composes a big ledger's questions a slice at a time
   (`loader._streamed`); any text it does not apply to, or that goes wrong
@@ -48,14 +48,14 @@ def ledger_text(questions: int) -> str:
             claim = (
                 "window: +1y..+3y, p: 60%" if i % 4 == 0 else f"p: 0.{(i + j) % 9 + 1}"
             )
-            lines.append(
-                f"      - {{by: f{(i + j) % 5}, made: 2026-0{j + 1}-1{j}, {claim}, basis: stated}}"
-            )
+            who, made = f"f{(i + j) % 5}", f"2026-0{j + 1}-1{j}"
+            lines.append(f"      - {{by: {who}, made: {made}, {claim}, basis: stated}}")
         if i % 3 == 0:
             result = "2027-06-01" if i % 4 == 0 else "yes"
             lines += [
                 "    outcomes:",
-                f"      - {{result: {result}, known: 2027-06-01, recorded: 2027-06-02}}",
+                f"      - {{result: {result}, known: 2027-06-01, "
+                "recorded: 2027-06-02}",
             ]
     return "\n".join(lines) + "\n"
 
@@ -173,7 +173,8 @@ def test_plain_text_is_escaped_for_markdown_as_before() -> None:
 
     rng = random.Random(0)
     alphabet = [
-        *"aZ09 ,.;:'\"()%/?!+=-\u2014\u2013\u2212\u2026\\`*_[]|~$#<>&\t\n\x00\x85\u00a0é✓"
+        *"aZ09 ,.;:'\"()%/?!+=-\u2014\u2013\u2212\u2026\\`*_[]|~$#<>&",
+        *"\t\n\x00\x85\u00a0é✓",
     ]
     alphabet += ["1.", "2)", "- ", "= ", "&amp;", "  "]
     for _ in range(20_000):
