@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ledger.dates import When, years_between
+from ledger.dates import When
 from ledger.loader import gc_paused
 from ledger.model import Forecast, Ledger, Outcome, Question, Window
 from ledger.rules import STATUSES, index, outcome, standing_forecasts, status, timely
@@ -309,4 +309,4 @@ def years(start: pd.Series, end: pd.Series) -> pd.Series:
     return (end - start).dt.days / 365.25
 
 
-__all__ = ["ASSUMED_COVERAGE", "EXCLUDED", "SCHEMA", "frame", "years", "years_between"]
+__all__ = ["ASSUMED_COVERAGE", "EXCLUDED", "SCHEMA", "frame", "years"]
