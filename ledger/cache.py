@@ -1,15 +1,17 @@
-"""A parse cache: a checked ledger, stored under the hash of its file's bytes.
+"""A parse cache: each loaded file's records, stored under the hash of its bytes.
 
-Reading a big ledger costs seconds (a 165,000-forecast contest: about 2 s of
-YAML composing and 2 s of building records), while reading the records back
-from a pickle costs under one. `check(path)` returns exactly what
-`validate.check(path)` returns, the ledger and its sorted errors, and keeps a
-copy for the next time the same bytes are read through the same path.
+Reading a big ledger file costs seconds (100,000 questions: about 20 s of YAML
+composing and record building), while reading its records back from a pickle
+takes a few. `loader.load_file` asks here first for every file it reads (the
+root file and every file it includes) and keeps what it loaded for next time;
+validation across files then runs on the whole ledger, every time. So a
+ledger split into many files (`include: ledger.d/*.yaml`, the merge-friendly
+layout) reloads only the files that changed since the last command.
 
-- **Key**: sha256 of the file's bytes, the path as given (it is part of every
-  error location), and a fingerprint of the code that loads and validates
-  (the package version, the Python and PyYAML versions, and the text of the
-  modules and data files involved), so any change to either misses.
+- **Key**: sha256 of the file's bytes, the path as read (it is part of every
+  error location), and a fingerprint of the code that loads (the package
+  version, the Python and PyYAML versions, and the text of the modules and
+  data files involved), so any change to either misses.
 - **Where**: `$XDG_CACHE_HOME/ledger`, else `~/.cache/ledger`.
   `LEDGER_CACHE=off` turns the cache off.
 - **What**: only files of at least `MIN_BYTES` (smaller ones load faster
@@ -20,20 +22,22 @@ copy for the next time the same bytes are read through the same path.
   ignored and removed: the file is then loaded as if there were no cache.
   Only the user's own cache folder is read, created with mode 0700.
 
-`ledger import` primes the cache (`store`), since it loads and validates the
-ledger it writes anyway, so the first `ledger compare` of an import is fast.
+`ledger import` primes the cache (`store`), since it loads the ledger it
+writes anyway, so the first command after an import is fast.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import hashlib
 import io
 import os
 import pickle
 import platform
 import tempfile
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -42,7 +46,6 @@ import yaml
 
 from ledger import __version__
 from ledger.dates import When
-from ledger.loader import decode, gc_paused, load_text
 from ledger.model import (
     Error,
     Forecast,
@@ -56,18 +59,16 @@ from ledger.model import (
     Source,
     Window,
 )
-from ledger.validate import check as check_file
-from ledger.validate import validate
 
-MIN_BYTES = 1_000_000
-"""Smaller ledgers are not cached: they load in a fraction of a second."""
+MIN_BYTES = 256 * 1024
+"""Smaller files are not cached: they load in a few hundredths of a second."""
 
-KEEP = 4
-"""Entries kept; the least recently used beyond this are removed."""
+KEEP = 256
+"""Entries kept (one per file); the least recently used beyond this are removed."""
 
-_FORMAT = b"ledger-cache-1"
+_FORMAT = b"ledger-cache-2"
 _CODE = ("__init__.py", "cache.py", "dates.py", "hint.py", "loader.py", "model.py",
-         "rules.py", "validate.py", "verbal.py", "schema.json", "tables.json")
+         "rules.py", "verbal.py", "schema.json", "tables.json")
 _SUFFIX = ".pickle"
 
 
@@ -98,6 +99,39 @@ def key(data: bytes, path: str) -> str:
     digest.update(path.encode("utf-8", "surrogatepass") + b"\0")
     digest.update(data)
     return digest.hexdigest()
+
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while building many objects.
+
+    Composing and reading a big ledger allocates millions of small objects
+    that all stay alive; each allocation burst triggers a collection that
+    walks every one of them again, which made loading a 165,000-forecast
+    ledger several times slower than the parse itself. Nothing here makes
+    reference cycles, so pausing is safe; the previous state is restored.
+
+    Resuming would still walk them all, at the collector's next passes (about
+    5 s after loading a 500,000-forecast ledger). So when the paused code
+    leaves at least FREEZE_OBJECTS new objects alive, they are first moved to
+    its permanent generation (`gc.freeze`), which it never walks; memory is
+    still freed as usual when they are no longer used. (Everything else alive
+    then is frozen too: a reference cycle that was already garbage is never
+    collected. A command can afford that; it happens once per big load.)
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            if gc.get_count()[0] >= FREEZE_OBJECTS:
+                gc.freeze()
+            gc.enable()
+
+
+FREEZE_OBJECTS = 250_000  # see gc_paused: a ledger of a few thousand forecasts
 
 
 # -- pickling the records fast -------------------------------------------------
@@ -199,25 +233,3 @@ def _evict(folder: Path) -> None:
     for _, entry in entries[KEEP:]:
         with contextlib.suppress(OSError):
             entry.unlink()
-
-
-def check(path: str) -> tuple[Ledger, list[Error]]:
-    """`validate.check(path)`, read from the cache when these bytes were seen before.
-
-    Loads from the bytes read once, so the entry always matches what was
-    hashed even if the file changes meanwhile.
-    """
-    with open(path, "rb") as handle:
-        data = handle.read()
-    found = load(data, path)
-    if found is not None:
-        return found
-    text, errors = decode(data, path)
-    ledger = Ledger(path=path)
-    if text is not None:
-        ledger, errors = load_text(text, path)
-    if ledger.includes:  # other files are part of it: not cached, read them all
-        return check_file(path)
-    errors = sorted(errors + validate(ledger), key=lambda e: e.location)
-    store(data, path, ledger, errors)
-    return ledger, errors

@@ -701,13 +701,11 @@ def compare(file: str, as_of: dt.date, provisional: bool, min_questions: int, pa
 def _compare(file: str, as_of: dt.date, provisional: bool, min_questions: int, pairs: str | None,
              same_window: int | None, aggregates: tuple[str, ...], crowd: tuple[str, ...],
              balance_by: str | None, adjust: str | None, ci: str, format_: str) -> None:
-    from ledger import cache, scorecard
+    from ledger import scorecard
     from ledger import compare as comparing
     from ledger.frame import frame as make_frame
 
-    ledger, errors = cache.check(file)  # big ledgers load from the parse cache
-    if errors:
-        report_errors(errors)
+    ledger = checked(file)
     data = make_frame(ledger, as_of, provisional=provisional)
     real = sorted(set(data["forecaster"].astype(str)))
     members = _crowd_members(crowd, ledger, real) if aggregates else []

@@ -16,8 +16,6 @@ reported, never raised.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import glob
 import json
 import os
@@ -31,7 +29,9 @@ from typing import Any, ClassVar, TypeVar
 
 import yaml
 
+from ledger import cache as parse_cache
 from ledger import verbal
+from ledger.cache import gc_paused
 from ledger.dates import DateError, When, parse_offset, parse_when
 from ledger.hint import did_you_mean
 from ledger.model import (
@@ -879,38 +879,6 @@ def compose(text: str, path: str) -> tuple[yaml.Node | None, list[Error]]:
         return None, [Error(Location(path, line), message)]
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while building many objects.
-
-    Composing and reading a big ledger allocates millions of small objects
-    that all stay alive; each allocation burst triggers a collection that
-    walks every one of them again, which made loading a 165,000-forecast
-    ledger several times slower than the parse itself. Nothing here makes
-    reference cycles, so pausing is safe; the previous state is restored.
-
-    Resuming would still walk them all, at the collector's next passes (about
-    5 s after loading a 500,000-forecast ledger). So when the paused code
-    leaves at least FREEZE_OBJECTS new objects alive, they are first moved to
-    its permanent generation (`gc.freeze`), which it never walks; memory is
-    still freed as usual when they are no longer used. (Everything else alive
-    then is frozen too: a reference cycle that was already garbage is never
-    collected. A command can afford that; it happens once per big load.)
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            if gc.get_count()[0] >= FREEZE_OBJECTS:
-                gc.freeze()
-            gc.enable()
-
-
-FREEZE_OBJECTS = 250_000  # see gc_paused: a ledger of a few thousand forecasts
-
-
 def load_text(text: str, path: str) -> tuple[Ledger, list[Error]]:
     """Load a ledger from its text; `path` is used in error locations."""
     with gc_paused():
@@ -1112,13 +1080,26 @@ def load_file(
     return _load_tree(path, dict(overrides or {}), ())
 
 
-def _read(path: str, overrides: Mapping[str, str]) -> tuple[str | None, list[Error]]:
+def _load_one(path: str, overrides: Mapping[str, str]) -> tuple[Ledger, list[Error]]:
+    """One file's records and errors: from `overrides`, the parse cache, or the file.
+
+    The cache is keyed by the bytes read here, once, so an entry always
+    matches what was hashed even if the file changes meanwhile.
+    """
     real = os.path.realpath(path)
     if real in overrides:
-        return overrides[real], []
+        return load_text(overrides[real], path)
     with open(path, "rb") as handle:
         data = handle.read()
-    return decode(data, path)
+    found = parse_cache.load(data, path)
+    if found is not None:
+        return found
+    text, errors = decode(data, path)
+    if text is None:
+        return Ledger(path=path, files=(path,)), errors
+    ledger, errors = load_text(text, path)
+    parse_cache.store(data, path, ledger, errors)
+    return ledger, errors
 
 
 def _load_tree(
@@ -1126,10 +1107,7 @@ def _load_tree(
 ) -> tuple[Ledger, list[Error]]:
     """Load `path` and, recursively, what it includes; `stack` holds the
     (path as written, real path) of the files that include this one."""
-    text, errors = _read(path, overrides)
-    if text is None:
-        return Ledger(path=path, files=(path,)), errors
-    ledger, errors = load_text(text, path)
+    ledger, errors = _load_one(path, overrides)
     parts, here = [ledger], (path, os.path.realpath(path))
     for pattern, where in ledger.includes:
         matches = sorted(glob.glob(os.path.join(os.path.dirname(path), pattern)))

@@ -18,6 +18,12 @@ def check_text(text: str, path: str = "test.yaml") -> tuple[Ledger, list[Error]]
     return ledger, sorted(errors + validate(ledger), key=lambda e: e.location)
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the parse cache of every test (and the commands it runs) out of ~/.cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def loaded(request: pytest.FixtureRequest) -> tuple[Ledger, list[Error]]:
     """Load the calling test's docstring as a ledger named test.yaml.

@@ -31,12 +31,6 @@ AS_OF = "2031-01-01"
 CLIP = 0.001
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the parse cache of these tests out of the user's ~/.cache."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
-
-
 # -- building ledgers -------------------------------------------------------------------
 
 
@@ -539,60 +533,102 @@ def small_files_cached(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return tmp_path / "xdg" / "ledger"
 
 
-@pytest.mark.parametrize("name", [SHIPPED, str(ROOT / "tests" / "data" / "sample.yaml"),
-                                  str(ROOT / "tests" / "errors" / "bad-slug.yaml")])
-def test_cache_returns_exactly_what_check_returns(small_files_cached: Path, name: str) -> None:
-    from ledger import cache
+def uncached(name: str) -> object:
+    """`validate.check(name)` with the cache off: what every cached read must equal."""
     from ledger.validate import check
 
-    expected = check(name)
-    assert cache.check(name) == expected  # a miss: loads, and stores
-    assert len(list(small_files_cached.glob("*.pickle"))) == 1
-    assert cache.check(name) == expected  # a hit
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LEDGER_CACHE", "off")
+        return check(name)
+
+
+@pytest.mark.parametrize("name", [SHIPPED, str(ROOT / "tests" / "data" / "sample.yaml"),
+                                  str(ROOT / "tests" / "errors" / "bad-slug.yaml"),
+                                  str(ROOT / "tests" / "errors" / "include-duplicate-id.yaml")])
+def test_cache_returns_exactly_what_check_returns(small_files_cached: Path, name: str) -> None:
+    from ledger.validate import check
+
+    expected = uncached(name)
+    assert check(name) == expected  # a miss: loads, and stores one entry per file
+    stored = len(list(small_files_cached.glob("*.pickle")))
+    assert stored == len(expected[0].files) >= 1
+    assert check(name) == expected  # a hit
+    assert len(list(small_files_cached.glob("*.pickle"))) == stored
 
 
 def test_cache_is_keyed_by_bytes_and_path_and_ignores_a_corrupt_entry(small_files_cached: Path,
                                                                          tmp_path: Path) -> None:
-    from ledger import cache
     from ledger.validate import check
 
     first = tmp_path / "a.yaml"
     first.write_text(ledger_text(CONTEST), encoding="utf-8")
-    cache.check(str(first))
+    check(str(first))
     second = tmp_path / "b.yaml"
     second.write_bytes(first.read_bytes())
-    ledger, _ = cache.check(str(second))  # same bytes, another path: its own entry, its own locations
+    ledger, _ = check(str(second))  # same bytes, another path: its own entry, its own locations
     assert ledger.questions[0].location.path == str(second)
     assert len(list(small_files_cached.glob("*.pickle"))) == 2
     first.write_text(ledger_text(CONTEST).replace("0.9", "0.8", 1), encoding="utf-8")
-    assert cache.check(str(first)) == check(str(first))  # changed bytes: a miss
+    assert check(str(first)) == uncached(str(first))  # changed bytes: a miss
     for entry in small_files_cached.glob("*.pickle"):
         entry.write_bytes(b"not a pickle")
-    assert cache.check(str(second)) == check(str(second))  # corrupt: ignored, reloaded
-    assert cache.check(str(second)) == check(str(second))
+    assert check(str(second)) == uncached(str(second))  # corrupt: ignored, reloaded
+    assert check(str(second)) == uncached(str(second))
+
+
+def test_cache_reloads_only_the_included_file_that_changed(small_files_cached: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ledger split with include: an edit to one file re-reads that file alone,
+    and validation across files still runs on the whole (a duplicate id is found)."""
+    from ledger import loader
+    from ledger.validate import check
+
+    lines = ledger_text(CONTEST).split("\nquestions:\n")
+    head, body = lines[0], lines[1]
+    (tmp_path / "d").mkdir()
+    root = tmp_path / "root.yaml"
+    root.write_text(head + "\ninclude: [d/*.yaml]\n", encoding="utf-8")
+    (tmp_path / "d" / "one.yaml").write_text("questions:\n" + body, encoding="utf-8")
+    renamed = body.replace("  - id: q", "  - id: r")
+    assert renamed != body
+    (tmp_path / "d" / "two.yaml").write_text("questions:\n" + renamed, encoding="utf-8")
+    read: list[str] = []
+    real = loader.load_text
+    monkeypatch.setattr(loader, "load_text", lambda text, path: read.append(path) or real(text, path))
+    first = check(str(root))
+    assert first[1] == [] and sorted(read) == sorted(first[0].files) and len(read) == 3
+    read.clear()
+    assert check(str(root)) == first and read == []  # all three from the cache
+    (tmp_path / "d" / "two.yaml").write_text("questions:\n" + body, encoding="utf-8")
+    ledger, errors = check(str(root))
+    assert read == [str(tmp_path / "d" / "two.yaml")]  # only the edited file is read again
+    assert (ledger, errors) == uncached(str(root))
+    assert any("duplicate question id 'q1'" in e.message for e in errors)
 
 
 def test_cache_can_be_turned_off_and_keeps_few_entries(small_files_cached: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from ledger import cache
+    from ledger.validate import check
 
+    monkeypatch.setattr(cache, "KEEP", 4)
     paths = []
     for i in range(cache.KEEP + 3):
         path = tmp_path / f"l{i}.yaml"
         path.write_text(ledger_text(CONTEST).replace("Question q1", f"Question {i}"), encoding="utf-8")
         paths.append(str(path))
-        cache.check(str(path))
+        check(str(path))
     assert len(list(small_files_cached.glob("*.pickle"))) == cache.KEEP
     monkeypatch.setenv("LEDGER_CACHE", "off")
     for entry in small_files_cached.glob("*.pickle"):
         entry.unlink()
-    cache.check(paths[0])
+    check(paths[0])
     assert list(small_files_cached.glob("*.pickle")) == []
 
 
 def test_import_primes_the_cache(small_files_cached: Path, tmp_path: Path) -> None:
     from ledger import cache
-    from ledger.validate import check
+    from ledger.loader import load_file
 
     forecasts = tmp_path / "f.csv"
     forecasts.write_text("question,forecaster,probability\nWill it?,Ann,0.7\nWill it?,Ben,0.2\n", encoding="utf-8")
@@ -601,7 +637,10 @@ def test_import_primes_the_cache(small_files_cached: Path, tmp_path: Path) -> No
                                        "--deadline", "2030-12-31", "-o", out])
     assert result.exit_code == 0, result.output
     data = Path(out).read_bytes()
-    assert cache.load(data, out) == check(out)  # stored by the import, before any command read it
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LEDGER_CACHE", "off")
+        expected = load_file(out)
+    assert cache.load(data, out) == expected  # stored by the import, before any command read it
 
 
 def test_readme_example_is_the_real_output() -> None:

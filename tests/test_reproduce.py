@@ -24,11 +24,6 @@ SYNTHETIC = Path(__file__).parent / "data" / "forecastbench" / "synthetic" / "le
 AS_OF = "2030-12-31"
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
-
-
 def invoke(*args: str) -> str:
     result = CliRunner().invoke(main, list(args))
     assert result.exit_code == 0, result.output
