@@ -728,7 +728,9 @@ def _compare(file: str, as_of: dt.date, provisional: bool, min_questions: int, p
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--pairs") from None
     unscorable = {q.id: q.unscorable for q in ledger.questions if q.unscorable}
-    unscored = [] if note else comparing.unscored_shared(data, chosen, unscorable)
+    # The text table shows a summary, made without listing every pair (see unscored_summary).
+    unscored = ([] if note or format_ != "json"
+                else comparing.unscored_shared(data, chosen, unscorable))
     out = comparing.to_json(board, h2h, unscored, as_of=as_of.isoformat(), ci=ci,
                             balance_by=balance_by, crowd=members, methods=list(dict.fromkeys(aggregates)),
                             pairs_note=note, questions=comparing.scored_questions(rows))
@@ -737,8 +739,9 @@ def _compare(file: str, as_of: dt.date, provisional: bool, min_questions: int, p
     elif format_ == "csv":
         click.echo(comparing.to_csv(board), nl=False)
     else:
+        summary = (0, []) if note else comparing.unscored_summary(data, chosen, unscorable)
         click.echo(comparing.table(out, min_questions=min_questions, same_window=same_window,
-                                   adjust=adjust), nl=False)
+                                   adjust=adjust, unscored=summary), nl=False)
 
 
 def _crowd_members(selectors: tuple[str, ...], ledger: Ledger, names: list[str]) -> list[str]:

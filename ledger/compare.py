@@ -661,6 +661,84 @@ def unscored_shared(
     return found
 
 
+def unscored_summary(
+    frame: pd.DataFrame,
+    pairs: Sequence[tuple[str, str]] | None = None,
+    unscorable: Mapping[str, str] | None = None,
+) -> tuple[int, list[dict[str, Any]]]:
+    """What the text table shows of `unscored_shared`: (how many pair-questions,
+    rows). Up to DETAIL_ROWS pair-questions, the rows are `unscored_shared`
+    itself; beyond, one row per question, as `_summarise` makes from it.
+
+    When the pairs are every pair of some list of forecasters, in its order
+    (no `--pairs`, `--pairs all`, or a list), the summary is counted per
+    question instead of listing every pair: a big contest has close to a
+    million pair-questions. On a question stood on by n of them, k of those
+    scored, the pairs not compared are all but the k(k-1)/2 scored ones;
+    every one of the n is in one; and the first in pair order, whose status
+    and reason the row shows, is the first of the n in the list with the next
+    one (when the first is not scored) or with the first one not scored.
+    """
+    unscorable = unscorable or {}
+    standing = frame[frame["standing"].to_numpy()]
+    forecaster = standing["forecaster"].astype(str).to_numpy().tolist()
+    if pairs is None:
+        order = sorted(set(forecaster))
+    else:
+        order = list(dict.fromkeys(name for pair in pairs for name in pair))
+        if list(pairs) != [(a, b) for i, a in enumerate(order) for b in order[i + 1:]]:
+            found = unscored_shared(frame, pairs, unscorable)  # some other set of pairs
+            return len(found), found if len(found) <= DETAIL_ROWS else _summarise(found)
+    rank = {name: i for i, name in enumerate(order)}
+    excluded = standing["excluded"].astype(str).to_numpy().tolist()
+    members: dict[str, list[tuple[int, str, int]]] = {}
+    for row, question in enumerate(standing["question"].tolist()):
+        who = forecaster[row]
+        if who in rank:
+            members.setdefault(question, []).append((rank[who], who, row))
+    total = 0
+    first: dict[str, tuple[str, str, int, int, int]] = {}
+    for question, who in members.items():
+        scored = sum(1 for _, _, row in who if excluded[row] == "")
+        n = len(who)
+        count = n * (n - 1) // 2 - scored * (scored - 1) // 2
+        if count:
+            total += count
+            who.sort()
+            (_, a, i), rest = who[0], who[1:]
+            _, b, j = rest[0] if excluded[i] != "" else next(m for m in rest if excluded[m[2]] != "")
+            first[question] = (a, b, i, j, count)
+    if total <= DETAIL_ROWS:
+        return total, unscored_shared(frame, pairs, unscorable)
+    status = standing["status"].astype(str).to_numpy().tolist()
+    window_only = (standing["p"].isna() & (standing["kind"] != "binary")).tolist()
+    deadline = standing["deadline"].dt.strftime("%Y-%m-%d").to_numpy().tolist()
+    rows = []
+    for question in sorted(first):
+        a, b, i, j, count = first[question]
+        rows.append({
+            "question": question,
+            "status": "unscorable" if question in unscorable else status[i],
+            "forecasters": len(members[question]),
+            "pairs": count,
+            "reason": _reason(question, excluded[i], excluded[j], a, b, deadline[i], unscorable,
+                              [who for who, m in ((a, i), (b, j)) if window_only[m]]),
+        })
+    return total, rows
+
+
+def _summarise(unscored: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per question of `unscored_shared`: its first pair's status and reason."""
+    by_question: dict[str, dict[str, Any]] = {}
+    for u in unscored:
+        entry = by_question.setdefault(u["question"], {"question": u["question"], "status": u["status"],
+                                                       "who": set(), "pairs": 0, "reason": u["reason"]})
+        entry["who"] |= {u["a"], u["b"]}
+        entry["pairs"] += 1
+    return [{"question": q, "status": e["status"], "forecasters": len(e["who"]), "pairs": e["pairs"],
+             "reason": e["reason"]} for q, e in sorted(by_question.items())]
+
+
 def _reason(question: str, first: str, second: str, a: str, b: str, deadline: str,
             unscorable: Mapping[str, str], window_only: Sequence[str]) -> str:
     if question in unscorable:
@@ -797,19 +875,25 @@ DETAIL_ROWS = 40
 
 def table(
     out: dict[str, Any], *, min_questions: int = 5, same_window: int | None = None,
-    adjust: str | None = None,
+    adjust: str | None = None, unscored: tuple[int, list[dict[str, Any]]] | None = None,
 ) -> str:
-    """The comparison as text: the leaderboard, head to head, shared questions."""
+    """The comparison as text: the leaderboard, head to head, shared questions.
+
+    `unscored` is `unscored_summary`'s result; without it, it is made from
+    `out["unscored_shared"]`.
+    """
     as_of = out["as_of"]
     n_questions = out["questions"]
     forecasters = out["forecasters"]
-    unscored = out["unscored_shared"]
+    if unscored is None:
+        listed = out["unscored_shared"]
+        unscored = len(listed), listed if len(listed) <= DETAIL_ROWS else _summarise(listed)
     if not forecasters:
         lines = [f"Forecasters compared as of {as_of} (standing forecasts).", "",
                  f"Nothing has resolved as of {as_of}: no forecast has an outcome to be "
                  "scored against, so there is nothing to compare yet."]
-        if unscored:
-            lines += ["", *_unscored_lines(unscored)]
+        if unscored[0]:
+            lines += ["", *_unscored_lines(*unscored)]
         return "\n".join(lines) + "\n"
     lines = [
         f"Forecasters compared as of {as_of} (standing forecasts).",
@@ -837,8 +921,8 @@ def table(
     lines += _leaderboard_lines(forecasters, min_questions, adjust)
     lines.append("")
     lines += _pair_lines(out, same_window)
-    if unscored:
-        lines += ["", *_unscored_lines(unscored)]
+    if unscored[0]:
+        lines += ["", *_unscored_lines(*unscored)]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -895,20 +979,15 @@ def _pair_lines(out: dict[str, Any], same_window: int | None) -> list[str]:
     return lines
 
 
-def _unscored_lines(unscored: list[dict[str, Any]]) -> list[str]:
+def _unscored_lines(total: int, rows: list[dict[str, Any]]) -> list[str]:
+    """`unscored_summary`'s (total, rows) as text."""
     lines = ["Shared questions not compared (both forecasters have a standing forecast; "
              "gap: days between the two forecasts):"]
-    if len(unscored) <= DETAIL_ROWS:
+    if total <= DETAIL_ROWS:
         body = [[u["a"], u["b"], u["question"], u["status"], _days(u["gap_days"]), u["reason"]]
-                for u in unscored]
+                for u in rows]
         return lines + columns(["a", "b", "question", "status", "gap days", "why not"], body)
-    by_question: dict[str, dict[str, Any]] = {}
-    for u in unscored:
-        entry = by_question.setdefault(u["question"], {"status": u["status"], "who": set(),
-                                                       "pairs": 0, "reason": u["reason"]})
-        entry["who"] |= {u["a"], u["b"]}
-        entry["pairs"] += 1
-    body = [[q, e["status"], str(len(e["who"])), str(e["pairs"]), e["reason"]]
-            for q, e in sorted(by_question.items())]
+    body = [[r["question"], r["status"], str(r["forecasters"]), str(r["pairs"]), r["reason"]]
+            for r in rows]
     lines += columns(["question", "status", "forecasters", "pairs", "why not"], body)
     return [*lines, "(every pair and its gap in days: --format json)"]

@@ -653,3 +653,54 @@ def test_readme_example_is_the_real_output() -> None:
     result = run(SHIPPED, "--as-of", "2030-12-31")
     assert result.exit_code == 0
     assert shown == result.stdout
+
+
+# -- the text table's summary of shared questions not compared ---------------------------------
+
+
+def _summary_from_the_list(data: pd.DataFrame, unscorable: dict[str, str],
+                           pairs: list[tuple[str, str]] | None = None) -> tuple[int, list]:
+    listed = compare.unscored_shared(data, pairs, unscorable)
+    return len(listed), listed if len(listed) <= compare.DETAIL_ROWS else compare._summarise(listed)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_unscored_summary_counts_what_the_full_list_holds(tmp_path: Path, seed: int) -> None:
+    """Counted per question, the summary is exactly the one made from every pair listed."""
+    from ledger.frame import frame
+    from ledger.validate import check
+
+    rng = random.Random(seed)
+    people = [f"p{i:02d}" for i in range(rng.randint(2, 12))]
+    questions = {}
+    for q in range(rng.choice([3, 30, 80])):
+        who = rng.sample(people, rng.randint(1, len(people)))
+        questions[f"q{q:03d}"] = {
+            "o": rng.choice(["yes", "no", None, None]),
+            "deadline": rng.choice(["2030-03-31", "2030-06-30", "2031-06-30"]),
+            "f": {w: (round(rng.uniform(0.01, 0.99), 2), "2030-01-10") for w in who},
+        }
+    ledger, errors = check(write(tmp_path, questions))
+    assert errors == []
+    data = frame(ledger, pd.Timestamp("2030-12-31").date())
+    unscorable = {"q001": "Never resolvable. More words."} if seed % 2 else {}
+    total, rows = compare.unscored_summary(data, None, unscorable)
+    assert (total, rows) == _summary_from_the_list(data, unscorable)
+    assert (total > compare.DETAIL_ROWS) == (seed in (0, 1, 3, 4, 5))  # both shapes are tried
+    chosen = rng.sample(people, rng.randint(2, len(people)))  # --pairs, in the order given
+    for pairs in ([(a, b) for i, a in enumerate(chosen) for b in chosen[i + 1:]],
+                  [(chosen[-1], chosen[0])] + [(a, b) for i, a in enumerate(chosen) for b in chosen[i + 1:]]):
+        assert compare.unscored_summary(data, pairs, unscorable) == _summary_from_the_list(
+            data, unscorable, pairs)
+
+
+@pytest.mark.parametrize("as_of", ["2026-06-01", "2026-11-26", "2030-12-31", "2036-01-01"])
+def test_unscored_summary_of_the_shipped_ledger(as_of: str) -> None:
+    """Date questions, windows without p and an unscorable question included."""
+    from ledger.frame import frame
+    from ledger.validate import check
+
+    ledger, _ = check(SHIPPED)
+    data = frame(ledger, pd.Timestamp(as_of).date())
+    unscorable = {q.id: q.unscorable for q in ledger.questions if q.unscorable}
+    assert compare.unscored_summary(data, None, unscorable) == _summary_from_the_list(data, unscorable)
