@@ -32,7 +32,7 @@ import contextlib
 import dataclasses
 import gc
 import hashlib
-import io
+import operator
 import os
 import pickle
 import platform
@@ -40,7 +40,7 @@ import tempfile
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -143,10 +143,26 @@ FREEZE_OBJECTS = 250_000  # see gc_paused: a ledger of a few thousand forecasts
 _KEYWORD = (Forecast, Forecaster, Source, Question, Outcome)
 _POSITIONAL = (Result, Window, Order, When, Error, Ledger)
 _FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _KEYWORD + _POSITIONAL}
+_VALUES = {cls: operator.attrgetter(*names) for cls, names in _FIELDS.items()}
 
 
-def _keyword(cls: type, values: tuple[Any, ...]) -> Any:
-    return cls(**dict(zip(_FIELDS[cls], values, strict=True)))
+def _maker(cls: type) -> Any:
+    """A module-level function taking the fields of keyword-only `cls` in order
+    (pickle names it in each entry): no dict per record, as cls(**dict(...)) would make."""
+    names = _FIELDS[cls]
+    name = f"_new_{cls.__name__}"
+    source = (f"def {name}({', '.join(names)}):\n"
+              f"    return cls({', '.join(f'{n}={n}' for n in names)})\n")
+    scope: dict[str, Any] = {"cls": cls}
+    exec(source, scope)  # noqa: S102 - the source is made from the dataclass's own field names
+    function = scope[name]
+    function.__module__, function.__qualname__ = __name__, name
+    globals()[name] = function
+    return function
+
+
+_MAKERS: dict[type, Any] = {cls: _maker(cls) for cls in _KEYWORD}
+_MAKERS.update({cls: cls for cls in _POSITIONAL})
 
 
 class _Pickler(pickle.Pickler):
@@ -154,20 +170,18 @@ class _Pickler(pickle.Pickler):
         kind = type(obj)
         if kind is Location:
             return Location, (obj.path, obj.line)
-        names = _FIELDS.get(kind)
-        if names is None:
+        make = _MAKERS.get(kind)
+        if make is None:
             return NotImplemented
-        values = tuple(getattr(obj, name) for name in names)
-        if kind in _KEYWORD:
-            return _keyword, (kind, values)
-        return kind, values
+        values = _VALUES[kind](obj)
+        return make, values if type(values) is tuple else (values,)
 
 
-def _dumps(entry: tuple[Ledger, list[Error]]) -> bytes:
-    buffer = io.BytesIO()
+def _dump(entry: tuple[Ledger, list[Error]], out: BinaryIO) -> None:
+    """Pickle `entry` into `out` as it goes (a big ledger's entry is 140 MB:
+    no copy of it is held in memory)."""
     with gc_paused():
-        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(entry)
-    return buffer.getvalue()
+        _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(entry)
 
 
 def _loads(blob: bytes) -> tuple[Ledger, list[Error]]:
@@ -209,11 +223,10 @@ def store(data: bytes, path: str, ledger: Ledger, errors: list[Error]) -> None:
         return
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        blob = _dumps((ledger, errors))
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=_SUFFIX)
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(blob)
+                _dump((ledger, errors), out)
             os.replace(temporary, folder / (key(data, path) + _SUFFIX))
         except BaseException:
             with contextlib.suppress(OSError):

@@ -34,7 +34,9 @@ import functools
 import hashlib
 import io
 import math
+import os
 import re
+import shlex
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -59,6 +61,13 @@ from ledger.model import Forecast, Ledger, Question, Source
 FORMATS = ("md", "html")
 MIN_QUESTIONS = 5  # a leaderboard flags forecasters with fewer scored questions
 HEAD_TO_HEAD = 10  # head to head among at most this many best-ranked forecasters
+LIST_LIMIT = 200
+"""The most items one list on a page shows (question cards, table rows, timing
+charts). Beyond it the page shows the first LIST_LIMIT, in the list's order,
+and says how many there are in all and which command lists every one: a
+100,000-question ledger would otherwise write year pages of 300 MB that no
+browser opens. Scored forecasts (the resolved tables) are never cut."""
+SHARED_TITLES = 20  # question titles named per pair in a forecaster's shared-questions table
 MINUS = "\u2212"
 DASH = "\u2014"
 BASES = ("stated", "mapped", "judged")
@@ -192,6 +201,20 @@ def safe_url(url: str | None) -> str | None:
     if _CONTROL.search(url) or _SPACE.search(url):
         return None
     return url
+
+
+def md_code(text: str) -> Md:
+    """`text` as a Markdown code span: shown exactly as written (a command to copy).
+
+    >>> md_code("ledger list a|b.yaml")
+    '`ledger list a|b.yaml`'
+    >>> md_code("x`y")
+    '``x`y``'
+    """
+    text = " ".join(clean(str(text)).split())
+    fence = "``" if "`" in text else "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return Md(f"{fence}{pad}{text}{pad}{fence}")
 
 
 def md_link(text: object, url: str | None) -> Md:
@@ -459,6 +482,29 @@ class _Book:
 
     def forecaster_order(self, ids: Iterable[str]) -> list[str]:
         return sorted(set(ids), key=lambda f: (self.name(f).casefold(), f))
+
+
+def _cut(
+    items: list[Any], book: _Book, what: str, options: str, exact: bool = True
+) -> tuple[list[Any], dict[str, Any] | None]:
+    """(The first LIST_LIMIT of `items`, a note on the rest or None): the note
+    says how many `what` there are and the command that lists them, `ledger
+    list FILE OPTIONS` or, when `options` starts with a command name, `ledger
+    OPTIONS`; `exact`: it lists these and no more (else, these among others)."""
+    total = len(items)
+    if total <= LIST_LIMIT:
+        return items, None
+    name = shlex.quote(os.path.basename(book.ledger.path) or book.ledger.path)
+    command, _, rest = options.partition(" ")
+    words = (["ledger", command, name, rest] if command in ("due", "compare")
+             else ["ledger", "list", name, options])
+    return items[:LIST_LIMIT], {
+        "shown": f"{min(len(items), LIST_LIMIT):,}",
+        "total": f"{total:,}",
+        "what": what,
+        "exact": exact,
+        "command": clean(" ".join(w for w in words if w)),
+    }
 
 
 def default_years(ledger: Ledger, as_of: dt.date) -> list[int]:
@@ -1054,24 +1100,27 @@ def _comparison(
         strict=True,
     ):
         forecasters.setdefault(question_id, []).append(forecaster)
+    shared = [q for q in book.ledger.questions if len(forecasters.get(q.id, ())) > 1]
+    shared, more = _cut(shared, book, "questions with more than one forecaster",
+                        f"--as-of {day.isoformat()} --format csv", False)
     together = []
-    for question in book.ledger.questions:
-        names = book.forecaster_order(forecasters.get(question.id, []))
-        if len(names) > 1:
-            together.append(
-                {
-                    "title": question.title,
-                    "forecasters": ", ".join(map(book.name, names)),
-                    "n": len(names),
-                    "status": book.state(question, day)[0],
-                }
-            )
+    for question in shared:
+        names = book.forecaster_order(forecasters[question.id])
+        together.append(
+            {
+                "title": question.title,
+                "forecasters": ", ".join(map(book.name, names)),
+                "n": len(names),
+                "status": book.state(question, day)[0],
+            }
+        )
     return {
         "leaders": leaders,
         "pairs": pairs,
         "pairs_limited": len(board) > HEAD_TO_HEAD,
         "head_to_head": HEAD_TO_HEAD,
         "together": together,
+        "together_more": more,
         "min_questions": MIN_QUESTIONS,
     }
 
@@ -1144,20 +1193,24 @@ def _year_page(book: _Book, year: int, drawn: _Charts) -> dict[str, Any]:
                     }
                 )
     made.sort(key=lambda r: (r["order"], r["question"], r["name"].casefold()))
-    open_cards = [
-        _card(book, q, day)
-        for q in sorted(book.ledger.questions, key=lambda q: (q.deadline.latest, q.id))
+    as_of = f"--as-of {day.isoformat()}"
+    totals = {"made": len(made)}
+    made, more_made = _cut(made, book, f"forecasts made in {year}", f"{as_of} --format csv", False)
+    still_open = [
+        q for q in sorted(book.ledger.questions, key=lambda q: (q.deadline.latest, q.id))
         if states[q.id][0] == "open"
     ]
-    overdue = [  # most overdue first, as `ledger due` lists them
-        _card(book, book.questions[row["question"]], day)
-        for row in due_report(book.ledger, day, day).overdue
-    ]
-    next_year = [
-        c
-        for c in open_cards
-        if book.questions[c["id"]].deadline.latest.year == year + 1
-    ]
+    next_questions = [q for q in still_open if q.deadline.latest.year == year + 1]
+    totals["open"] = len(still_open)
+    still_open, more_open = _cut(still_open, book, "open questions", f"--status open {as_of}")
+    open_cards = [_card(book, q, day) for q in still_open]
+    next_questions, more_next = _cut(next_questions, book, f"questions coming due in {year + 1}",
+                                     f"--status open {as_of}", False)
+    next_year = [_card(book, q, day) for q in next_questions]
+    late = due_report(book.ledger, day, day).overdue  # most overdue first, as `ledger due` lists them
+    totals["overdue"] = len(late)
+    late, more_overdue = _cut(late, book, "questions due but unrecorded", f"due {as_of}")
+    overdue = [_card(book, book.questions[row["question"]], day) for row in late]
     closing = []
     horizon = dt.date(year + 1, 12, 31)
     for q in book.ledger.questions:
@@ -1174,16 +1227,24 @@ def _year_page(book: _Book, year: int, drawn: _Charts) -> dict[str, Any]:
                     }
                 )
     closing.sort(key=lambda r: (r["closes"], r["title"], r["name"].casefold()))
-    timing = []
+    closing, more_closing = _cut(closing, book, f"forecast windows closing by the end of {year + 1}",
+                                 f"{as_of} --format csv", False)
+    windowed = []  # questions with a timing chart: a standing forecast with a window
     for q in book.ledger.questions:
         if q.kind == "binary":
             continue
         state, found = states[q.id]
         if state in ("resolved", "void") and found.known.latest.year != year:
             continue
-        drawn_timing = _timing(book, q, day, drawn, f"{year}-timing-{safe_name(q.id)}")
-        if drawn_timing is not None:
-            timing.append(drawn_timing)
+        if any(f.window is not None for f in book.standing(q, day)):
+            windowed.append(q)
+    if len(windowed) > LIST_LIMIT:  # the ones scored in the year first
+        scored = [q for q in windowed if states[q.id][0] in ("resolved", "void")]
+        windowed = scored + [q for q in windowed if states[q.id][0] not in ("resolved", "void")]
+    shown, more_timing = _cut(windowed, book, "date and numeric questions with a window",
+                              f"{as_of} --format csv", False)
+    timing = [t for q in shown
+              if (t := _timing(book, q, day, drawn, f"{year}-timing-{safe_name(q.id)}")) is not None]
     counts = {s: sum(1 for v in states.values() if v[0] == s) for s in rules.STATUSES}
     return {
         "kind": "year",
@@ -1211,6 +1272,9 @@ def _year_page(book: _Book, year: int, drawn: _Charts) -> dict[str, Any]:
         "next": next_year,
         "closing": closing,
         "timing": timing,
+        "totals": totals,
+        "more": {"made": more_made, "open": more_open, "overdue": more_overdue, "next": more_next,
+                 "closing": more_closing, "timing": more_timing},
         "trend": _trend(book, year, drawn, f"{year}-scores"),
         "comparison": _comparison(book, frame, resolved, day),
         "methods": _methods(book, day),
@@ -1228,17 +1292,26 @@ def _forecaster_page(book: _Book, forecaster: str, drawn: _Charts) -> dict[str, 
     by_year = scorecard.aggregate(frame[mine], ["year"], year_of="resolved").to_dict(
         "records"
     )
-    cards: dict[str, list[dict[str, Any]]] = {"open": [], "due": []}
-    updates = []
+    waiting: dict[str, list[Question]] = {"open": [], "due": []}
+    replaced: list[tuple[Question, Forecast]] = []
     for q in book.asked(forecaster, day):  # in (deadline, id) order
         timely = [f for f in book.timely(q, day) if f.by == forecaster]
         state = book.state(q, day)[0]
-        if state in cards:
-            cards[state].append(_card(book, q, day, only=forecaster))
+        if state in waiting:
+            waiting[state].append(q)
         standing = book.standing(q, day)
-        for f in timely:
-            if f not in standing:
-                updates.append({**_claim(book, q, f, False), "title": q.title})
+        replaced += [(q, f) for f in timely if f not in standing]
+    as_of = f"--as-of {day.isoformat()}"
+    who = f"--forecaster {shlex.quote(forecaster)}"
+    totals = {state: len(found) for state, found in waiting.items()}
+    more: dict[str, dict[str, Any] | None] = {}
+    cards: dict[str, list[dict[str, Any]]] = {}
+    for state, what in (("open", "open questions"), ("due", "questions due but unrecorded")):
+        shown, more[state] = _cut(waiting[state], book, what, f"{who} --status {state} {as_of}")
+        cards[state] = [_card(book, q, day, only=forecaster) for q in shown]
+    replaced, more["updates"] = _cut(replaced, book, "replaced forecasts", f"{who} {as_of} --format csv",
+                                     False)
+    updates = [{**_claim(book, q, f, False), "title": q.title} for q, f in replaced]
     shared = [s for s in book.shared(day) if forecaster in (s["a"], s["b"])]
     return {
         "kind": "forecaster",
@@ -1275,12 +1348,14 @@ def _forecaster_page(book: _Book, forecaster: str, drawn: _Charts) -> dict[str, 
         "open": cards["open"],
         "due": cards["due"],
         "updates": updates,
+        "totals": totals,
+        "more": more,
         "shared": [
             {
                 "other": book.name(s["b"] if s["a"] == forecaster else s["a"]),
                 "shared": int(s["shared"]),
                 "resolved": int(s["resolved"]),
-                "questions": "; ".join(book.questions[q].title for q in s["questions"]),
+                "questions": _titles(book, s["questions"]),
             }
             for s in shared
         ],
@@ -1288,19 +1363,29 @@ def _forecaster_page(book: _Book, forecaster: str, drawn: _Charts) -> dict[str, 
     }
 
 
+def _titles(book: _Book, questions: Sequence[str]) -> str:
+    """The titles of `questions`, "; "-separated: the first SHARED_TITLES and how many more."""
+    named = "; ".join(book.questions[q].title for q in questions[:SHARED_TITLES])
+    rest = len(questions) - SHARED_TITLES
+    return named + (f"; and {rest:,} more" if rest > 0 else "")
+
+
 def _compare_page(book: _Book, drawn: _Charts) -> dict[str, Any]:
     day = book.as_of
     frame = book.frame(day)
     resolved = _resolved_mask(frame, None)
-    shared_cards = []
-    for q in sorted(book.ledger.questions, key=lambda q: (q.deadline.latest, q.id)):
-        if len({f.by for f in book.standing(q, day)}) > 1:
-            shared_cards.append(_card(book, q, day))
+    shared = [
+        q for q in sorted(book.ledger.questions, key=lambda q: (q.deadline.latest, q.id))
+        if len({f.by for f in book.standing(q, day)}) > 1
+    ]
+    shared, more = _cut(shared, book, "questions with more than one forecaster",
+                        f"--as-of {day.isoformat()} --format csv", False)
     return {
         "kind": "compare",
         "day": day.isoformat(),
         "comparison": _comparison(book, frame, resolved, day),
-        "questions": shared_cards,
+        "questions": [_card(book, q, day) for q in shared],
+        "more": more,
         "trend": _trend(book, day.year, drawn, "compare-scores"),
         "methods": _methods(book, day),
     }
@@ -1421,6 +1506,7 @@ def environments() -> dict[str, jinja2.Environment]:
     for env in (html, md):
         env.filters["plural"] = plural
     md.filters["link"] = md_link
+    md.filters["code"] = md_code
     md.filters["raw"] = Md  # only for the output of a macro, which is Markdown already
     return {"html": html, "md": md}
 

@@ -624,3 +624,58 @@ def test_default_years_are_those_with_forecasts_or_outcomes() -> None:
         2027,
         2028,
     ]
+
+
+# -- long lists: cut at LIST_LIMIT, with the count and the command that lists them all ----
+
+
+NOTE = re.compile(r"Showing the first (\d[\d,]*) of (\d[\d,]*) ([^;]+); (every one:|all of them are in) "
+                  r"`(ledger [^`]+)`\.")
+
+
+@pytest.fixture(scope="module")
+def cut(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(report, "LIST_LIMIT", 1)
+        patch.setattr(report, "SHARED_TITLES", 1)
+        return render(SAMPLE, GOLDEN_AS_OF, tmp_path_factory.mktemp("cut"))
+
+
+def test_a_long_list_shows_its_first_items_and_says_how_to_list_them_all(
+    cut: dict[str, bytes], sample: dict[str, bytes]
+) -> None:
+    notes = [(name, m) for name in sorted(cut) if name.endswith(".md")
+             for m in NOTE.finditer(text(cut, name))]
+    kinds = {m[3] for _, m in notes}
+    assert {"open questions", "forecasts made in 2026", "questions with more than one forecaster",
+            "date and numeric questions with a window"} <= kinds, kinds
+    for name, m in notes:
+        assert m[1] == "1" and int(m[2].replace(",", "")) > 1, (name, m[0])
+        words = m[5].split()
+        assert words[:3] in (["ledger", "list", "sample.yaml"], ["ledger", "due", "sample.yaml"],
+                             ["ledger", "compare", "sample.yaml"]), m[5]
+        listed = run(words[1], SAMPLE, *words[3:])
+        assert listed.exit_code == 0, (m[5], listed.output)
+        if m[4] == "every one:" and words[1] == "list":  # exactly these questions
+            again = run(words[1], SAMPLE, *[w for w in words[3:] if w not in ("--format", "csv")],
+                        "--format", "csv")
+            questions = {line.split(",")[0] for line in again.stdout.splitlines()[1:]}
+            assert len(questions) == int(m[2].replace(",", "")), (name, m[0])
+    year = text(cut, "2027.md")
+    open_part = year.split("## Still open", 1)[1].split("## Due but unrecorded", 1)[0]
+    assert open_part.count("\n### ") == 1  # one card
+    whole = text(sample, "2027.md").split("## Still open", 1)[1].split("\n\n", 2)[1]
+    assert whole in open_part  # the same sentence, with every open question counted
+    for name in cut:
+        if name.endswith(".html"):
+            source = text(cut, name)
+            parse_html(source)  # still strict HTML5
+            notes_md = len(NOTE.findall(text(cut, name[:-5] + ".md"))) if name != "index.html" else 0
+            assert source.count('<p class="more">') == notes_md, name
+    assert len([n for n in cut if "-timing-" in n]) <= len([n for n in cut if n.endswith(".md")])
+
+
+def test_a_command_in_a_note_is_a_code_span() -> None:
+    assert report.md_code("ledger list 'a b|c.yaml' --as-of 2026-01-01") == \
+        "`ledger list 'a b|c.yaml' --as-of 2026-01-01`"
+    assert report.md_code("a`b\nc") == "``a`b c``"
