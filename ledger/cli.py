@@ -1043,7 +1043,7 @@ def report(file: str, years: tuple[int, ...], as_of: dt.date, out: str, formats:
             if path.is_file() and path.read_bytes() == data:
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(str(path), data)
+            atomic_write(str(path), data, durable=False)  # made again by rerunning the command
         except OSError as exc:
             raise click.FileError(str(path), hint=exc.strerror or str(exc)) from None
         changed += 1

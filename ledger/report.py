@@ -144,6 +144,22 @@ def clean(text: str) -> str:
 
 
 def md_escape(value: object) -> str:
+    """Any value as Markdown text that renders as itself, on one line (see `_md_escape`).
+
+    Memoised for strings: a big report escapes the same names, dates and
+    titles hundreds of thousands of times.
+    """
+    if type(value) is str:
+        return _md_escape_text(value)
+    return _md_escape(value)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _md_escape_text(value: str) -> str:
+    return _md_escape(value)
+
+
+def _md_escape(value: object) -> str:
     """Any value as Markdown text that renders as itself, on one line.
 
     Markdown-active characters are backslash-escaped (`|` included, so the text
@@ -178,9 +194,17 @@ def md_escape(value: object) -> str:
 def _html_finalize(value: object) -> object:
     if value is None:
         return DASH
+    if type(value) is str:
+        return _clean_text(value)
     if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
         return clean(value)
     return value
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _clean_text(value: str) -> str:
+    """`clean`, memoised: a big report shows the same names and dates again and again."""
+    return clean(value)
 
 
 def safe_url(url: str | None) -> str | None:
@@ -217,6 +241,7 @@ def md_code(text: str) -> Md:
     return Md(f"{fence}{pad}{text}{pad}{fence}")
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def md_link(text: object, url: str | None) -> Md:
     """A Markdown link (or just the escaped text, when the URL is not http(s)).
 
@@ -411,7 +436,8 @@ class _Book:
     def scores(self, day: dt.date) -> dict[tuple[str, str], dict[str, Any]]:
         """The scored standing forecasts as of `day`, by (question, forecaster)."""
         if day not in self._scores:
-            records = scorecard.scored(self.frame(day)).to_dict("records")
+            scored = scorecard.scored(self.frame(day))
+            records = scored[["question", "forecaster", "brier", "baseline_score"]].to_dict("records")
             self._scores[day] = {
                 (r["question"], str(r["forecaster"])): r for r in records
             }
@@ -441,7 +467,11 @@ class _Book:
         """`rules.standing_forecasts(question, day)`, computed once."""
         known = self._standing.setdefault(day, {})
         if id(question) not in known:
-            known[id(question)] = rules.standing_forecasts(question, day)
+            # rules.standing_forecasts, from the timely forecasts already found:
+            # each forecaster's last, in the same order of `made`.
+            timely = self.timely(question, day)
+            last = {f.by: f for f in timely}
+            known[id(question)] = tuple(f for f in timely if last[f.by] is f)
         return known[id(question)]
 
     def asked(self, forecaster: str, day: dt.date) -> list[Question]:
@@ -660,8 +690,10 @@ def _resolved_rows(
     outcome, mark and scores."""
     scores = book.scores(day)
     chosen = frame[mask].sort_values(["known", "question", "forecaster", "line"])
+    needed = ["question", "forecaster", "line", "status", "excluded", "outcome", "timing_error",
+              "censored"]  # what is read below: no Timestamp boxed for nothing
     rows = []
-    for row in chosen.to_dict("records"):
+    for row in chosen[needed].to_dict("records"):
         question = book.questions[row["question"]]
         forecast = book.forecasts[(row["question"], row["line"])]
         scored = scores.get((row["question"], row["forecaster"]), {})
@@ -716,9 +748,12 @@ def _per_forecaster(
         return []
     table = scorecard.aggregate(frame[mask], ["forecaster"])
     summaries = {str(r["forecaster"]): _summary(r) for r in table.to_dict("records")}
+    by_forecaster: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_forecaster.setdefault(r["forecaster"], []).append(r)
     groups = []
-    for forecaster in book.forecaster_order(r["forecaster"] for r in rows):
-        mine = [r for r in rows if r["forecaster"] == forecaster]
+    for forecaster in book.forecaster_order(by_forecaster):
+        mine = by_forecaster[forecaster]
         counts = {mark: sum(r["mark"] == mark for r in mine) for mark in MARKS}
         groups.append(
             {
@@ -1177,25 +1212,29 @@ def _year_page(book: _Book, year: int, drawn: _Charts) -> dict[str, Any]:
     groups = _per_forecaster(book, frame, resolved, day)
     everyone = scorecard.aggregate(frame[resolved], []).to_dict("records")
     states = {q.id: book.state(q, day) for q in book.ledger.questions}
-    made = []
+    found_made = []  # (sort key, question, forecast, standing): claims only for those shown
     for question in book.ledger.questions:
         standing = set(map(id, book.standing(question, day)))
         for forecast in book.timely(question, day):
             if forecast.made.earliest.year == year:
-                claim = _claim(book, question, forecast, id(forecast) in standing)
-                made.append(
-                    {
-                        **claim,
-                        "title": question.title,
-                        "question": question.id,
-                        "status": states[question.id][0],
-                        "order": forecast.made.earliest,
-                    }
-                )
-    made.sort(key=lambda r: (r["order"], r["question"], r["name"].casefold()))
+                key = (forecast.made.earliest, question.id, book.name(forecast.by).casefold(),
+                       len(found_made))
+                found_made.append((key, question, forecast, id(forecast) in standing))
+    found_made.sort(key=lambda item: item[0])
     as_of = f"--as-of {day.isoformat()}"
-    totals = {"made": len(made)}
-    made, more_made = _cut(made, book, f"forecasts made in {year}", f"{as_of} --format csv", False)
+    totals = {"made": len(found_made)}
+    found_made, more_made = _cut(found_made, book, f"forecasts made in {year}", f"{as_of} --format csv",
+                                 False)
+    made = [
+        {
+            **_claim(book, question, forecast, standing),
+            "title": question.title,
+            "question": question.id,
+            "status": states[question.id][0],
+            "order": forecast.made.earliest,
+        }
+        for _, question, forecast, standing in found_made
+    ]
     still_open = [
         q for q in sorted(book.ledger.questions, key=lambda q: (q.deadline.latest, q.id))
         if states[q.id][0] == "open"
@@ -1211,7 +1250,7 @@ def _year_page(book: _Book, year: int, drawn: _Charts) -> dict[str, Any]:
     totals["overdue"] = len(late)
     late, more_overdue = _cut(late, book, "questions due but unrecorded", f"due {as_of}")
     overdue = [_card(book, book.questions[row["question"]], day) for row in late]
-    closing = []
+    windows = []  # (sort key, question, forecast): claims only for those shown
     horizon = dt.date(year + 1, 12, 31)
     for q in book.ledger.questions:
         if states[q.id][0] not in ("open", "due"):
@@ -1219,16 +1258,12 @@ def _year_page(book: _Book, year: int, drawn: _Charts) -> dict[str, Any]:
         for f in book.standing(q, day):
             end = f.window.end if f.window is not None else None
             if isinstance(end, When) and day < end.latest <= horizon:
-                closing.append(
-                    {
-                        **_claim(book, q, f, True),
-                        "title": q.title,
-                        "closes": end.latest.isoformat(),
-                    }
-                )
-    closing.sort(key=lambda r: (r["closes"], r["title"], r["name"].casefold()))
-    closing, more_closing = _cut(closing, book, f"forecast windows closing by the end of {year + 1}",
+                key = (end.latest.isoformat(), q.title, book.name(f.by).casefold(), len(windows))
+                windows.append((key, q, f))
+    windows.sort(key=lambda item: item[0])
+    windows, more_closing = _cut(windows, book, f"forecast windows closing by the end of {year + 1}",
                                  f"{as_of} --format csv", False)
+    closing = [{**_claim(book, q, f, True), "title": q.title, "closes": key[0]} for key, q, f in windows]
     windowed = []  # questions with a timing chart: a standing forecast with a window
     for q in book.ledger.questions:
         if q.kind == "binary":
