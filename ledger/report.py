@@ -52,7 +52,6 @@ import pandas as pd
 from ledger import charts, rules, score, scorecard, verbal
 from ledger import compare as comparing
 from ledger.dates import When
-from ledger.due import report as due_report
 from ledger.due import span
 from ledger.frame import frame as make_frame
 from ledger.listing import window_text
@@ -371,6 +370,7 @@ class _Book:
     _shared: dict[dt.date, list[dict[str, Any]]] = field(
         default_factory=dict, init=False
     )
+    _together: dict[dt.date, dict[str, list[str]]] = field(default_factory=dict, init=False)
     _rows: dict[dt.date, dict[tuple[str, int], dict[str, Any]]] = field(
         default_factory=dict, init=False
     )
@@ -442,6 +442,20 @@ class _Book:
                 (r["question"], str(r["forecaster"])): r for r in records
             }
         return self._scores[day]
+
+    def standing_forecasters(self, day: dt.date) -> dict[str, list[str]]:
+        """Each question's forecasters with a standing forecast as of `day`, computed once."""
+        if day not in self._together:
+            frame = self.frame(day)
+            standing = frame[frame["standing"]]
+            found: dict[str, list[str]] = {}
+            for question_id, forecaster in zip(
+                standing["question"].tolist(), standing["forecaster"].astype(str).tolist(),
+                strict=True,
+            ):
+                found.setdefault(question_id, []).append(forecaster)
+            self._together[day] = found
+        return self._together[day]
 
     def shared(self, day: dt.date) -> list[dict[str, Any]]:
         """`compare.shared_questions` of the frame as of `day`, computed once."""
@@ -1128,13 +1142,7 @@ def _comparison(
                 "gap": num(r["gap_days_mean"], 0),
             }
         )
-    standing = frame[frame["standing"]]
-    forecasters: dict[str, list[str]] = {}  # each question's standing forecasters
-    for question_id, forecaster in zip(
-        standing["question"].tolist(), standing["forecaster"].astype(str).tolist(),
-        strict=True,
-    ):
-        forecasters.setdefault(question_id, []).append(forecaster)
+    forecasters = book.standing_forecasters(day)
     shared = [q for q in book.ledger.questions if len(forecasters.get(q.id, ())) > 1]
     shared, more = _cut(shared, book, "questions with more than one forecaster",
                         f"--as-of {day.isoformat()} --format csv", False)
@@ -1212,29 +1220,32 @@ def _year_page(book: _Book, year: int, drawn: _Charts) -> dict[str, Any]:
     groups = _per_forecaster(book, frame, resolved, day)
     everyone = scorecard.aggregate(frame[resolved], []).to_dict("records")
     states = {q.id: book.state(q, day) for q in book.ledger.questions}
-    found_made = []  # (sort key, question, forecast, standing): claims only for those shown
-    for question in book.ledger.questions:
-        standing = set(map(id, book.standing(question, day)))
-        for forecast in book.timely(question, day):
-            if forecast.made.earliest.year == year:
-                key = (forecast.made.earliest, question.id, book.name(forecast.by).casefold(),
-                       len(found_made))
-                found_made.append((key, question, forecast, id(forecast) in standing))
-    found_made.sort(key=lambda item: item[0])
+    # The forecasts made in the year: the frame's rows (every timely forecast,
+    # question by question in ledger order, each question's in order of
+    # `made`), sorted by day, question and name; claims only for those shown.
+    chosen = frame.loc[(frame["made"].dt.year == year).to_numpy(),
+                       ["question", "forecaster", "line", "standing"]]
+    found_made = sorted(
+        ((made.date(), question, book.name(who).casefold(), i), (question, line), standing)
+        for i, (made, question, who, line, standing) in enumerate(zip(
+            frame.loc[chosen.index, "made"].tolist(), chosen["question"].tolist(),
+            chosen["forecaster"].astype(str).tolist(), chosen["line"].tolist(),
+            chosen["standing"].tolist(), strict=True))
+    )
     as_of = f"--as-of {day.isoformat()}"
     totals = {"made": len(found_made)}
     found_made, more_made = _cut(found_made, book, f"forecasts made in {year}", f"{as_of} --format csv",
                                  False)
-    made = [
-        {
+    made = []
+    for _, key, standing in found_made:
+        question, forecast = book.questions[key[0]], book.forecasts[key]
+        made.append({
             **_claim(book, question, forecast, standing),
             "title": question.title,
             "question": question.id,
             "status": states[question.id][0],
             "order": forecast.made.earliest,
-        }
-        for _, question, forecast, standing in found_made
-    ]
+        })
     still_open = [
         q for q in sorted(book.ledger.questions, key=lambda q: (q.deadline.latest, q.id))
         if states[q.id][0] == "open"
@@ -1246,15 +1257,17 @@ def _year_page(book: _Book, year: int, drawn: _Charts) -> dict[str, Any]:
     next_questions, more_next = _cut(next_questions, book, f"questions coming due in {year + 1}",
                                      f"--status open {as_of}", False)
     next_year = [_card(book, q, day) for q in next_questions]
-    late = due_report(book.ledger, day, day).overdue  # most overdue first, as `ledger due` lists them
+    # Most overdue first (earliest deadline), then by id: as `ledger due` lists them.
+    late = sorted((q for q in book.ledger.questions if states[q.id][0] == "due"),
+                  key=lambda q: (q.deadline.latest, q.id))
     totals["overdue"] = len(late)
     late, more_overdue = _cut(late, book, "questions due but unrecorded", f"due {as_of}")
-    overdue = [_card(book, book.questions[row["question"]], day) for row in late]
+    overdue = [_card(book, q, day) for q in late]
     windows = []  # (sort key, question, forecast): claims only for those shown
     horizon = dt.date(year + 1, 12, 31)
     for q in book.ledger.questions:
-        if states[q.id][0] not in ("open", "due"):
-            continue
+        if q.kind == "binary" or states[q.id][0] not in ("open", "due"):
+            continue  # a binary question's forecasts have no window
         for f in book.standing(q, day):
             end = f.window.end if f.window is not None else None
             if isinstance(end, When) and day < end.latest <= horizon:
