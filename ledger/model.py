@@ -58,7 +58,11 @@ _VISIBLE = {code: repr(chr(code))[1:-1] for code in [*range(32), 127, 0x85, 0x20
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Record:
-    """Common to every record: where it starts, and the line of each field."""
+    """Common to every record: where it starts, and the line of each field.
+
+    `lines` holds (field, line) for the fields written below the record's first
+    line; `at` gives the rest (on that line, or absent) the record's location.
+    """
 
     location: Location
     lines: tuple[tuple[str, int], ...] = ()

@@ -33,6 +33,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
+import json
 import math
 import os
 import re
@@ -54,6 +55,7 @@ from ledger import compare as comparing
 from ledger.dates import When
 from ledger.due import span
 from ledger.frame import frame as make_frame
+from ledger.loader import gc_paused
 from ledger.listing import window_text
 from ledger.model import Forecast, Ledger, Question, Source
 
@@ -1644,6 +1646,13 @@ def generate(
     a page then is never held as text (see `render_utf8`). Raises ValueError,
     before yielding anything, for an unknown format or a year after `as_of`.
     """
+    return _generate(_Book(ledger, as_of), _years(ledger, as_of, years, formats), formats, utf8)
+
+
+def _years(
+    ledger: Ledger, as_of: dt.date, years: Sequence[int] | None, formats: Sequence[str]
+) -> list[int]:
+    """The years to write, sorted; ValueError for an unknown format or a year after `as_of`."""
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise ValueError(f"unknown format '{unknown[0]}'; use md or html")
@@ -1651,28 +1660,42 @@ def generate(
     late = [y for y in chosen if y > as_of.year]
     if late:
         raise ValueError(f"year {late[0]} is after the as-of date {as_of.isoformat()}")
-    return _generate(_Book(ledger, as_of), chosen, formats, utf8)
+    return chosen
+
+
+_Page = tuple[str, str, Callable[["_Charts"], dict[str, Any]]]
+"""(file stem, template, context maker): one page of the report."""
+
+WEIGHTS = {"year": 20, "forecaster": 1, "compare": 4, "index": 8}
+"""How long each kind of page takes to make, relative to a forecaster page
+(measured at 100,000 questions): how `write` shares pages between processes."""
+
+
+def _pages(book: _Book, chosen: list[int], nav: dict[str, Any]) -> list[_Page]:
+    pages: list[_Page] = [
+        (str(year), "year", functools.partial(_year_page, book, year)) for year in chosen
+    ]
+    pages += [
+        (person["stem"], "forecaster", functools.partial(_forecaster_page, book, person["forecaster"]))
+        for person in nav["forecasters"]
+    ]
+    pages.append(("compare", "compare", functools.partial(_compare_page, book)))
+    index_page = functools.partial(_index_page, book, chosen, nav["forecasters"])
+    pages.append(("", "index", lambda drawn: index_page()))
+    return pages
 
 
 def _generate(
-    book: _Book, chosen: list[int], formats: Sequence[str], utf8: bool = False
+    book: _Book, chosen: list[int], formats: Sequence[str], utf8: bool = False,
+    only: Callable[[int], bool] | None = None,
 ) -> Iterator[tuple[str, Any]]:
+    """The files of the pages (those whose number `only` accepts, if given)."""
     drawn = _Charts(environments()["html"])
     nav = _nav(book, chosen)
-    pages: list[tuple[str, str, Callable[[], dict[str, Any]]]] = [
-        (str(year), "year", functools.partial(_year_page, book, year, drawn))
-        for year in chosen
-    ]
-    pages += [
-        (person["stem"], "forecaster",
-         functools.partial(_forecaster_page, book, person["forecaster"], drawn))
-        for person in nav["forecasters"]
-    ]
-    pages.append(("compare", "compare", functools.partial(_compare_page, book, drawn)))
-    index_page = functools.partial(_index_page, book, chosen, nav["forecasters"])
-    pages.append(("", "index", index_page))
-    for stem, template, make in pages:
-        context = make()
+    for number, (stem, template, make) in enumerate(_pages(book, chosen, nav)):
+        if only is not None and not only(number):
+            continue
+        context = make(drawn)
         for fmt in formats:
             index = "README" if fmt == "md" else "index"
             yield f"{stem or index}.{fmt}", (render_utf8 if utf8 else render)(
@@ -1689,8 +1712,134 @@ def _generate(
         drawn.files.clear()
 
 
+class WriteError(Exception):
+    """A report file that could not be written: its path and why."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path, self.message = path, message
+
+
+PARALLEL_FORECASTS = 50_000
+"""Ledgers with at least this many forecasts are written by several processes
+(`write`'s default `jobs`); smaller ones in well under the cost of a fork."""
+
+
+def default_jobs(ledger: Ledger) -> int:
+    """Processes `write` uses by default: up to 2 (CPUs allowing) for a big ledger."""
+    if not hasattr(os, "fork") or sum(len(q.forecasts) for q in ledger.questions) < PARALLEL_FORECASTS:
+        return 1
+    return max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                      else os.cpu_count() or 1))
+
+
+def write(
+    ledger: Ledger,
+    as_of: dt.date,
+    out: str,
+    years: Sequence[int] | None = None,
+    formats: Sequence[str] = FORMATS,
+    jobs: int = 1,
+) -> tuple[set[str], int]:
+    """Write the files of `build` under `out`: (every file's relative path, how
+    many changed). A file whose bytes would not change is left alone; the
+    others are replaced atomically (without fsync: the report can be made
+    again). Raises WriteError for a file that cannot be written, ValueError
+    as `generate` does.
+
+    With `jobs` > 1 (and `os.fork`), the pages are shared between that many
+    processes: the frames every page reads are made first, then each process,
+    forked with them, makes and writes its share (the heaviest pages first,
+    each to the least loaded). Every file is made from the same data by the
+    same code whichever process makes it, so the files are byte-identical to
+    a single process's.
+    """
+    chosen = _years(ledger, as_of, years, formats)
+    book = _Book(ledger, as_of)
+    if jobs <= 1 or not hasattr(os, "fork"):
+        return _write_files(_generate(book, chosen, formats, True), out)
+    for year in chosen:  # every page's trend reads them: made once, shared by the fork
+        book.frame(book.cutoff(year))
+    book.frame(as_of)
+    shares = _share([WEIGHTS[template] for _, template, _ in _pages(book, chosen, _nav(book, chosen))],
+                    jobs)
+    children = []
+    for share in shares[1:]:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: its share, then what it wrote, as JSON, and exit
+            os.close(read_end)
+            code = 0
+            try:
+                files, changed = _write_files(_generate(book, chosen, formats, True, share.__contains__), out)
+                answer: dict[str, Any] = {"files": sorted(files), "changed": changed}
+            except WriteError as exc:
+                answer = {"path": exc.path, "message": exc.message}
+            except BaseException as exc:  # noqa: BLE001 - reported by the parent
+                answer = {"path": out, "message": f"report process failed: {exc!r}"}
+                code = 1
+            with os.fdopen(write_end, "w", encoding="utf-8") as pipe:
+                pipe.write(json.dumps(answer))
+            os._exit(code)
+        os.close(write_end)
+        children.append((pid, read_end))
+    try:
+        files, changed = _write_files(_generate(book, chosen, formats, True, shares[0].__contains__), out)
+    finally:
+        answers = []
+        for pid, read_end in children:
+            with os.fdopen(read_end, encoding="utf-8") as pipe:
+                text = pipe.read()
+            os.waitpid(pid, 0)
+            answers.append(json.loads(text) if text else {"path": out, "message": "report process died"})
+    for answer in answers:
+        if "message" in answer:
+            raise WriteError(answer["path"], answer["message"])
+        files |= set(answer["files"])
+        changed += answer["changed"]
+    return files, changed
+
+
+def _share(weights: Sequence[int], jobs: int) -> list[set[int]]:
+    """Page numbers in `jobs` shares of about equal weight: heaviest first, each
+    to the lightest share so far (ties: the lower number)."""
+    shares: list[set[int]] = [set() for _ in range(jobs)]
+    loads = [0] * jobs
+    for number in sorted(range(len(weights)), key=lambda n: (-weights[n], n)):
+        lightest = min(range(jobs), key=lambda j: (loads[j], j))
+        shares[lightest].add(number)
+        loads[lightest] += weights[number]
+    return shares
+
+
+def _write_files(items: Iterator[tuple[str, bytes]], out: str) -> tuple[set[str], int]:
+    from ledger.record import atomic_write
+
+    files: set[str] = set()
+    changed = 0
+    with gc_paused():  # many small objects, none kept: see loader.gc_paused
+        for relative, data in items:
+            files.add(relative)
+            try:
+                path = inside(out, relative)
+            except ValueError as exc:
+                raise WriteError(str(out), str(exc)) from None
+            try:
+                if path.is_file() and path.read_bytes() == data:
+                    continue
+                path.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(str(path), data, durable=False)  # made again by rerunning the command
+            except OSError as exc:
+                raise WriteError(str(path), exc.strerror or str(exc)) from None
+            changed += 1
+    return files, changed
+
+
 __all__ = [
     "FORMATS",
+    "WriteError",
+    "default_jobs",
+    "write",
     "Md",
     "build",
     "clean",

@@ -679,3 +679,28 @@ def test_a_command_in_a_note_is_a_code_span() -> None:
     assert report.md_code("ledger list 'a b|c.yaml' --as-of 2026-01-01") == \
         "`ledger list 'a b|c.yaml' --as-of 2026-01-01`"
     assert report.md_code("a`b\nc") == "``a`b c``"
+
+
+# -- several processes (--jobs) ---------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="--jobs > 1 forks: POSIX only")
+def test_several_processes_write_the_same_files(tmp_path: Path, sample: dict[str, bytes]) -> None:
+    assert render(SAMPLE, GOLDEN_AS_OF, tmp_path / "two", "--jobs", "2") == sample
+    assert render(SAMPLE, GOLDEN_AS_OF, tmp_path / "three", "--jobs", "3") == sample
+    again = run("report", SAMPLE, "--as-of", GOLDEN_AS_OF, "--out", str(tmp_path / "two"), "--jobs", "2")
+    assert again.exit_code == 0 and f"{len(sample)} files (0 changed)" in again.output
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="--jobs > 1 forks: POSIX only")
+@pytest.mark.parametrize("blocked", ["2025.md", "forecaster-alice.html", "index.html"])
+def test_a_file_another_process_cannot_write_is_reported(tmp_path: Path, blocked: str) -> None:
+    (tmp_path / blocked).mkdir(parents=True)  # a folder where the page goes
+    result = run("report", SAMPLE, "--as-of", GOLDEN_AS_OF, "--out", str(tmp_path), "--jobs", "2")
+    assert result.exit_code == 1
+    assert blocked in result.output and "Traceback" not in result.output
+
+
+def test_pages_are_shared_heaviest_first() -> None:
+    assert report._share([20, 1, 1, 4, 8, 20], 2) == [{0, 4}, {1, 2, 3, 5}]  # 28 and 26
+    assert report._share([1, 1, 1], 1) == [{0, 1, 2}]
