@@ -206,15 +206,22 @@ class _Reader:
         self.errors: list[Error] = []
         self.broken: set[tuple[str, str]] = set()
         self.references: list[tuple[str, str, Location]] = []
+        # A question's built forecasts' references: dropped if the question is
+        # built (validate reads them from the forecasts), kept if it is not.
+        self._held: list[tuple[str, str, Location]] | None = None
         self._dates: dict[str, When] = {}  # a big ledger repeats the same few dates
         self._forecast_readers: dict[str, Callable[[yaml.Node, str], Any]] | None = None
         self._location: Location | None = None
         self._slugs: dict[str, str] = {}  # one string object per id
 
-    def refer(self, kind: str, id: object, fields: dict[str, yaml.Node], name: str) -> None:
+    def refer(
+        self, kind: str, id: object, fields: dict[str, yaml.Node], name: str,
+        into: list[tuple[str, str, Location]] | None = None,
+    ) -> None:
         """Remember a reference to another record, even from a broken record."""
         if isinstance(id, str):
-            self.references.append((kind, id, self.location(_line(fields[name]))))
+            found = (kind, id, self.location(_line(fields[name])))
+            (self.references if into is None else into).append(found)
 
     def location(self, line: int) -> Location:
         """Location(self.path, line), one object for a run of uses of the same line
@@ -361,21 +368,17 @@ class _Reader:
 
     # -- records -------------------------------------------------------------
 
-    def lines(self, fields: dict[str, yaml.Node], node: yaml.Node) -> tuple[tuple[str, int], ...]:
-        """(field, line) of each field not on the record's first line: a field on
-        that line is at the record's location, as `Record.at` finds it. A one-line
-        flow forecast (`- {by: ..., p: ...}`) keeps none: 550,000 of them saved
-        about 200 MB and a fifth of the time to load and to cache them."""
+    def lines(self, fields: dict[str, yaml.Node], node: yaml.Node) -> tuple[str | int, ...]:
+        """`Record.lines`: each field below the record's first line, flat with how
+        far below it is. A field on the first line is at the record's location,
+        so a one-line flow forecast (`- {by: ..., p: ...}`) keeps none."""
         first = node.start_mark.line
-        found, last = [], None
+        found: list[str | int] = []
         for key, value in fields.items():
-            line = value.start_mark.line
-            if line == first:
-                continue
-            if last is None or line + 1 != last:  # else one int object for the fields on one line
-                last = line + 1
-            found.append((key, last))
-        return tuple(found)
+            below = value.start_mark.line - first
+            if below:
+                found += (key, below)
+        return tuple(found) if found else ()
 
     def include_patterns(self, top: dict[str, yaml.Node]) -> tuple[tuple[str, Location], ...]:
         """The `include:` patterns of a file, each with its line."""
@@ -503,6 +506,7 @@ class _Reader:
         )
         self.refer("question", values.get("condition"), fields, "condition")
         kind = values.get("kind")
+        self._held = []
         forecasts = tuple(
             sorted(
                 (
@@ -527,7 +531,9 @@ class _Reader:
                 key=lambda o: (o.recorded.earliest, o.recorded.latest, o.location.line),
             )
         ) if "outcomes" in fields else ()
+        held, self._held = self._held, None
         if not ok:
+            self.references += held  # its forecasts are left out with it
             self.mark_broken("question", values.get("id"))
             return None
         return Question(
@@ -571,8 +577,9 @@ class _Reader:
                 "note": self.text,
             }
         ok = self.read_all(fields, readers, values, _FORECAST_REQUIRED)
-        self.refer("forecaster", values.get("by"), fields, "by")
-        self.refer("source", values.get("source"), fields, "source")
+        refers: list[tuple[str, str, Location]] = []
+        self.refer("forecaster", values.get("by"), fields, "by", refers)
+        self.refer("source", values.get("source"), fields, "source", refers)
         if "window" in fields and not _is_null(fields["window"]):
             made = values.get("made")
             window = self.guard(lambda: self.window(fields["window"], kind, made))
@@ -582,6 +589,10 @@ class _Reader:
             ok = False
         ok = self.claim_fits(node, fields, values, kind) and ok
         ok = self.basis_fits(node, fields, values) and ok
+        if not ok or self._held is None:
+            self.references += refers  # a forecast left out: the references stay
+        else:
+            self._held += refers
         if not ok:
             return None
         return Forecast(

@@ -390,9 +390,6 @@ class _Book:
     _standing: dict[dt.date, dict[int, tuple[Forecast, ...]]] = field(
         default_factory=dict, init=False
     )
-    _asked: dict[dt.date, dict[str, list[Question]]] = field(
-        default_factory=dict, init=False
-    )
     _tables: list[str] | None = field(default=None, init=False)
     _urls: dict[int, str | None] = field(default_factory=dict, init=False)
 
@@ -489,20 +486,6 @@ class _Book:
             last = {f.by: f for f in timely}
             known[id(question)] = tuple(f for f in timely if last[f.by] is f)
         return known[id(question)]
-
-    def asked(self, forecaster: str, day: dt.date) -> list[Question]:
-        """The questions `forecaster` has a forecast on by `day`, soonest deadline
-        first (then by id)."""
-        if day not in self._asked:
-            found: dict[str, list[Question]] = {}
-            soonest = sorted(
-                self.ledger.questions, key=lambda q: (q.deadline.latest, q.id)
-            )
-            for q in soonest:
-                for who in dict.fromkeys(f.by for f in self.timely(q, day)):
-                    found.setdefault(who, []).append(q)
-            self._asked[day] = found
-        return self._asked[day].get(forecaster, [])
 
     def url(self, source: Source) -> str | None:
         """`safe_url(source.url)`, computed once per source."""
@@ -1342,15 +1325,22 @@ def _forecaster_page(book: _Book, forecaster: str, drawn: _Charts) -> dict[str, 
     by_year = scorecard.aggregate(frame[mine], ["year"], year_of="resolved").to_dict(
         "records"
     )
-    waiting: dict[str, list[Question]] = {"open": [], "due": []}
-    replaced: list[tuple[Question, Forecast]] = []
-    for q in book.asked(forecaster, day):  # in (deadline, id) order
-        timely = [f for f in book.timely(q, day) if f.by == forecaster]
-        state = book.state(q, day)[0]
-        if state in waiting:
-            waiting[state].append(q)
-        standing = book.standing(q, day)
-        replaced += [(q, f) for f in timely if f not in standing]
+    # The forecaster's timely forecasts (the frame's rows) by question, soonest
+    # deadline first, then id; within a question in order of `made`.
+    rows = frame.loc[mine.to_numpy(), ["deadline", "question", "line", "standing", "status"]]
+    rows = rows.sort_values(["deadline", "question"], kind="stable")
+    questions, statuses = rows["question"].tolist(), rows["status"].astype(str).tolist()
+    waiting: dict[str, list[Question]] = {
+        state: [book.questions[q] for q in dict.fromkeys(
+            q for q, s in zip(questions, statuses, strict=True) if s == state)]
+        for state in ("open", "due")
+    }
+    replaced: list[tuple[Question, Forecast]] = [
+        (book.questions[q], book.forecasts[(q, line)])
+        for q, line, standing in zip(questions, rows["line"].tolist(), rows["standing"].tolist(),
+                                     strict=True)
+        if not standing
+    ]
     as_of = f"--as-of {day.isoformat()}"
     who = f"--forecaster {shlex.quote(forecaster)}"
     totals = {state: len(found) for state, found in waiting.items()}
@@ -1454,12 +1444,7 @@ def _index_page(
             {
                 "year": str(year),
                 "resolved": int(_resolved_mask(cut, year).sum()),
-                "made": sum(
-                    1
-                    for q in book.ledger.questions
-                    for f in book.timely(q, book.cutoff(year))
-                    if f.made.earliest.year == year
-                ),
+                "made": int((cut["made"].dt.year == year).sum()),  # the timely forecasts
                 "open": sum(
                     1
                     for q in book.ledger.questions
@@ -1666,9 +1651,9 @@ def _years(
 _Page = tuple[str, str, Callable[["_Charts"], dict[str, Any]]]
 """(file stem, template, context maker): one page of the report."""
 
-WEIGHTS = {"year": 20, "forecaster": 1, "compare": 4, "index": 8}
-"""How long each kind of page takes to make, relative to a forecaster page
-(measured at 100,000 questions): how `write` shares pages between processes."""
+WEIGHTS = {"year": 21, "forecaster": 1, "compare": 7, "index": 5}
+"""How long each kind of page takes to make once the frames are made, relative
+to a forecaster page (measured at 100,000 questions)."""
 
 
 def _pages(book: _Book, chosen: list[int], nav: dict[str, Any]) -> list[_Page]:
@@ -1761,8 +1746,7 @@ def write(
     for year in chosen:  # every page's trend reads them: made once, shared by the fork
         book.frame(book.cutoff(year))
     book.frame(as_of)
-    shares = _share([WEIGHTS[template] for _, template, _ in _pages(book, chosen, _nav(book, chosen))],
-                    jobs)
+    shares = _share([template for _, template, _ in _pages(book, chosen, _nav(book, chosen))], jobs)
     children = []
     for share in shares[1:]:
         read_end, write_end = os.pipe()
@@ -1800,15 +1784,26 @@ def write(
     return files, changed
 
 
-def _share(weights: Sequence[int], jobs: int) -> list[set[int]]:
-    """Page numbers in `jobs` shares of about equal weight: heaviest first, each
-    to the lightest share so far (ties: the lower number)."""
+def _share(kinds: Sequence[str], jobs: int) -> list[set[int]]:
+    """Page numbers (of pages of these kinds) in `jobs` shares.
+
+    The year pages all go to the first share: each reads every question, and
+    a forked process copies every page of memory it touches (reference counts
+    are writes), so two processes making year pages would each hold a copy of
+    the whole ledger; the other pages read a forecaster's rows of the frame
+    and the few questions they show. Those are shared among the other
+    processes by weight (WEIGHTS), heaviest first, each to the lightest share
+    so far (ties: the lower number).
+    """
     shares: list[set[int]] = [set() for _ in range(jobs)]
-    loads = [0] * jobs
-    for number in sorted(range(len(weights)), key=lambda n: (-weights[n], n)):
-        lightest = min(range(jobs), key=lambda j: (loads[j], j))
+    shares[0] = {n for n, kind in enumerate(kinds) if kind == "year"}
+    others = range(1, jobs) if jobs > 1 else range(1)
+    loads = dict.fromkeys(others, 0)
+    rest = [n for n, kind in enumerate(kinds) if kind != "year"]
+    for number in sorted(rest, key=lambda n: (-WEIGHTS[kinds[n]], n)):
+        lightest = min(others, key=lambda j: (loads[j], j))
         shares[lightest].add(number)
-        loads[lightest] += weights[number]
+        loads[lightest] += WEIGHTS[kinds[number]]
     return shares
 
 

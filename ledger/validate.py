@@ -45,7 +45,14 @@ def check_references(ledger: Ledger) -> Iterator[Error]:
         "source": {s.id for s in ledger.sources},
         "question": {q.id for q in ledger.questions},
     }
-    for kind, id, where in ledger.references:
+    found = list(ledger.references)
+    for question in ledger.questions:  # a built forecast's references are its own fields
+        for forecast in question.forecasts:
+            if forecast.by not in declared["forecaster"]:
+                found.append(("forecaster", forecast.by, forecast.at("by")))
+            if forecast.source is not None and forecast.source not in declared["source"]:
+                found.append(("source", forecast.source, forecast.at("source")))
+    for kind, id, where in found:
         if id not in declared[kind] and (kind, id) not in ledger.broken:
             hint = did_you_mean(id, sorted(declared[kind]))
             yield Error(where, f"{kind} '{id}' is not declared{hint}")

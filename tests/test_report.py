@@ -701,6 +701,8 @@ def test_a_file_another_process_cannot_write_is_reported(tmp_path: Path, blocked
     assert blocked in result.output and "Traceback" not in result.output
 
 
-def test_pages_are_shared_heaviest_first() -> None:
-    assert report._share([20, 1, 1, 4, 8, 20], 2) == [{0, 4}, {1, 2, 3, 5}]  # 28 and 26
-    assert report._share([1, 1, 1], 1) == [{0, 1, 2}]
+def test_year_pages_share_one_process_and_the_rest_go_heaviest_first() -> None:
+    kinds = ["year", "year", "forecaster", "forecaster", "forecaster", "compare", "index"]
+    assert report._share(kinds, 1) == [set(range(7))]
+    assert report._share(kinds, 2) == [{0, 1}, {2, 3, 4, 5, 6}]
+    assert report._share(kinds, 3) == [{0, 1}, {4, 5}, {2, 3, 6}]  # 7 + 1, 5 + 1 + 1
