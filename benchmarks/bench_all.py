@@ -16,10 +16,13 @@
    plain baselines.
 2. Times each command as a whole process (`python -m ledger ...`, all with
    `--as-of 2026-11-26`), through a fresh wrapper process that reports the
-   wall time and the command's peak memory (`ru_maxrss` of RUSAGE_CHILDREN):
+   wall time and the command's peak memory (the larger of `ru_maxrss` of
+   RUSAGE_CHILDREN and the peak summed PSS of its process tree, see WRAPPER):
    the median of --runs and the largest peak. `--slow S` runs a command only
    once when its first run takes over S seconds. The parse cache is off
-   (`LEDGER_CACHE=off`: cold); `--warm` also times `compare` with it on.
+   (`LEDGER_CACHE=off`: cold); `--warm` also times every command with it on:
+   once after emptying it (a miss, which loads and stores) and --runs times
+   warm.
    `report` writes into an emptied folder each run.
 3. Baselines, whole processes on the same data:
    - check: a bare parse, `yaml.load(f, Loader=yaml.CSafeLoader)` and
@@ -301,14 +304,57 @@ board.sort_values("brier").to_csv(sys.stdout)
 # ---------------------------------------------------------------- measuring
 
 WRAPPER = r"""
-import resource, subprocess, sys, time
+import os, resource, subprocess, sys, time
+
+def tree(root):
+    children = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    parent = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+def pss(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+    except (OSError, StopIteration):
+        return 0
+
+import threading
+
+peak = [0]
+
+def sample(proc):
+    while proc.poll() is None:  # in a thread: the wall time below is not rounded to 0.1 s
+        peak[0] = max(peak[0], sum(pss(pid) for pid in tree(proc.pid)))
+        time.sleep(0.1)
+
 start = time.perf_counter()
-done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+if os.path.exists("/proc/self/smaps_rollup"):
+    threading.Thread(target=sample, args=(proc,), daemon=True).start()
+stderr = proc.communicate()[1]
 seconds = time.perf_counter() - start
-if done.returncode not in (0, 1):
-    sys.exit(f"exit {done.returncode}: {done.stderr.decode()[-2000:]}")
-print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+summed = peak[0]
+if proc.returncode not in (0, 1):
+    sys.exit(f"exit {proc.returncode}: {stderr.decode()[-2000:]}")
+print(seconds, max(summed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
 """
+"""Runs a command; prints its wall time and peak memory in kB: the larger of
+its processes' largest peak RSS (ru_maxrss) and the peak of the summed PSS
+(proportional set size: a page shared by two processes counts half in each)
+of its whole process tree, sampled every 0.1 s. `report --jobs 2` forks, and
+the forked process's memory counts too."""
 
 
 def measure(
@@ -361,7 +407,8 @@ def main() -> None:
         help="Run a command only once when its first run takes longer than this.",
     )
     parser.add_argument(
-        "--warm", action="store_true", help="Also time compare with the parse cache."
+        "--warm", action="store_true",
+        help="Also time every command with the parse cache (a first run, then warm ones)."
     )
     parser.add_argument(
         "--only", default="", help="Comma-separated commands to time (default: all)."
@@ -468,22 +515,16 @@ def main() -> None:
                 file=sys.stderr,
                 flush=True,
             )
-            if name == "compare" and args.warm:
-                subprocess.run(
-                    command, env=warm_env, stdout=subprocess.DEVNULL, check=True
-                )  # prime
-                warm, warm_peak, warm_times = measure(command, args.runs, warm_env)
+            if args.warm:
+                shutil.rmtree(cache_dir, ignore_errors=True)  # a miss: loads and stores
+                first, first_peak, _ = measure(command, 1, warm_env, fresh)
+                warm, warm_peak, warm_times = measure(command, args.runs, warm_env, fresh)
                 results.append(
-                    (
-                        size,
-                        megabytes,
-                        "compare, warm parse cache",
-                        warm,
-                        warm_peak,
-                        warm_times,
-                        "—",
-                    )
+                    (size, megabytes, f"{name}, parse cache warm", warm, warm_peak, warm_times,
+                     f"first run (cache miss, stores): {_time(first)}, {first_peak:.0f} MB")
                 )
+                print(f"{size} {name} warm: {_time(warm)}, {warm_peak:.0f} MB; first {_time(first)}",
+                      file=sys.stderr, flush=True)
         if (
             not args.no_baselines
             and "check" in commands
@@ -506,7 +547,8 @@ def main() -> None:
     print(
         f"\n{os.cpu_count()} CPUs, Python {sys.version.split()[0]}; as of {AS_OF}; "
         "LEDGER_CACHE=off unless said. Time: median wall time of the whole command "
-        "(runs: how many); memory: peak RSS of the command's process.\n"
+        "(runs: how many); memory: the larger of the peak RSS of its largest process and "
+        "the peak summed PSS of its process tree.\n"
     )
     print(
         "| size | command | median | runs | peak memory "
