@@ -154,7 +154,7 @@ def _maker(cls: type) -> Any:
     source = (f"def {name}({', '.join(names)}):\n"
               f"    return cls({', '.join(f'{n}={n}' for n in names)})\n")
     scope: dict[str, Any] = {"cls": cls}
-    exec(source, scope)  # noqa: S102 - the source is made from the dataclass's own field names
+    exec(source, scope)
     function = scope[name]
     function.__module__, function.__qualname__ = __name__, name
     globals()[name] = function

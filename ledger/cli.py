@@ -701,8 +701,8 @@ def compare(file: str, as_of: dt.date, provisional: bool, min_questions: int, pa
 def _compare(file: str, as_of: dt.date, provisional: bool, min_questions: int, pairs: str | None,
              same_window: int | None, aggregates: tuple[str, ...], crowd: tuple[str, ...],
              balance_by: str | None, adjust: str | None, ci: str, format_: str) -> None:
-    from ledger import scorecard
     from ledger import compare as comparing
+    from ledger import scorecard
     from ledger.frame import frame as make_frame
 
     ledger = checked(file)

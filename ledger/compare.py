@@ -855,11 +855,11 @@ def _interval(low: object, high: object, digits: int = 3) -> str:
     low, high = _plain(low), _plain(high)
     if low is None or high is None:
         return "—"
-    return f"{low:.{digits}f}–{high:.{digits}f}"  # type: ignore[str-format]  # noqa: RUF001
+    return f"{low:.{digits}f}–{high:.{digits}f}"  # type: ignore[str-format]
 
 
 def _days(gap: Sequence[int]) -> str:
-    return str(gap[0]) if gap[0] == gap[1] else f"{gap[0]}–{gap[1]}"  # noqa: RUF001
+    return str(gap[0]) if gap[0] == gap[1] else f"{gap[0]}–{gap[1]}"
 
 
 def columns(header: list[str], body: list[list[str]]) -> list[str]:

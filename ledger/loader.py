@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import glob
 import json
-import os
 import math
+import os
 import re
 import sys
-from collections.abc import Mapping, Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any, ClassVar, TypeVar

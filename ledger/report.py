@@ -55,8 +55,8 @@ from ledger import compare as comparing
 from ledger.dates import When
 from ledger.due import span
 from ledger.frame import frame as make_frame
-from ledger.loader import gc_paused
 from ledger.listing import window_text
+from ledger.loader import gc_paused
 from ledger.model import Forecast, Ledger, Question, Source
 
 FORMATS = ("md", "html")
@@ -1759,7 +1759,7 @@ def write(
                 answer: dict[str, Any] = {"files": sorted(files), "changed": changed}
             except WriteError as exc:
                 answer = {"path": exc.path, "message": exc.message}
-            except BaseException as exc:  # noqa: BLE001 - reported by the parent
+            except BaseException as exc:
                 answer = {"path": out, "message": f"report process failed: {exc!r}"}
                 code = 1
             with os.fdopen(write_end, "w", encoding="utf-8") as pipe:

@@ -28,7 +28,7 @@ def check_unique_ids(ledger: Ledger) -> Iterator[Error]:
     for kind, records in groups:
         first: dict[str, Record] = {}
         for record in records:
-            id = getattr(record, "id")  # noqa: B009 - every record here has an id
+            id = getattr(record, "id")
             if id in first:
                 where = first[id].location
                 at = f"line {where.line}" if where.path == record.location.path else str(where)
