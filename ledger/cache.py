@@ -31,12 +31,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
-import hashlib
 import operator
 import os
-import pickle
-import platform
-import tempfile
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -75,6 +71,9 @@ _SUFFIX = ".pickle"
 @cache
 def fingerprint() -> bytes:
     """What the cached records depend on besides the file: versions and code."""
+    import hashlib
+    import platform
+
     digest = hashlib.sha256(_FORMAT)
     for part in (__version__, platform.python_version(), yaml.__version__):
         digest.update(part.encode() + b"\0")
@@ -95,6 +94,8 @@ def directory() -> Path | None:
 
 def key(data: bytes, path: str) -> str:
     """The entry name for these bytes read through `path`."""
+    import hashlib
+
     digest = hashlib.sha256(fingerprint())
     digest.update(path.encode("utf-8", "surrogatepass") + b"\0")
     digest.update(data)
@@ -165,26 +166,38 @@ _MAKERS: dict[type, Any] = {cls: _maker(cls) for cls in _KEYWORD}
 _MAKERS.update({cls: cls for cls in _POSITIONAL})
 
 
-class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj: Any) -> Any:
-        kind = type(obj)
-        if kind is Location:
-            return Location, (obj.path, obj.line)
-        make = _MAKERS.get(kind)
-        if make is None:
-            return NotImplemented
-        values = _VALUES[kind](obj)
-        return make, values if type(values) is tuple else (values,)
+@cache
+def _pickler() -> type:
+    """The pickler class (made on first use: `pickle` is not imported by commands
+    that read only small files, such as `ledger check` of a hand-kept ledger)."""
+    import pickle
+
+    class _Pickler(pickle.Pickler):
+        def reducer_override(self, obj: Any) -> Any:
+            kind = type(obj)
+            if kind is Location:
+                return Location, (obj.path, obj.line)
+            make = _MAKERS.get(kind)
+            if make is None:
+                return NotImplemented
+            values = _VALUES[kind](obj)
+            return make, values if type(values) is tuple else (values,)
+
+    return _Pickler
 
 
 def _dump(entry: tuple[Ledger, list[Error]], out: BinaryIO) -> None:
     """Pickle `entry` into `out` as it goes (a big ledger's entry is 140 MB:
     no copy of it is held in memory)."""
+    import pickle
+
     with gc_paused():
-        _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(entry)
+        _pickler()(out, protocol=pickle.HIGHEST_PROTOCOL).dump(entry)
 
 
 def _loads(blob: bytes) -> tuple[Ledger, list[Error]]:
+    import pickle
+
     with gc_paused():
         ledger, errors = pickle.loads(blob)
     if not isinstance(ledger, Ledger) or not isinstance(errors, list):
@@ -221,6 +234,9 @@ def store(data: bytes, path: str, ledger: Ledger, errors: list[Error]) -> None:
     folder = directory()
     if folder is None or len(data) < MIN_BYTES:
         return
+    import pickle
+    import tempfile
+
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=_SUFFIX)

@@ -24,7 +24,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 import yaml
@@ -112,7 +112,9 @@ class _Reported(Exception):
 @cache
 def schema() -> dict[str, Any]:
     """The published JSON Schema of the ledger format."""
-    text = resources.files("ledger").joinpath("schema.json").read_text("utf-8")
+    # Beside this file, as verbal.py reads tables.json (importlib.resources
+    # would cost `ledger check` a few milliseconds of imports).
+    text = Path(__file__).with_name("schema.json").read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 
