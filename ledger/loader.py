@@ -1089,28 +1089,35 @@ def _items(
 
 
 def load_file(
-    path: str, overrides: Mapping[str, str] | None = None
+    path: str, overrides: Mapping[str, str | bytes] | None = None
 ) -> tuple[Ledger, list[Error]]:
     """Load the ledger file at `path` (as the user typed it, for error messages),
     with every file it includes, into one ledger.
 
-    `overrides` maps a file's real path to text to use instead of the file's
-    bytes, so that a write can validate the whole ledger before writing.
+    `overrides` maps a file's real path to text, or bytes (read through the
+    parse cache), to use instead of the file's own, so that a write can
+    validate the whole ledger before writing.
     """
     return _load_tree(path, dict(overrides or {}), ())
 
 
-def _load_one(path: str, overrides: Mapping[str, str]) -> tuple[Ledger, list[Error]]:
-    """One file's records and errors: from `overrides`, the parse cache, or the file.
+def _load_one(path: str, overrides: Mapping[str, str | bytes]) -> tuple[Ledger, list[Error]]:
+    """One file's records and errors: from `overrides`, the parse cache, or the file."""
+    given = overrides.get(os.path.realpath(path))
+    if isinstance(given, str):
+        return load_text(given, path)
+    if given is None:
+        with open(path, "rb") as handle:
+            given = handle.read()
+    return load_bytes(given, path)
 
-    The cache is keyed by the bytes read here, once, so an entry always
-    matches what was hashed even if the file changes meanwhile.
+
+def load_bytes(data: bytes, path: str) -> tuple[Ledger, list[Error]]:
+    """One file's records and loader errors from its bytes, through the parse cache.
+
+    The cache is keyed by these bytes, read once, so an entry always matches
+    what was hashed even if the file changes meanwhile.
     """
-    real = os.path.realpath(path)
-    if real in overrides:
-        return load_text(overrides[real], path)
-    with open(path, "rb") as handle:
-        data = handle.read()
     found = parse_cache.load(data, path)
     if found is not None:
         return found
@@ -1123,7 +1130,7 @@ def _load_one(path: str, overrides: Mapping[str, str]) -> tuple[Ledger, list[Err
 
 
 def _load_tree(
-    path: str, overrides: Mapping[str, str], stack: tuple[tuple[str, str], ...]
+    path: str, overrides: Mapping[str, str | bytes], stack: tuple[tuple[str, str], ...]
 ) -> tuple[Ledger, list[Error]]:
     """Load `path` and, recursively, what it includes; `stack` holds the
     (path as written, real path) of the files that include this one."""

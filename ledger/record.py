@@ -39,7 +39,7 @@ import yaml
 
 # `_is_null` is the loader's own test of an empty value (`~`, `null`, nothing),
 # so what an edit treats as an empty list is exactly what the loader does.
-from ledger.loader import _is_null, compose, decode, load_file, load_text
+from ledger.loader import _is_null, compose, decode, load_bytes, load_file
 from ledger.model import Error, Ledger, Location
 from ledger.validate import validate
 
@@ -541,16 +541,19 @@ def atomic_write(path: str, data: bytes, durable: bool = True) -> None:
         os.close(directory)
 
 
-def _checked(text: str, path: str, root: str | None) -> tuple[Ledger, list[Error]]:
-    """Load and validate the whole ledger, with `text` in place of file `path`.
+def _checked(data: bytes, path: str, root: str | None) -> tuple[Ledger, list[Error]]:
+    """Load and validate the whole ledger, with `data` as the bytes of file `path`.
 
     `root` is the ledger's main file when `path` is one of the files it
-    includes; the edited text is then checked together with all the others.
+    includes; the edited file is then checked together with all the others.
+    `data` is read through the parse cache, and its load kept there: the bytes
+    on disk were usually loaded by the last command, and the new bytes will be
+    loaded by the next one.
     """
     if root is None:
-        ledger, errors = load_text(text, path)
+        ledger, errors = load_bytes(data, path)
     else:
-        ledger, errors = load_file(root, {os.path.realpath(path): text})
+        ledger, errors = load_file(root, {os.path.realpath(path): data})
     errors = errors + validate(ledger)
     return ledger, sorted(errors, key=lambda e: e.location)
 
@@ -600,16 +603,16 @@ def _write_locked(
         text, errors = decode(data, path)
         if text is None:
             return None, errors
-        ledger, errors = _checked(text, path, root)
+        ledger, errors = _checked(data, path, root)
         if errors:
             return None, errors
         new_text, line = edit(text, ledger)
-        _, errors = _checked(new_text, path, root)
+        new_data = (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")
+        _, errors = _checked(new_data, path, root)
         if _digest(target) != hashlib.sha256(data).hexdigest():
             continue  # changed on disk since we read it: rebuild (and recheck) the edit
         if errors:
             return None, errors
-        new_data = (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8")
         atomic_write(target, new_data)
         return Written(path, line), []
     message = f"{path} kept changing while the edit was being written; try again"

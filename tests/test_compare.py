@@ -704,3 +704,30 @@ def test_unscored_summary_of_the_shipped_ledger(as_of: str) -> None:
     data = frame(ledger, pd.Timestamp(as_of).date())
     unscorable = {q.id: q.unscorable for q in ledger.questions if q.unscorable}
     assert compare.unscored_summary(data, None, unscorable) == _summary_from_the_list(data, unscorable)
+
+
+def test_a_write_keeps_the_new_file_in_the_cache(small_files_cached: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """`ledger forecast` checks the file from the cache and leaves the new bytes' load
+    there, so the next command on a big ledger does not parse it again."""
+    from ledger import cache, loader
+
+    path = tmp_path / "l.yaml"
+    path.write_text(ledger_text(CONTEST), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    read: list[str] = []
+    real = loader.load_text
+    monkeypatch.setattr(loader, "load_text", lambda text, p: read.append(p) or real(text, p))
+    result = CliRunner().invoke(main, ["forecast", "q7", "-f", str(path), "--by", "ann",
+                                       "--p", "0.6", "--made", "2030-02-01"])
+    assert result.exit_code == 0, result.output
+    assert read == [str(path)]  # the old text from the cache; only the new one parsed
+    data = path.read_bytes()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LEDGER_CACHE", "off")
+        expected = loader.load_file(str(path))
+    assert cache.load(data, str(path)) == expected
+    read.clear()
+    assert CliRunner().invoke(main, ["check", str(path)]).exit_code == 0
+    assert read == []  # the next command: a hit
