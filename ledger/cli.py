@@ -560,7 +560,8 @@ def forecast(file: str, question_id: str, by: str | None, p: str | None, window:
     target = _known_question(checked(file), question_id).location.path  # type: ignore[attr-defined]
 
     def edit(text: str, ledger: Ledger) -> tuple[str, int]:
-        return record.add_to_question(text, target, question_id, "forecasts", entry)
+        line = _known_question(ledger, question_id).location.line  # type: ignore[attr-defined]
+        return record.add_to_question(text, target, question_id, "forecasts", entry, line)
 
     _write(file, edit, f"a forecast by '{by}' on '{question_id}'", target)
 
@@ -590,7 +591,8 @@ def resolve(file: str, question_id: str, result: str, known: str | None, by: str
     target = _known_question(checked(file), question_id).location.path  # type: ignore[attr-defined]
 
     def edit(text: str, ledger: Ledger) -> tuple[str, int]:
-        return record.add_to_question(text, target, question_id, "outcomes", entry)
+        line = _known_question(ledger, question_id).location.line  # type: ignore[attr-defined]
+        return record.add_to_question(text, target, question_id, "outcomes", entry, line)
 
     _write(file, edit, f"an outcome of '{question_id}' ({result})", target)
 

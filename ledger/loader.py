@@ -1027,10 +1027,12 @@ def _plain_at(node: yaml.Node, line: int) -> bool:
     )
 
 
-def _slices(text: str) -> tuple[int, int, int, list[list[int]]] | None:
+def question_items(text: str) -> tuple[int, int, int, list[int]] | None:
     """(0-based line of `questions:`, start and end of its list's lines, and
-    where each slice starts with how many item lines it holds), or None when
-    the text does not qualify."""
+    where each of its items starts), for a plain top-level block list of
+    questions in a text with no anchor or alias and no line break but `\n`;
+    else None. Composing only some items (with the others blanked, see
+    record._root) then gives nodes at the same places as the whole text's."""
     if _ALIAS_OR_ANCHOR.search(text) or _OTHER_BREAKS.search(text):
         return None
     heads = [0] if text.startswith("questions:") else []
@@ -1055,14 +1057,26 @@ def _slices(text: str) -> tuple[int, int, int, list[list[int]]] | None:
     after = stop.search(text, start)
     end = len(text) if after is None else after.start()
     item = re.compile("^" + " " * indent + r"-(?:\x20|\n)", re.MULTILINE)
-    cuts: list[list[int]] = []  # [where a slice starts, how many items it has]
-    for match in item.finditer(text, start, end):
-        if not cuts or match.start() - cuts[-1][0] >= _SLICE_CHARS:
-            cuts.append([match.start(), 0])
-        cuts[-1][1] += 1
-    if not cuts or cuts[0][0] != first.start():
+    starts = [match.start() for match in item.finditer(text, start, end)]
+    if not starts or starts[0] != first.start():
         return None
-    return text.count("\n", 0, heads[0]), start, end, cuts
+    return text.count("\n", 0, heads[0]), start, end, starts
+
+
+def _slices(text: str) -> tuple[int, int, int, list[list[int]]] | None:
+    """(0-based line of `questions:`, start and end of its list's lines, and
+    where each slice starts with how many item lines it holds), or None when
+    the text does not qualify."""
+    found = question_items(text)
+    if found is None:
+        return None
+    line, start, end, starts = found
+    cuts: list[list[int]] = []  # [where a slice starts, how many items it has]
+    for at in starts:
+        if not cuts or at - cuts[-1][0] >= _SLICE_CHARS:
+            cuts.append([at, 0])
+        cuts[-1][1] += 1
+    return line, start, end, cuts
 
 
 def _items(

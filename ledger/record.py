@@ -23,6 +23,7 @@ than only insert: an empty list written `[]` or `null` becomes a block list
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
 import hashlib
@@ -31,7 +32,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +40,15 @@ import yaml
 
 # `_is_null` is the loader's own test of an empty value (`~`, `null`, nothing),
 # so what an edit treats as an empty list is exactly what the loader does.
-from ledger.loader import _is_null, compose, decode, load_bytes, load_file
+from ledger.loader import (
+    _is_null,
+    compose,
+    decode,
+    gc_paused,
+    load_bytes,
+    load_file,
+    question_items,
+)
 from ledger.model import Error, Ledger, Location
 from ledger.validate import validate
 
@@ -352,11 +361,55 @@ def _blank_before(text: str, item: yaml.Node) -> bool:
 # -- the edits -------------------------------------------------------------
 
 
-def _root(text: str, path: str) -> yaml.MappingNode:
-    root, errors = compose(text, path)
-    if errors or not isinstance(root, yaml.MappingNode):
-        raise EditError(f"{path}: cannot edit a file that does not load")
-    return root
+REDUCE_CHARS = 1_000_000
+"""Texts at least this long are composed with most question items blanked (`_root`)."""
+
+FIRST_ITEMS = 50
+"""Question items kept from the start of the list: where indentation is copied from."""
+
+
+def _root(text: str, path: str, lines: Sequence[int] = ()) -> yaml.MappingNode:
+    """The composed document, to find where an entry goes.
+
+    A big file's node tree takes about 35 times its text (over 3 GB for 90 MB),
+    and an edit needs few of its nodes: the first FIRST_ITEMS questions (the
+    indentation to copy), the last one (where a new question goes) and those
+    on `lines` (the question that gets a forecast or outcome), each with the
+    item after it (a node ends where the next content starts, and the edit
+    finds the end of the question's list from there). So the other question
+    items are blanked, every character but line breaks made a space: the
+    nodes kept have the same marks (index, line, column) as in the whole text,
+    and blank lines hold no node. Where the text does not qualify (see
+    loader.question_items) the whole text is composed.
+    """
+    found = question_items(text) if len(text) >= REDUCE_CHARS else None
+    if found is not None:
+        _, _, end, starts = found
+        bounds = [*starts, end]
+        keep = set(range(min(FIRST_ITEMS, len(starts)))) | {len(starts) - 1}
+        if lines:  # the 0-based line each item starts on, to find the items holding `lines`
+            first = [text.count("\n", 0, starts[0])]
+            for before, at in zip(starts, starts[1:]):
+                first.append(first[-1] + text.count("\n", before, at))
+            for line in lines:  # the item, and the next one: where the item's nodes end
+                item = max(bisect.bisect_right(first, line - 1) - 1, 0)
+                keep |= {item, min(item + 1, len(starts) - 1)}
+        parts, last = [], 0
+        for number in sorted(keep):
+            gap = text[bounds[last]:bounds[number]] if number > last else ""
+            parts += [re.sub(r"[^\n]", " ", gap), text[bounds[number]:bounds[number + 1]]]
+            last = number + 1
+        text = text[:bounds[0]] + "".join(parts) + re.sub(r"[^\n]", " ", text[bounds[last]:end]) + text[end:]
+    return _whole(text, path)
+
+
+def _first_items_have(root: yaml.MappingNode, name: str) -> bool:
+    """Whether one of the first FIRST_ITEMS questions has a `name` list (so the
+    indentation `_indent_of` copies is the one the whole text would give)."""
+    pair = _field(root, "questions")
+    items = pair[1].value[:FIRST_ITEMS] if pair and isinstance(pair[1], yaml.SequenceNode) else []
+    return any(isinstance(item, yaml.MappingNode) and _field(item, name) is not None
+               for item in items)
 
 
 def _question_node(root: yaml.MappingNode, question: str) -> yaml.MappingNode:
@@ -421,12 +474,28 @@ def _lf(edit: Callable[..., tuple[str, int]]) -> Callable[..., tuple[str, int]]:
 
 @_lf
 def add_to_question(
-    text: str, path: str, question: str, name: str, entry: Entry
+    text: str, path: str, question: str, name: str, entry: Entry, line: int = 0
 ) -> tuple[str, int]:
-    """Append a forecast or an outcome (`name`) to a question's list."""
-    root = _root(text, path)
-    node = _question_node(root, question)
+    """Append a forecast or an outcome (`name`) to a question's list; `line`, the
+    question's line if known, lets a big file be composed in part (`_root`)."""
+    root = _root(text, path, (line,) if line else ())
+    try:
+        node = _question_node(root, question)
+    except EditError:
+        node = None
+    if node is None or not _first_items_have(root, name):
+        root = _whole(text, path)
+        node = _question_node(root, question)
     return append_item(text, node, name, entry, _indent_of(root, name, text))
+
+
+def _whole(text: str, path: str) -> yaml.MappingNode:
+    """`text` composed (all of it: also when a part does not tell enough)."""
+    with gc_paused():  # many nodes in a big file: see loader.gc_paused
+        root, errors = compose(text, path)
+    if errors or not isinstance(root, yaml.MappingNode):
+        raise EditError(f"{path}: cannot edit a file that does not load")
+    return root
 
 
 @_lf

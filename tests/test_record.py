@@ -970,3 +970,57 @@ def test_load_bytes_helper_sees_errors() -> None:
     """The helper the other tests lean on does report a broken ledger."""
     _, errors = load_bytes(b"questions: [1]\n")
     assert errors
+
+
+# -- big files: the edit composes only the question items it needs --------------------------
+
+
+def _many_questions(count: int, outcomes_from: int = 0) -> str:
+    lines = ["forecasters:", "  - id: ann", "    name: Ann", "sources:", "  - id: s", "    title: S",
+             "    kind: article",
+             "questions:"]
+    for i in range(count):
+        lines += [f"  - id: q{i}", f"    title: Question {i}", "    criteria: A judge decides.",
+                  "    kind: binary", "    deadline: 2030-06-30"]
+        if i % 3:
+            if i % 2:
+                lines += ["    forecasts:", f"      - {{by: ann, made: 2030-01-0{1 + i % 9}, p: 0.5, basis: stated}}"]
+            else:
+                lines += ["    forecasts:", "        - by: ann", "          made: 2030-01-02",
+                          "          p: 0.4", "          basis: stated"]
+        if i >= outcomes_from and i % 4 == 0:
+            lines += ["    outcomes:", "      - {result: yes, known: 2030-07-01, recorded: 2030-07-02}"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("outcomes_from", [0, 70])
+def test_a_big_file_is_edited_as_if_composed_whole(monkeypatch: pytest.MonkeyPatch,
+                                                   outcomes_from: int) -> None:
+    """With most items blanked (record._root), every edit gives the bytes the whole
+    document gives: forecasts and outcomes on questions at the start, the middle and
+    the end, new questions, forecasters and sources; and, when the first items have
+    no outcomes list to copy the indentation of, the whole document is read."""
+    from ledger.loader import load_text
+
+    text = _many_questions(130, outcomes_from)
+    ledger, errors = load_text(text, "big.yaml")
+    assert errors == []
+    lines = {q.id: q.location.line for q in ledger.questions}
+    forecast = [("by", "ann"), ("made", "2030-03-01"), ("p", "0.7"), ("basis", "stated")]
+    outcome = [("result", "no"), ("known", "2030-07-01"), ("recorded", "2030-07-03")]
+    edits = [
+        *((record.add_to_question, (text, "big.yaml", q, name, entry, lines[q]))
+          for q in ("q0", "q1", "q2", "q60", "q99", "q129")
+          for name, entry in (("forecasts", forecast), ("outcomes", outcome))),
+        (record.add_top, (text, "big.yaml", "questions",
+                          [("id", "new"), ("title", "New"), ("criteria", "C."), ("kind", "binary"),
+                           ("deadline", "2031-01-01")])),
+        (record.add_top, (text, "big.yaml", "forecasters", [("id", "bob"), ("name", "Bob")])),
+        (record.add_top, (text, "big.yaml", "sources", [("id", "t"), ("title", "T"), ("kind", "article")])),
+    ]
+    for edit, args in edits:
+        monkeypatch.setattr(record, "REDUCE_CHARS", 10**12)  # the whole document
+        whole = edit(*args)
+        monkeypatch.setattr(record, "REDUCE_CHARS", 0)  # items blanked
+        assert edit(*args) == whole, (edit.__name__, args[2:4])
+        assert load_text(whole[0], "big.yaml")[1] == []
