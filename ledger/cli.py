@@ -1010,8 +1010,8 @@ def export(file: str, format_: str, as_of: dt.date, provisional: bool) -> None:
 @click.option("--format", "formats", default="md,html", show_default=True, metavar="md,html",
               help="md (Markdown, charts as SVG files in charts/), html (self-contained pages), or both.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
-              help="Processes that make the pages (default: 2 for a ledger of 50,000 forecasts "
-                   "or more, where the machine has 2 CPUs; else 1). The files are the same.")
+              help="Processes that make the pages (default on Linux: 2 for a ledger of 50,000 "
+                   "forecasts or more, where the machine has 2 CPUs; else 1). The files are the same.")
 def report(file: str, years: tuple[int, ...], as_of: dt.date, out: str, formats: str,
            jobs: int | None) -> None:
     """Write yearly scorecards, a page per forecaster, a comparison and an index of FILE to --out.

@@ -38,6 +38,7 @@ import math
 import os
 import re
 import shlex
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -1713,8 +1714,10 @@ PARALLEL_FORECASTS = 50_000
 
 
 def default_jobs(ledger: Ledger) -> int:
-    """Processes `write` uses by default: up to 2 (CPUs allowing) for a big ledger."""
-    if not hasattr(os, "fork") or sum(len(q.forecasts) for q in ledger.questions) < PARALLEL_FORECASTS:
+    """Processes `write` uses by default: up to 2 (CPUs allowing) for a big ledger,
+    on Linux only (elsewhere a fork without exec can crash system libraries;
+    `--jobs` still asks for it)."""
+    if not sys.platform.startswith("linux") or sum(len(q.forecasts) for q in ledger.questions) < PARALLEL_FORECASTS:
         return 1
     return max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                       else os.cpu_count() or 1))
