@@ -15,8 +15,8 @@ layout) reloads only the files that changed since the last command.
 - **Where**: `$XDG_CACHE_HOME/ledger`, else `~/.cache/ledger`.
   `LEDGER_CACHE=off` turns the cache off.
 - **What**: only files of at least `MIN_BYTES` (smaller ones load faster
-  than the cache pays back); at most `KEEP` entries, the least recently used
-  removed first.
+  than the cache pays back); at most `KEEP` entries and `BUDGET` bytes, the
+  least recently used removed first.
 - **Safety**: entries are written atomically (a temporary file, renamed), and
   an entry that cannot be read (truncated, corrupt, from another version) is
   ignored and removed: the file is then loaded as if there were no cache.
@@ -61,6 +61,10 @@ MIN_BYTES = 256 * 1024
 
 KEEP = 256
 """Entries kept (one per file); the least recently used beyond this are removed."""
+
+BUDGET = 1 << 30
+"""Bytes the entries may take together (1 GiB: a 100,000-question file's entry
+is 140 MB); the least recently used beyond it are removed, never the newest."""
 
 _FORMAT = b"ledger-cache-2"
 _CODE = ("__init__.py", "cache.py", "dates.py", "hint.py", "loader.py", "model.py",
@@ -254,11 +258,16 @@ def store(data: bytes, path: str, ledger: Ledger, errors: list[Error]) -> None:
 
 
 def _evict(folder: Path) -> None:
+    """Remove the least recently used entries beyond KEEP or BUDGET."""
     entries = []
     for entry in folder.glob("*" + _SUFFIX):
         with contextlib.suppress(OSError):
-            entries.append((entry.stat().st_mtime, entry))
-    entries.sort(reverse=True)
-    for _, entry in entries[KEEP:]:
-        with contextlib.suppress(OSError):
-            entry.unlink()
+            found = entry.stat()
+            entries.append((found.st_mtime, found.st_size, entry))
+    entries.sort(key=lambda item: item[0], reverse=True)
+    total = 0
+    for number, (_, size, entry) in enumerate(entries):
+        total += size
+        if number and (number >= KEEP or total > BUDGET):
+            with contextlib.suppress(OSError):
+                entry.unlink()

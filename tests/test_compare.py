@@ -619,6 +619,16 @@ def test_cache_can_be_turned_off_and_keeps_few_entries(small_files_cached: Path,
         paths.append(str(path))
         check(str(path))
     assert len(list(small_files_cached.glob("*.pickle"))) == cache.KEEP
+    size = max(entry.stat().st_size for entry in small_files_cached.glob("*.pickle"))
+    monkeypatch.setattr(cache, "BUDGET", 2 * size + 100)  # room for two entries, not three
+    check(paths[1])  # stored again: the most recently used
+    path = tmp_path / "again.yaml"
+    path.write_text(ledger_text(CONTEST).replace("Question q1", "Question again"), encoding="utf-8")
+    check(str(path))
+    assert len(list(small_files_cached.glob("*.pickle"))) == 2
+    monkeypatch.setattr(cache, "BUDGET", 0)  # the newest entry stays, whatever its size
+    check(paths[0])
+    assert len(list(small_files_cached.glob("*.pickle"))) == 1
     monkeypatch.setenv("LEDGER_CACHE", "off")
     for entry in small_files_cached.glob("*.pickle"):
         entry.unlink()
