@@ -106,7 +106,6 @@ def key(data: bytes, path: str) -> str:
     return digest.hexdigest()
 
 
-
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while building many objects.

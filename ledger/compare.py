@@ -687,8 +687,7 @@ def unscored_summary(
     else:
         order = list(dict.fromkeys(name for pair in pairs for name in pair))
         if list(pairs) != [(a, b) for i, a in enumerate(order) for b in order[i + 1:]]:
-            found = unscored_shared(frame, pairs, unscorable)  # some other set of pairs
-            return len(found), found if len(found) <= DETAIL_ROWS else _summarise(found)
+            return _shown(unscored_shared(frame, pairs, unscorable))  # some other set of pairs
     rank = {name: i for i, name in enumerate(order)}
     excluded = standing["excluded"].astype(str).to_numpy().tolist()
     members: dict[str, list[tuple[int, str, int]]] = {}
@@ -725,6 +724,11 @@ def unscored_summary(
                               [who for who, m in ((a, i), (b, j)) if window_only[m]]),
         })
     return total, rows
+
+
+def _shown(listed: list[dict[str, Any]]) -> tuple[int, list[dict[str, Any]]]:
+    """`unscored_summary`'s result from the whole list `unscored_shared` gave."""
+    return len(listed), listed if len(listed) <= DETAIL_ROWS else _summarise(listed)
 
 
 def _summarise(unscored: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -886,8 +890,7 @@ def table(
     n_questions = out["questions"]
     forecasters = out["forecasters"]
     if unscored is None:
-        listed = out["unscored_shared"]
-        unscored = len(listed), listed if len(listed) <= DETAIL_ROWS else _summarise(listed)
+        unscored = _shown(out["unscored_shared"])
     if not forecasters:
         lines = [f"Forecasters compared as of {as_of} (standing forecasts).", "",
                  f"Nothing has resolved as of {as_of}: no forecast has an outcome to be "

@@ -46,7 +46,7 @@ import pandas as pd
 from ledger.dates import When
 from ledger.loader import gc_paused
 from ledger.model import Forecast, Ledger, Outcome, Question, Window
-from ledger.rules import STATUSES, index, outcome, status, timely
+from ledger.rules import STATUSES, index, outcome, standing_among, status, timely
 
 ASSUMED_COVERAGE = 0.5
 """Coverage assumed for the interval score of a window stated without a probability."""
@@ -271,8 +271,7 @@ def _frame(ledger: Ledger, as_of: dt.date, provisional: bool) -> pd.DataFrame:
         result = outcome(question, questions, as_of)
         state = status(question, result, as_of)
         counted = timely(question, as_of)
-        last = {f.by: f for f in counted}  # standing: each forecaster's last (rules.standing_forecasts)
-        standing = set(map(id, last.values()))
+        standing = set(map(id, standing_among(counted)))
         untils = _untils(counted, question, result)
         if question.kind != "binary" or not counted:
             for forecast, until in zip(counted, untils, strict=True):

@@ -1103,23 +1103,21 @@ def _items(
 
 
 def load_file(
-    path: str, overrides: Mapping[str, str | bytes] | None = None
+    path: str, overrides: Mapping[str, bytes] | None = None
 ) -> tuple[Ledger, list[Error]]:
     """Load the ledger file at `path` (as the user typed it, for error messages),
     with every file it includes, into one ledger.
 
-    `overrides` maps a file's real path to text, or bytes (read through the
-    parse cache), to use instead of the file's own, so that a write can
+    `overrides` maps a file's real path to bytes (read through the parse
+    cache, as a file's are) to use instead of the file's own, so that a write can
     validate the whole ledger before writing.
     """
     return _load_tree(path, dict(overrides or {}), ())
 
 
-def _load_one(path: str, overrides: Mapping[str, str | bytes]) -> tuple[Ledger, list[Error]]:
-    """One file's records and errors: from `overrides`, the parse cache, or the file."""
+def _load_one(path: str, overrides: Mapping[str, bytes]) -> tuple[Ledger, list[Error]]:
+    """One file's records and errors, from its bytes in `overrides` or on disk."""
     given = overrides.get(os.path.realpath(path))
-    if isinstance(given, str):
-        return load_text(given, path)
     if given is None:
         with open(path, "rb") as handle:
             given = handle.read()
@@ -1144,7 +1142,7 @@ def load_bytes(data: bytes, path: str) -> tuple[Ledger, list[Error]]:
 
 
 def _load_tree(
-    path: str, overrides: Mapping[str, str | bytes], stack: tuple[tuple[str, str], ...]
+    path: str, overrides: Mapping[str, bytes], stack: tuple[tuple[str, str], ...]
 ) -> tuple[Ledger, list[Error]]:
     """Load `path` and, recursively, what it includes; `stack` holds the
     (path as written, real path) of the files that include this one."""

@@ -482,12 +482,8 @@ class _Book:
     def standing(self, question: Question, day: dt.date) -> tuple[Forecast, ...]:
         """`rules.standing_forecasts(question, day)`, computed once."""
         known = self._standing.setdefault(day, {})
-        if id(question) not in known:
-            # rules.standing_forecasts, from the timely forecasts already found:
-            # each forecaster's last, in the same order of `made`.
-            timely = self.timely(question, day)
-            last = {f.by: f for f in timely}
-            known[id(question)] = tuple(f for f in timely if last[f.by] is f)
+        if id(question) not in known:  # from the timely forecasts already found
+            known[id(question)] = rules.standing_among(self.timely(question, day))
         return known[id(question)]
 
     def url(self, source: Source) -> str | None:
@@ -1212,11 +1208,11 @@ def _year_page(book: _Book, year: int, drawn: _Charts) -> dict[str, Any]:
     # question by question in ledger order, each question's in order of
     # `made`), sorted by day, question and name; claims only for those shown.
     chosen = frame.loc[(frame["made"].dt.year == year).to_numpy(),
-                       ["question", "forecaster", "line", "standing"]]
+                       ["made", "question", "forecaster", "line", "standing"]]
     found_made = sorted(
         ((made.date(), question, book.name(who).casefold(), i), (question, line), standing)
         for i, (made, question, who, line, standing) in enumerate(zip(
-            frame.loc[chosen.index, "made"].tolist(), chosen["question"].tolist(),
+            chosen["made"].tolist(), chosen["question"].tolist(),
             chosen["forecaster"].astype(str).tolist(), chosen["line"].tolist(),
             chosen["standing"].tolist(), strict=True))
     )
@@ -1417,9 +1413,10 @@ def _compare_page(book: _Book, drawn: _Charts) -> dict[str, Any]:
     day = book.as_of
     frame = book.frame(day)
     resolved = _resolved_mask(frame, None)
+    forecasters = book.standing_forecasters(day)
     shared = [
         q for q in sorted(book.ledger.questions, key=lambda q: (q.deadline.latest, q.id))
-        if len({f.by for f in book.standing(q, day)}) > 1
+        if len(forecasters.get(q.id, ())) > 1
     ]
     shared, more = _cut(shared, book, "questions with more than one forecaster",
                         f"--as-of {day.isoformat()} --format csv", False)

@@ -21,7 +21,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
 from ledger.dates import When
@@ -57,10 +57,14 @@ def timely(question: Question, as_of: dt.date | None = None) -> tuple[Forecast, 
 
 def standing_forecasts(question: Question, as_of: dt.date | None = None) -> tuple[Forecast, ...]:
     """Each forecaster's standing forecast on `question` (as of `as_of`), in order of `made`."""
-    last: dict[str, Forecast] = {}
-    for forecast in timely(question, as_of):
-        last[forecast.by] = forecast
-    return tuple(sorted(last.values(), key=made_key))
+    return standing_among(timely(question, as_of))
+
+
+def standing_among(counted: Sequence[Forecast]) -> tuple[Forecast, ...]:
+    """The standing forecasts among `counted`, the timely forecasts of one question
+    in order of `made` (see `timely`): each forecaster's last, in the same order."""
+    last = {f.by: f for f in counted}
+    return tuple(f for f in counted if last[f.by] is f)
 
 
 def recorded_outcome(question: Question, as_of: dt.date) -> Outcome | None:
