@@ -223,7 +223,7 @@ def write_csvs(ledger_path: Path) -> tuple[Path, Path]:
     """Forecasts with a probability (question, forecaster, made, line, probability)
     and binary outcomes (question, outcome) as of AS_OF, read by the ledger itself."""
     sys.path.insert(0, str(ROOT))
-    from ledger.rules import index, outcome
+    from ledger.core.rules import index, outcome
     from ledger.validate import check
 
     ledger, errors = check(str(ledger_path))

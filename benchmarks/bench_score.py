@@ -38,8 +38,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ledger import scorecard
 from ledger.frame import SCHEMA
+from ledger.score import scorecard
 
 
 def generate(

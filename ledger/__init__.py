@@ -18,7 +18,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ledger.model import Error, Ledger
+    from ledger.core.model import Error, Ledger
 
 __version__ = "0.1.0"
 
@@ -49,4 +49,6 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'ledger' has no attribute '{name}'")
     module_name, attribute = _LAZY[name]
     module = importlib.import_module(module_name)
+    if name == "__version__":
+        return module.version()
     return module if attribute is None else getattr(module, attribute)

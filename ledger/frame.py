@@ -43,10 +43,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ledger.dates import When
-from ledger.loader import gc_paused
-from ledger.model import Forecast, Ledger, Outcome, Question, Window
-from ledger.rules import STATUSES, index, outcome, standing_among, status, timely
+from ledger.core.dates import When
+from ledger.core.memory import gc_paused
+from ledger.core.model import Forecast, Ledger, Outcome, Question, Window
+from ledger.core.rules import STATUSES, index, outcome, standing_among, status, timely
 
 ASSUMED_COVERAGE = 0.5
 """Coverage assumed for the interval score of a window stated without a probability."""

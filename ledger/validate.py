@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from ledger.hint import did_you_mean
-from ledger.loader import load_file
-from ledger.model import Error, Forecast, Ledger, Outcome, Question, Record
-from ledger.rules import index
+from ledger.core.model import Error, Forecast, Ledger, Outcome, Question, Record
+from ledger.core.rules import index
+from ledger.core.words import did_you_mean
+from ledger.load.loader import load_file
 
 Check = Callable[[Ledger], Iterator[Error]]
 

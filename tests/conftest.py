@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from ledger.loader import load_text
-from ledger.model import Error, Ledger
+from ledger.core.model import Error, Ledger
+from ledger.load.loader import load_text
 from ledger.validate import validate
 
 

@@ -21,7 +21,7 @@ import re
 
 from hypothesis import HealthCheck, settings
 
-from ledger.model import Error
+from ledger.core.model import Error
 
 _QUIET = [
     HealthCheck.too_slow,

@@ -16,8 +16,8 @@ import difflib
 import re
 from typing import Any
 
-from ledger.loader import decode, load_text
-from ledger.model import Error, Ledger, Location
+from ledger.core.model import Error, Ledger, Location
+from ledger.load.loader import decode, load_text
 from ledger.validate import validate
 
 BOM = b"\xef\xbb\xbf"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from ledger import rules
 from ledger.cli import main
+from ledger.core import rules
 from ledger.validate import check as check_file
 
 ROOT = Path(__file__).resolve().parent.parent

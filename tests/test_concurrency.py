@@ -20,8 +20,9 @@ import pytest
 from click.testing import CliRunner
 from recording import clean
 
-from ledger import record
 from ledger.cli import main
+from ledger.files import lock as locks
+from ledger.record import edit as record
 
 N = 20
 
@@ -166,8 +167,8 @@ def test_two_resolves_at_the_same_moment_both_land(tmp_path: Path) -> None:
 
 @pytest.fixture
 def quick_lock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(record, "LOCK_WAIT_NOTICE", 0.05)
-    monkeypatch.setattr(record, "LOCK_TIMEOUT", 0.3)
+    monkeypatch.setattr(locks, "LOCK_WAIT_NOTICE", 0.05)
+    monkeypatch.setattr(locks, "LOCK_TIMEOUT", 0.3)
 
 
 def test_a_held_lock_gives_a_notice_then_a_clear_error(

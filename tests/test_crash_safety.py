@@ -38,7 +38,7 @@ from pathlib import Path
 
 from recording import clean
 
-from ledger import record
+from ledger.record import edit as record
 
 BASE = """\
 # a ledger that writers keep adding to

@@ -8,7 +8,7 @@ import re
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from ledger.dates import (
+from ledger.core.dates import (
     DateError,
     When,
     parse_day,

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.cli import main
-from ledger.due import escape_text, fold
+from ledger.query.due import escape_text, fold
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-06-01"

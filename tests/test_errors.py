@@ -26,9 +26,9 @@ CASES = sorted(ERRORS.glob("*.yaml"))
 ROOT = Path(__file__).parents[1]
 PACKAGE = Path(ledger.__file__).parent
 
-# Where a user-facing message can come from. verbal.py is included because its
+# Where a user-facing message can come from. core/words.py is included because its
 # KeyError text reaches the user through loader.py.
-MESSAGE_MODULES = ("loader.py", "validate.py", "dates.py", "verbal.py")
+MESSAGE_MODULES = ("load/loader.py", "validate.py", "core/dates.py", "core/words.py", "core/numbers.py")
 # Message text no file can produce, each with the unit test that covers it.
 UNREACHABLE_FROM_A_FILE = {
     # a lone surrogate only exists in a str; a file is decoded strictly first

@@ -19,7 +19,9 @@ import random
 import numpy as np
 import pytest
 
-from ledger import loader, report, score
+from ledger.load import loader
+from ledger.report import pages as report
+from ledger.score import rules as score
 from ledger.validate import check
 
 SAMPLE = "tests/data/sample.yaml"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ledger.core.model import Ledger
 from ledger.frame import EXCLUDED, SCHEMA, frame, years
-from ledger.model import Ledger
 from ledger.validate import check as check_file
 
 SAMPLE = Path(__file__).parent / "data" / "sample.yaml"

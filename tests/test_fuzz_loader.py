@@ -32,10 +32,10 @@ from fuzzing import assert_errors, fuzz, printed
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from ledger import rules
 from ledger.cli import main
-from ledger.loader import decode, load_text
-from ledger.model import Error, Ledger
+from ledger.core import rules
+from ledger.core.model import Error, Ledger
+from ledger.load.loader import decode, load_text
 from ledger.validate import validate
 
 ROOT = Path(__file__).parents[1]

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from ledger.importers import common
-from ledger.loader import load_text
+from ledger.load.loader import load_text
 from ledger.validate import validate
 
 

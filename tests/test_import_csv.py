@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from ledger.cli import main
-from ledger.model import Ledger
+from ledger.core.model import Ledger
 from ledger.validate import check
 
 

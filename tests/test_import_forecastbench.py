@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from ledger.cli import main
-from ledger.model import Ledger, Question
+from ledger.core.model import Ledger, Question
 from ledger.validate import check
 
 DATA = Path(__file__).parent / "data" / "forecastbench"

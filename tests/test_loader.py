@@ -14,10 +14,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger import loader as load, rules
-from ledger.dates import When
-from ledger.loader import decode, load_file, load_text, parse_probability
-from ledger.model import Error, Ledger, Question, Result
+from ledger.core import rules
+from ledger.core.dates import When
+from ledger.core.model import Error, Ledger, Question, Result
+from ledger.core.numbers import parse_probability
+from ledger.load import loader as load
+from ledger.load.loader import decode, load_file, load_text
 from ledger.validate import validate
 
 ROOT = Path(__file__).parents[1]
@@ -552,7 +554,7 @@ def test_an_alias_bomb_stays_within_a_gigabyte(tmp_path: Path) -> None:
         import resource
         limit = 1 << 30
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        from ledger.loader import load_file
+        from ledger.load.loader import load_file
         from ledger.validate import validate
         ledger, errors = load_file({str(path)!r})
         errors += validate(ledger)

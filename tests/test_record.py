@@ -35,8 +35,9 @@ from recording import (
     load_bytes,
 )
 
-from ledger import record
 from ledger.cli import main
+from ledger.files import write as writes
+from ledger.record import edit as record
 
 MADE = "2026-02-01"
 
@@ -959,7 +960,7 @@ def test_an_unwritable_folder_is_an_error_not_a_traceback(
     def refuse(**kwargs: object) -> None:
         raise PermissionError(13, "Permission denied", str(tmp_path))
 
-    monkeypatch.setattr(record.tempfile, "mkstemp", refuse)  # as in a read-only folder
+    monkeypatch.setattr(writes.tempfile, "mkstemp", refuse)  # as in a read-only folder
     code, _, err = forecast(path, "q1")
     assert code == 1
     assert f"{path}:1: cannot write the file: Permission denied ({tmp_path})" in err
@@ -1000,7 +1001,7 @@ def test_a_big_file_is_edited_as_if_composed_whole(monkeypatch: pytest.MonkeyPat
     document gives: forecasts and outcomes on questions at the start, the middle and
     the end, new questions, forecasters and sources; and, when the first items have
     no outcomes list to copy the indentation of, the whole document is read."""
-    from ledger.loader import load_text
+    from ledger.load.loader import load_text
 
     text = _many_questions(130, outcomes_from)
     ledger, errors = load_text(text, "big.yaml")

@@ -25,9 +25,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from recording import BOM, added, assert_only_inserted, clean
 
-from ledger import record
 from ledger.cli import main
-from ledger.loader import compose, parse_probability
+from ledger.core.numbers import parse_probability
+from ledger.load.loader import compose
+from ledger.record import edit as record
 
 FORECASTERS = ["ann", "ben", "cho", "dee"]
 LIST_FORMS = ["missing", "flow-empty", "nothing", "null", "block"]

@@ -19,8 +19,8 @@ import html5lib
 import pytest
 from click.testing import CliRunner, Result
 
-from ledger import report
 from ledger.cli import main
+from ledger.report import pages as report
 from ledger.validate import check as check_file
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,8 +20,8 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from ledger.charts import PALETTE
 from ledger.cli import main
+from ledger.report.charts import PALETTE
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(

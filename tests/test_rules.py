@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from ledger import rules
-from ledger.model import Error, Ledger, Question
+from ledger.core import rules
+from ledger.core.model import Error, Ledger, Question
 
 Check = Callable[[str], tuple[Ledger, list[Error]]]
 

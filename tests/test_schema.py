@@ -12,8 +12,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from ledger import model
 from ledger.cli import main
+from ledger.core import model
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "ledger" / "schema.json"

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger import score
+from ledger.score import rules as score
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ledger import scorecard
+from ledger.core.model import Ledger
 from ledger.frame import frame
-from ledger.model import Ledger
+from ledger.score import scorecard
 from ledger.validate import check as check_file
 
 SAMPLE = Path(__file__).parent / "data" / "sample.yaml"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ledger import validate
-from ledger.loader import load_text
-from ledger.model import Error
+from ledger.core.model import Error
+from ledger.load.loader import load_text
 
 ROOT = Path(__file__).parents[1]
 

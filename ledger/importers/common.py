@@ -31,9 +31,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from ledger.dates import DateError, When, parse_day, parse_when
-from ledger.model import Error, Location
-from ledger.record import atomic_write, scalar
+from ledger.core.dates import DateError, When, parse_day, parse_when
+from ledger.core.model import Error, Location
+from ledger.files.write import atomic_write
+from ledger.record.edit import scalar
 
 T = TypeVar("T")
 
@@ -333,8 +334,8 @@ def finish(
     A problem found here is a bug in the importer, not in the input; it is
     reported against the output path, and nothing is written.
     """
-    from ledger import cache
-    from ledger.loader import load_text
+    from ledger.load import cache
+    from ledger.load.loader import load_text
     from ledger.validate import validate
 
     imported.text = render(header, forecasters, sources, questions)
@@ -656,11 +657,6 @@ def ledger_date(value: str) -> str:
 def in_order(errors: Iterable[Error]) -> list[Error]:
     """Errors sorted by file, line and message, as they are reported."""
     return sorted(errors, key=lambda e: (e.location, e.message))
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """`1 question`, `2 questions`."""
-    return f"{count:,} {word if count == 1 else (many or word + 's')}"
 
 
 def files_header(kind: str, paths: Iterable[str]) -> str:

@@ -32,7 +32,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from ledger.hint import did_you_mean
+from ledger.core.memory import gc_paused
+from ledger.core.model import Error, Location
+from ledger.core.text import plural
+from ledger.core.words import did_you_mean
 from ledger.importers.common import (
     Forecast,
     Forecaster,
@@ -48,7 +51,6 @@ from ledger.importers.common import (
     ledger_date,
     number,
     one_line,
-    plural,
     probability,
     progress,
     read_csv,
@@ -56,8 +58,6 @@ from ledger.importers.common import (
     unique_ids,
     when,
 )
-from ledger.loader import gc_paused
-from ledger.model import Error, Location
 
 _YES = {"yes", "y", "true", "1", "1.0"}
 _NO = {"no", "n", "false", "0", "0.0"}

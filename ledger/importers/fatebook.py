@@ -34,6 +34,9 @@ from __future__ import annotations
 
 import os
 
+from ledger.core.memory import gc_paused
+from ledger.core.model import Error, Location
+from ledger.core.text import plural
 from ledger.importers.common import (
     Forecast,
     Forecaster,
@@ -48,15 +51,12 @@ from ledger.importers.common import (
     in_order,
     iso_day,
     one_line,
-    plural,
     probability,
     progress,
     read_csv,
     slugify,
     unique_ids,
 )
-from ledger.loader import gc_paused
-from ledger.model import Error, Location
 
 SOURCE_ID = "fatebook"
 REQUIRED = [

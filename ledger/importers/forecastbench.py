@@ -65,6 +65,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ledger.core.memory import gc_paused
+from ledger.core.model import Error, Location
+from ledger.core.text import plural
 from ledger.importers.common import (
     SLUG_MAX,
     Forecast,
@@ -82,15 +85,12 @@ from ledger.importers.common import (
     key_line,
     number,
     one_line,
-    plural,
     probability,
     progress,
     read_json,
     slugify,
     unique_ids,
 )
-from ledger.loader import gc_paused
-from ledger.model import Error, Location
 
 URL = "https://github.com/forecastingresearch/forecastbench-datasets"
 LICENCE = "CC BY-SA 4.0"

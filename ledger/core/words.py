@@ -1,4 +1,5 @@
-"""Verbal-probability tables: from a speaker's hedge words to a number, with citations.
+"""Words: verbal-probability tables (hedge words to a number, with citations), and
+the one "did you mean" used by every message that names an unknown word.
 
 The tables ship in `tables.json` (ICD 203 range midpoints; Mauboussin &
 Mauboussin 2018 survey medians). A `mapped` forecast names its table and keeps
@@ -8,11 +9,10 @@ the words; this module is the only place that turns words into a probability.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-from ledger.hint import did_you_mean
 
 
 @cache
@@ -57,3 +57,15 @@ def map_words(table: str, words: str) -> float:
         return terms[key]
     hint = did_you_mean(key, terms)
     raise KeyError(f"'{words}' is not a phrase of table '{table}'{hint}")
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`; did you mean 'x'?` for the closest choice, or '' when none is close.
+
+    >>> did_you_mean("alcie", ["alice", "bob"])
+    "; did you mean 'alice'?"
+    """
+    import difflib  # only on the error path: keeps `ledger check` start-up short
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""

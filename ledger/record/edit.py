@@ -24,48 +24,42 @@ than only insert: an empty list written `[]` or `null` becomes a block list
 from __future__ import annotations
 
 import bisect
-import contextlib
 import functools
 import hashlib
 import json
 import os
 import re
-import tempfile
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
+from ledger.core.memory import gc_paused
+from ledger.core.model import Error, Ledger, Location
+from ledger.files.lock import LockTimeout, lock
+from ledger.files.write import atomic_write, remove_leftovers
+
 # `_is_null` is the loader's own test of an empty value (`~`, `null`, nothing),
 # so what an edit treats as an empty list is exactly what the loader does.
-from ledger.loader import (
+from ledger.load.loader import (
     _is_null,
     compose,
     decode,
-    gc_paused,
     load_bytes,
     load_file,
     question_items,
 )
-from ledger.model import Error, Ledger, Location
 from ledger.validate import validate
 
 Entry = list[tuple[str, Any]]
 """A new record as ordered (key, value) pairs; values are str, list[str] or None."""
 
-LOCK_WAIT_NOTICE = 2.0
-LOCK_TIMEOUT = 60.0
 RETRIES = 5
 
 
 class EditError(ValueError):
     """An edit that cannot be made (an unknown id, a missing list); a usage error."""
-
-
-class LockTimeout(EditError):
-    """Another process held the lock for longer than LOCK_TIMEOUT seconds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -512,102 +506,6 @@ def add_top(text: str, path: str, name: str, entry: Entry) -> tuple[str, int]:
 
 
 # -- writing ---------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def lock(path: str, on_wait: Callable[[str], None] = lambda _: None) -> Iterator[None]:
-    """Hold an exclusive lock on `path` (through `path.lock`) while writing.
-
-    The lock is an flock on `path.lock`, which the kernel releases when its
-    holder exits, however it exits; the file itself is never deleted (deleting
-    it while held would let a second writer in).
-    """
-    import fcntl
-
-    lock_path = path + ".lock"
-    with open(lock_path, "a") as handle:
-        started = time.monotonic()
-        noticed = False
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                waited = time.monotonic() - started
-                if waited > LOCK_WAIT_NOTICE and not noticed:
-                    on_wait(
-                        f"waiting for another ledger command to finish writing {path} (lock {lock_path})"
-                    )
-                    noticed = True
-                if waited > LOCK_TIMEOUT:
-                    raise LockTimeout(
-                        f"another process has held the lock {lock_path} for {LOCK_TIMEOUT:g} s; "
-                        "wait for the other ledger command to finish (or stop it) and try again"
-                    ) from None
-                time.sleep(0.01)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _temporary_prefix(path: str) -> str:
-    return f".ledger-{os.path.basename(path)}."
-
-
-def remove_leftovers(path: str) -> None:
-    """Delete temporary files that killed writers of `path` left behind.
-
-    Call only under `lock(path)`: every live writer of `path` holds that lock
-    while its temporary file exists, so any other one is a leftover.
-    """
-    folder = os.path.dirname(os.path.abspath(path))
-    # prefix, mkstemp's random letters, .tmp: not `.ledger-NAME.x.XXXX.tmp`,
-    # which belongs to another ledger, NAME.x, and to another lock
-    ours = re.compile(re.escape(_temporary_prefix(path)) + r"\w+\.tmp")
-    with contextlib.suppress(OSError):
-        for name in os.listdir(folder):
-            if ours.fullmatch(name):
-                with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(folder, name))
-
-
-def atomic_write(path: str, data: bytes, durable: bool = True) -> None:
-    """Replace `path` with `data`: a same-folder temporary file, fsynced, given
-    the original's permissions (and owner, where allowed), renamed over it.
-
-    `durable=False` skips the two fsyncs: the rename is still atomic (a reader
-    sees the old file or the new one, never a part), but a power cut may lose
-    the new bytes. For output that can be made again, such as a report, whose
-    thousand files took 10 s of fsyncs at 100,000 questions.
-    """
-    folder = os.path.dirname(os.path.abspath(path))
-    old = os.stat(path) if os.path.exists(path) else None
-    handle, temporary = tempfile.mkstemp(
-        dir=folder, prefix=_temporary_prefix(path), suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            if durable:
-                os.fsync(out.fileno())
-        if old is not None and (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
-            with contextlib.suppress(OSError):  # only root may give a file away
-                os.chown(temporary, old.st_uid, old.st_gid)
-        os.chmod(temporary, old.st_mode & 0o7777 if old is not None else 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    if not durable:
-        return
-    directory = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
 
 
 def _checked(data: bytes, path: str, root: str | None) -> tuple[Ledger, list[Error]]:

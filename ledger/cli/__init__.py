@@ -14,10 +14,11 @@ from collections.abc import Sequence
 
 import click
 
-from ledger import __version__
-from ledger.dates import DateError, parse_day
-from ledger.hint import did_you_mean
-from ledger.model import Error, Ledger
+from ledger.core.dates import DateError, parse_day
+from ledger.core.model import Error, Ledger
+from ledger.core.text import json_value, number, plural
+from ledger.core.version import DISTRIBUTION
+from ledger.core.words import did_you_mean
 from ledger.validate import check as check_file
 
 DEFAULT_FILE = "predictions.yaml"
@@ -104,7 +105,7 @@ def resolve_forecaster(ledger: Ledger, name: str) -> str:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="ledger")
+@click.version_option(package_name=DISTRIBUTION, prog_name="ledger")
 def main() -> None:
     """A plain-text prediction ledger: forecasts in YAML, scored honestly."""
 
@@ -147,7 +148,7 @@ def list_(
 
     Statuses: open; due (deadline passed, no outcome recorded); resolved; void.
     """
-    from ledger import listing
+    from ledger.query import listing
 
     ledger = checked(file)
     who = None if forecaster is None else resolve_forecaster(ledger, forecaster)
@@ -166,25 +167,7 @@ def schema() -> None:
     """Print the JSON Schema of the ledger file format."""
     from pathlib import Path
 
-    click.echo(Path(__file__).with_name("schema.json").read_text("utf-8"), nl=False)
-
-
-def _json_value(value: object) -> object:
-    """Plain JSON: NaN and missing become null, numpy numbers become floats."""
-    import math
-
-    if value is None:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()  # type: ignore[union-attr]
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def _number(value: object, digits: int = 3) -> str:
-    value = _json_value(value)
-    return "—" if value is None else f"{value:.{digits}f}"  # type: ignore[str-format]
+    click.echo(Path(__file__).parent.parent.joinpath("schema.json").read_text("utf-8"), nl=False)
 
 
 @main.command()
@@ -219,8 +202,8 @@ def score(
     Brier (0-1, lower is better), log score (ln p, higher is better), Metaculus
     Baseline (0 = chance, 100 = perfect), with a 95% question-bootstrap CI.
     """
-    from ledger import scorecard
     from ledger.frame import frame as make_frame
+    from ledger.score import scorecard
 
     ledger = checked(file)
     data = make_frame(ledger, as_of, provisional=provisional)
@@ -236,11 +219,11 @@ def score(
     )
     records = [
         {
-            **{key: _json_value(row[key]) for key in keys},
+            **{key: json_value(row[key]) for key in keys},
             "n": int(row["n"]),
-            "brier": _json_value(row["brier"]),
-            "brier_ci": [_json_value(row["brier_ci_low"]), _json_value(row["brier_ci_high"])],
-            **{name: _json_value(row[name]) for name in (
+            "brier": json_value(row["brier"]),
+            "brier_ci": [json_value(row["brier_ci_low"]), json_value(row["brier_ci_high"])],
+            **{name: json_value(row[name]) for name in (
                 "log_score", "baseline_score", "spherical", "bss_half", "bss_base_rate",
                 "n_clipped", "n_window_only", "timing_error", "interval_score",
                 "n_void", "n_open", "n_due", "n_unscorable")},
@@ -261,7 +244,7 @@ def _score_table(
     records: list[dict[str, object]], keys: list[str], as_of: dt.date, scale: str, time_averaged: bool,
     due: list[str],
 ) -> str:
-    from ledger.scorecard import scale_text
+    from ledger.score.scorecard import scale_text
 
     mode = "time-averaged over the days each forecast stood" if time_averaged else "standing forecasts"
     lines = [
@@ -276,9 +259,9 @@ def _score_table(
     for r in records:
         ci = r["brier_ci"]
         body.append([
-            *(str(r[k]) for k in keys), str(r["n"]), _number(r["brier"]),
+            *(str(r[k]) for k in keys), str(r["n"]), number(r["brier"]),
             "—" if ci[0] is None else f"{ci[0]:.3f}–{ci[1]:.3f}",  # type: ignore[index]
-            _number(r["log_score"]), _number(r["baseline_score"], 1), _number(r["timing_error"], 2),
+            number(r["log_score"]), number(r["baseline_score"], 1), number(r["timing_error"], 2),
             str(r["n_void"]), str(r["n_open"]), str(r["n_due"]), str(r["n_unscorable"]),
         ])
     widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
@@ -302,7 +285,7 @@ def _score_table(
 
 
 def _print_explain(rows: list[dict[str, object]], question: str, as_of: dt.date, scale: str, format_: str) -> None:
-    from ledger.scorecard import scale_text
+    from ledger.score.scorecard import scale_text
 
     if format_ == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -322,7 +305,7 @@ def _print_explain(rows: list[dict[str, object]], question: str, as_of: dt.date,
         p = "no p" if r["p"] is None else f"p {r['p']:g}"
         click.echo(f"  line {r['line']}: {r['forecaster']}, made {r['made']}, {p}")
         click.echo(f"    {r['why']}")
-        scores = [f"{name} {_number(r[name])}" for name in ("brier", "log_score", "baseline_score", "timing_error", "interval_score") if r[name] is not None]
+        scores = [f"{name} {number(r[name])}" for name in ("brier", "log_score", "baseline_score", "timing_error", "interval_score") if r[name] is not None]
         if scores:
             click.echo("    " + ", ".join(scores))
         if r["bin"] is not None:
@@ -344,8 +327,8 @@ def calibration(file: str, forecaster: str | None, bases: tuple[str, ...], as_of
     Ten bins [0,10%) ... [90,100%] (empty bins kept, Wilson 95% intervals), the
     ACX-style folded table, the Murphy decomposition and ECE.
     """
-    from ledger import scorecard
     from ledger.frame import frame as make_frame
+    from ledger.score import scorecard
 
     ledger = checked(file)
     data = make_frame(ledger, as_of, provisional=provisional)
@@ -357,10 +340,10 @@ def calibration(file: str, forecaster: str | None, bases: tuple[str, ...], as_of
     if format_ == "json":
         out = {
             "n": result["n"],
-            "bins": [{k: _json_value(v) for k, v in row.items()} for row in result["bins"].to_dict("records")],
-            "folded": [{k: _json_value(v) for k, v in row.items()} for row in result["folded"].to_dict("records")],
-            "murphy": None if result["murphy"] is None else {k: _json_value(v) for k, v in result["murphy"].items()},
-            "ece": _json_value(result["ece"]),
+            "bins": [{k: json_value(v) for k, v in row.items()} for row in result["bins"].to_dict("records")],
+            "folded": [{k: json_value(v) for k, v in row.items()} for row in result["folded"].to_dict("records")],
+            "murphy": None if result["murphy"] is None else {k: json_value(v) for k, v in result["murphy"].items()},
+            "ece": json_value(result["ece"]),
         }
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
         return
@@ -376,8 +359,8 @@ def calibration(file: str, forecaster: str | None, bases: tuple[str, ...], as_of
     if result["murphy"] is not None:
         m = result["murphy"]
         click.echo("")
-        click.echo("Murphy decomposition (brier 0-1): " + ", ".join(f"{k} {_number(v, 4)}" for k, v in m.items()))
-        click.echo(f"ECE (positive class, 10 bins; a diagnostic, not a score): {_number(result['ece'], 4)}")
+        click.echo("Murphy decomposition (brier 0-1): " + ", ".join(f"{k} {number(v, 4)}" for k, v in m.items()))
+        click.echo(f"ECE (positive class, 10 bins; a diagnostic, not a score): {number(result['ece'], 4)}")
 
 
 # -- commands that write ------------------------------------------------------
@@ -400,7 +383,7 @@ def _ask(value: str | None, option: str, label: str) -> str:
 def _write(file: str, edit, what: str, target: str | None = None) -> None:  # type: ignore[no-untyped-def]
     """Run an edit of `target` (default: FILE itself) through `record.write`,
     checking the whole ledger FILE; report errors (exit 1) or what was added."""
-    from ledger import record
+    from ledger.record import edit as record
 
     def notice(message: str) -> None:
         click.echo(message, err=True)
@@ -449,7 +432,7 @@ def _known_question(ledger: Ledger, question_id: str) -> object:
 def _probability(value: str | None, option: str = "--p") -> str | None:
     if value is None:
         return None
-    from ledger.loader import parse_probability
+    from ledger.core.numbers import parse_probability
 
     try:
         parse_probability(value)
@@ -461,7 +444,7 @@ def _probability(value: str | None, option: str = "--p") -> str | None:
 def _date_text(value: str | None, option: str) -> str | None:
     if value is None:
         return None
-    from ledger.dates import parse_when
+    from ledger.core.dates import parse_when
 
     try:
         parse_when(value)
@@ -493,7 +476,7 @@ def add(into: str | None, file: str, id_: str | None, title: str | None, criteri
         window: str | None, made: str | None, quote: str | None, source: str | None, basis: str,
         note: str | None) -> None:
     """Add a new question to the ledger, optionally with its first forecast."""
-    from ledger import record
+    from ledger.record import edit as record
 
     id_ = _ask(id_, "--id", "Question id (a slug)")
     title = _ask(title, "--title", "Title")
@@ -551,7 +534,7 @@ def forecast(file: str, question_id: str, by: str | None, p: str | None, window:
              made: str | None, quote: str | None, source: str | None, basis: str, table: str | None,
              words: str | None, note: str | None) -> None:
     """Add a forecast, or an update, to QUESTION_ID."""
-    from ledger import record
+    from ledger.record import edit as record
 
     by = _ask(by, "--by", "Forecaster id")
     if p is None and window is None and basis != "mapped":
@@ -581,7 +564,7 @@ def resolve(file: str, question_id: str, result: str, known: str | None, by: str
 
     Resolving again appends a new outcome entry; the earlier one stays.
     """
-    from ledger import record
+    from ledger.record import edit as record
 
     today = dt.date.today().isoformat()
     entry = [
@@ -614,7 +597,7 @@ def forecaster_group() -> None:
 def forecaster_add(into: str | None, file: str, id_: str | None, name: str | None, aliases: tuple[str, ...],
                    affiliation: str | None, links: tuple[str, ...], note: str | None) -> None:
     """Add a forecaster."""
-    from ledger import record
+    from ledger.record import edit as record
 
     id_ = _ask(id_, "--id", "Forecaster id (a slug)")
     name = _ask(name, "--name", "Name")
@@ -648,7 +631,7 @@ def source_group() -> None:
 def source_add(into: str | None, file: str, id_: str | None, title: str | None, kind: str | None, url: str | None,
                date_: str | None, note: str | None) -> None:
     """Add a source: the interview, post or data set a forecast comes from."""
-    from ledger import record
+    from ledger.record import edit as record
 
     id_ = _ask(id_, "--id", "Source id (a slug)")
     title = _ask(title, "--title", "Title")
@@ -688,7 +671,7 @@ def compare(file: str, as_of: dt.date, provisional: bool, min_questions: int, pa
     scores; Metaculus peer score; relative Brier; coverage) and head-to-head
     results on shared questions, with the gap in days between the forecasts.
     """
-    from ledger.loader import gc_paused
+    from ledger.core.memory import gc_paused
 
     if crowd and not aggregates:
         raise click.UsageError("--aggregate-of needs --aggregate")
@@ -703,9 +686,9 @@ def compare(file: str, as_of: dt.date, provisional: bool, min_questions: int, pa
 def _compare(file: str, as_of: dt.date, provisional: bool, min_questions: int, pairs: str | None,
              same_window: int | None, aggregates: tuple[str, ...], crowd: tuple[str, ...],
              balance_by: str | None, adjust: str | None, ci: str, format_: str) -> None:
-    from ledger import compare as comparing
-    from ledger import scorecard
+    from ledger.compare import leaderboard as comparing
     from ledger.frame import frame as make_frame
+    from ledger.score import scorecard
 
     ledger = checked(file)
     data = make_frame(ledger, as_of, provisional=provisional)
@@ -748,7 +731,7 @@ def _compare(file: str, as_of: dt.date, provisional: bool, min_questions: int, p
 
 def _crowd_members(selectors: tuple[str, ...], ledger: Ledger, names: list[str]) -> list[str]:
     """The forecasters an aggregate is made of (see --aggregate-of)."""
-    from ledger.compare import default_crowd
+    from ledger.compare.leaderboard import default_crowd
 
     if not selectors:
         return default_crowd(names)
@@ -780,7 +763,7 @@ def _forecaster_id(ledger: Ledger, name: str, option: str) -> str:
 def _compare_pairs(option: str | None, names: list[str], added: list[str],
                    ledger: Ledger) -> tuple[list[tuple[str, str]], str | None]:
     """The head-to-head pairs, and why there are none when they were not computed."""
-    from ledger.compare import LARGE_PANEL
+    from ledger.compare.leaderboard import LARGE_PANEL
 
     if option is None:
         if len(names) > LARGE_PANEL:
@@ -815,7 +798,7 @@ def due(file: str, as_of: dt.date, within: str, format_: str, ics: str | None,
     within --within, and standing forecasts older than a year (a nudge: exit 0,
     unless --fail-if-overdue and something is overdue).
     """
-    from ledger import due as due_
+    from ledger.query import due as due_
 
     try:
         until = due_.window_end(as_of, due_.parse_within(within), within)
@@ -830,7 +813,7 @@ def due(file: str, as_of: dt.date, within: str, format_: str, ics: str | None,
     else:
         click.echo(due_.table(found), nl=False)
     if ics is not None:
-        from ledger.record import atomic_write
+        from ledger.files.write import atomic_write
 
         text, count = due_.calendar(ledger, as_of)
         try:
@@ -856,8 +839,8 @@ def verify_(file: str, threshold_days: int, format_: str) -> None:
     after their outcome was known, or entered more than --threshold-days late.
     Exit 1 if anything is found; without git history, say so and check nothing.
     """
-    from ledger import verify as verifying
-    from ledger.loader import load_file
+    from ledger.load.loader import load_file
+    from ledger.query import verify as verifying
 
     current, errors = load_file(file)
     if errors:
@@ -897,7 +880,7 @@ def _refuse_overwrite(output: str, force: bool) -> None:
 
 def _write_import(imported, output: str, force: bool) -> None:  # type: ignore[no-untyped-def]
     """Report the importer's errors (exit 1, nothing written) or write the ledger."""
-    from ledger.importers.common import plural, write_ledger
+    from ledger.importers.common import write_ledger
 
     if imported.errors:
         report_errors(imported.errors)
@@ -993,7 +976,7 @@ def export(file: str, format_: str, as_of: dt.date, provisional: bool) -> None:
     Dates are ISO, missing values empty (CSV) or null (JSON), tags joined with ';' in CSV.
     """
     from ledger.frame import frame as make_frame
-    from ledger.importers import export as exporting
+    from ledger.show import export as exporting
 
     data = make_frame(checked(file), as_of, provisional=provisional)
     out = exporting.to_json(data) if format_ == "json" else exporting.to_csv(data)
@@ -1023,7 +1006,7 @@ def report(file: str, years: tuple[int, ...], as_of: dt.date, out: str, formats:
     """
     import os
 
-    from ledger import report as reporting
+    from ledger.report import pages as reporting
 
     chosen = list(dict.fromkeys(name.strip() for name in formats.split(",") if name.strip()))
     unknown = [name for name in chosen if name not in reporting.FORMATS] or ([] if chosen else [formats])

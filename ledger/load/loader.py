@@ -29,12 +29,10 @@ from typing import Any, ClassVar, TypeVar
 
 import yaml
 
-from ledger import cache as parse_cache
-from ledger import verbal
-from ledger.cache import gc_paused
-from ledger.dates import DateError, When, parse_offset, parse_when
-from ledger.hint import did_you_mean
-from ledger.model import (
+from ledger.core import words
+from ledger.core.dates import DateError, When, parse_offset, parse_when
+from ledger.core.memory import gc_paused
+from ledger.core.model import (
     Bound,
     Error,
     Forecast,
@@ -49,6 +47,10 @@ from ledger.model import (
     Source,
     Window,
 )
+from ledger.core.numbers import NUMBER as _NUMBER
+from ledger.core.numbers import parse_probability
+from ledger.core.words import did_you_mean
+from ledger.load import cache as parse_cache
 
 try:  # libyaml's C parser, when PyYAML was built with it
     # The base loader resolves no implicit types (every plain scalar is a str
@@ -86,8 +88,6 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _NULL = "tag:yaml.org,2002:null"
 _STR = "tag:yaml.org,2002:str"
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-_PERCENT = re.compile(r"(\d+(\.\d*)?|\.\d+)%")
 _RELATIVE = re.compile(r"\+\d+[a-z]")
 _FORECAST_REQUIRED = frozenset({"by", "made", "basis"})
 _YES = frozenset({"yes", "true"})
@@ -114,7 +114,7 @@ def schema() -> dict[str, Any]:
     """The published JSON Schema of the ledger format."""
     # Beside this file, as verbal.py reads tables.json (importlib.resources
     # would cost `ledger check` a few milliseconds of imports).
-    text = Path(__file__).with_name("schema.json").read_text("utf-8")
+    text = Path(__file__).parent.parent.joinpath("schema.json").read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 
@@ -163,41 +163,6 @@ def _finite(node: yaml.Node, text: str, what: str) -> float:
     if not math.isfinite(value):
         raise FieldError(node, f"{what} '{text}' is too large a number")
     return value
-
-
-def parse_probability(text: str) -> float:
-    """Read a probability written as a decimal in [0, 1] or a percent.
-
-    >>> parse_probability("70%"), parse_probability("1e-3"), parse_probability(".25")
-    (0.7, 0.001, 0.25)
-    """
-    text = text.strip()
-    if _PERCENT.fullmatch(text):
-        value = float(text[:-1]) / 100
-        shown = text
-    elif _NUMBER.fullmatch(text):
-        value = float(text)
-        shown = text
-    elif re.fullmatch(r"\d+,\d+", text):
-        raise ValueError(
-            f"malformed probability '{text}'; use a decimal point, like "
-            f"{text.replace(',', '.')}"
-        )
-    elif re.fullmatch(r"[\d.]+\s+%", text):
-        raise ValueError(
-            f"malformed probability '{text}'; write the percent sign without a "
-            f"space, like {text.replace(' ', '')}"
-        )
-    else:
-        raise ValueError(
-            f"malformed probability '{text}'; write a number in [0, 1] like 0.7, "
-            "or a percent like 70%"
-        )
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(
-            f"probability must be between 0 and 1 (0% and 100%), got '{shown}'"
-        )
-    return round(value, 12)
 
 
 class _Reader:
@@ -574,7 +539,7 @@ class _Reader:
                 "quote": self.text,
                 "p": self.probability,
                 "basis": lambda n, name: self.choice(n, name, ("stated", "mapped", "judged")),
-                "table": lambda n, name: self.choice(n, name, verbal.table_names()),
+                "table": lambda n, name: self.choice(n, name, words.table_names()),
                 "words": self.text,
                 "note": self.text,
             }
@@ -668,7 +633,7 @@ class _Reader:
         if "table" not in values or "words" not in values:
             return False
         try:
-            mapped = verbal.map_words(values["table"], values["words"])
+            mapped = words.map_words(values["table"], values["words"])
         except KeyError as exc:
             self.error(_line(fields["words"]), str(exc.args[0]))
             return False

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ledger.dates import When
+from ledger.core.dates import When
 
 Kind = Literal["binary", "date", "numeric"]
 Basis = Literal["stated", "mapped", "judged"]

@@ -30,8 +30,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ledger import score
 from ledger.frame import EXCLUDED
+from ledger.score import rules as score
 
 GROUPS = ("forecaster", "tag", "year", "question", "horizon", "basis")
 HORIZONS = (

@@ -63,7 +63,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ledger import score
+from ledger.core.text import interval, json_value, number
+from ledger.score import rules as score
 
 CLIP = 0.001
 AGGREGATES = ("median", "mean", "geo-mean-odds")
@@ -784,22 +785,22 @@ def to_json(
     for row in board.to_dict("records"):
         item: dict[str, Any] = {
             "forecaster": row["forecaster"], "n": int(row["n"]),
-            "brier": _plain(row["brier"]),
-            "brier_ci": [_plain(row["brier_ci_low"]), _plain(row["brier_ci_high"])],
-            **{k: _plain(row[k]) for k in ("log_score", "baseline_score", "peer_score_mean",
+            "brier": json_value(row["brier"]),
+            "brier_ci": [json_value(row["brier_ci_low"]), json_value(row["brier_ci_high"])],
+            **{k: json_value(row[k]) for k in ("log_score", "baseline_score", "peer_score_mean",
                                             "peer_score_sum", "relative_brier", "coverage")},
             "flagged": bool(row["flagged"]),
             "synthetic": bool(row["synthetic"]),
         }
         if row["adjusted_brier"] is not None:
-            item["adjusted_brier"] = _plain(row["adjusted_brier"])
+            item["adjusted_brier"] = json_value(row["adjusted_brier"])
         if row["strata"] is not None:
             item["strata"] = row["strata"]
         forecasters.append(item)
     found = [
-        {"a": r["a"], "b": r["b"], "n": int(r["n"]), "mean_diff": _plain(r["mean_diff"]),
-         "ci": [_plain(v) for v in r["ci"]], "p": _plain(r["p"]), "test": r["test"],
-         "gap_days_mean": _plain(r["gap_days_mean"]), "gap_days_max": _plain(r["gap_days_max"]),
+        {"a": r["a"], "b": r["b"], "n": int(r["n"]), "mean_diff": json_value(r["mean_diff"]),
+         "ci": [json_value(v) for v in r["ci"]], "p": json_value(r["p"]), "test": r["test"],
+         "gap_days_mean": json_value(r["gap_days_mean"]), "gap_days_max": json_value(r["gap_days_max"]),
          "questions": r["questions"]}
         for r in pairs.to_dict("records")
     ]
@@ -830,16 +831,6 @@ def to_csv(board: pd.DataFrame) -> str:
     return table.to_csv(index=False, lineterminator="\n")
 
 
-def _plain(value: object) -> object:
-    if value is None:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()  # type: ignore[union-attr]
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
 def _ci_text(ci: str, balance_by: str | None) -> str:
     if ci == "t":
         if balance_by:
@@ -848,18 +839,6 @@ def _ci_text(ci: str, balance_by: str | None) -> str:
         return "t-interval: df = n - 1, SE = sd / sqrt(n)"
     within = " within each stratum" if balance_by else ""
     return f"question bootstrap{within}, 1,000 resamples, seed 0"
-
-
-def _num(value: object, digits: int = 3) -> str:
-    value = _plain(value)
-    return "—" if value is None else f"{value:.{digits}f}"  # type: ignore[str-format]
-
-
-def _interval(low: object, high: object, digits: int = 3) -> str:
-    low, high = _plain(low), _plain(high)
-    if low is None or high is None:
-        return "—"
-    return f"{low:.{digits}f}–{high:.{digits}f}"  # type: ignore[str-format]
 
 
 def _days(gap: Sequence[int]) -> str:
@@ -940,14 +919,14 @@ def _leaderboard_lines(forecasters: list[dict[str, Any]], min_questions: int,
     header.append("note")
     body = []
     for f in forecasters:
-        row = [f["forecaster"], str(f["n"]), _num(f["brier"]), _interval(*f["brier_ci"]),
-               _num(f["log_score"]), _num(f["baseline_score"], 1),
-               _num(f["peer_score_mean"], 1), _num(f["peer_score_sum"], 1),
-               _num(f["relative_brier"]), f"{100 * f['coverage']:.0f}%"]
-        row += [_num(f.get("adjusted_brier"))] if adjust else []
+        row = [f["forecaster"], str(f["n"]), number(f["brier"]), interval(*f["brier_ci"], between='–'),
+               number(f["log_score"]), number(f["baseline_score"], 1),
+               number(f["peer_score_mean"], 1), number(f["peer_score_sum"], 1),
+               number(f["relative_brier"]), f"{100 * f['coverage']:.0f}%"]
+        row += [number(f.get("adjusted_brier"))] if adjust else []
         for name in strata:
             cell = (f.get("strata") or {}).get(name)
-            row += [str(cell["n"]), _num(cell["brier"])] if cell else ["0", "—"]
+            row += [str(cell["n"]), number(cell["brier"])] if cell else ["0", "—"]
         notes = ["aggregate"] if f["synthetic"] else []
         notes += [f"fewer than {min_questions} questions"] if f["flagged"] else []
         row.append("; ".join(notes))
@@ -966,15 +945,15 @@ def _pair_lines(out: dict[str, Any], same_window: int | None) -> list[str]:
     lines = [f"Head to head on the scored questions both answered{window} (Brier a - b; "
              "negative favours a; p: exact sign-flip test for n <= 20, else paired t; "
              "gap: days between the two forecasts, mean and most):"]
-    body = [[p["a"], p["b"], str(p["n"]), _num(p["mean_diff"]), _interval(*p["ci"]),
-             _num(p["p"], 4), p["test"],
-             f"{_num(p['gap_days_mean'], 0)} ({_num(p['gap_days_max'], 0)})"]
+    body = [[p["a"], p["b"], str(p["n"]), number(p["mean_diff"]), interval(*p["ci"], between='–'),
+             number(p["p"], 4), p["test"],
+             f"{number(p['gap_days_mean'], 0)} ({number(p['gap_days_max'], 0)})"]
             for p in pairs]
     lines += columns(["a", "b", "n", "mean diff", "95% CI", "p", "test", "gap days"], body)
     detail = [(p, q) for p in pairs for q in p["questions"]]
     if len(detail) <= DETAIL_ROWS:
         lines += ["", "Each shared scored question (gap: days between the two forecasts):"]
-        body = [[p["a"], p["b"], q["question"], _num(q["brier_a"]), _num(q["brier_b"]),
+        body = [[p["a"], p["b"], q["question"], number(q["brier_a"]), number(q["brier_b"]),
                  _days(q["gap_days"])] for p, q in detail]
         lines += columns(["a", "b", "question", "brier a", "brier b", "gap days"], body)
     else:

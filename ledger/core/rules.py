@@ -24,8 +24,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
-from ledger.dates import When
-from ledger.model import Forecast, Ledger, Outcome, Question, Result
+from ledger.core.dates import When
+from ledger.core.model import Forecast, Ledger, Outcome, Question, Result
 
 Status = Literal["open", "due", "resolved", "void"]
 STATUSES: tuple[Status, ...] = ("open", "due", "resolved", "void")

@@ -28,10 +28,11 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from ledger.dates import DateError, parse_offset
-from ledger.listing import _span as span
-from ledger.model import Ledger, Question
-from ledger.rules import index, outcome, standing_forecasts, status
+from ledger.core.dates import DateError, parse_offset
+from ledger.core.model import Ledger, Question
+from ledger.core.rules import index, outcome, standing_forecasts, status
+from ledger.core.text import plural
+from ledger.query.listing import _span as span
 
 STALE_DAYS = 365
 DAY = dt.timedelta(days=1)
@@ -122,13 +123,9 @@ def report(ledger: Ledger, as_of: dt.date, until: dt.date) -> Report:
     return Report(as_of, (until - as_of).days, until, overdue, upcoming, stale)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def upcoming_heading(found: Report) -> str:
     """'Due within 90 days (by 2027-04-15)'."""
-    days = _plural(found.within_days, "day")
+    days = plural(found.within_days, "day")
     return f"Due within {days} (by {found.until.isoformat()})"
 
 
@@ -136,8 +133,8 @@ def summary(found: Report) -> str:
     """One line: how many items each section holds."""
     return (
         f"As of {found.as_of.isoformat()}: {len(found.overdue)} overdue, "
-        f"{len(found.upcoming)} due within {_plural(found.within_days, 'day')}, "
-        f"{_plural(len(found.stale), 'stale forecast')}."
+        f"{len(found.upcoming)} due within {plural(found.within_days, 'day')}, "
+        f"{plural(len(found.stale), 'stale forecast')}."
     )
 
 
@@ -153,12 +150,12 @@ def table(found: Report) -> str:
     for row in found.overdue:
         overdue.append(
             f"  {row['question']:<{width}}  deadline {row['deadline']}  "
-            f"overdue by {_plural(row['days'], 'day')} ({row['span']})"
+            f"overdue by {plural(row['days'], 'day')} ({row['span']})"
         )
         overdue.append(f"    {row['title']}")
     upcoming = []
     for row in found.upcoming:
-        when = "due today" if row["days"] == 0 else f"in {_plural(row['days'], 'day')}"
+        when = "due today" if row["days"] == 0 else f"in {plural(row['days'], 'day')}"
         upcoming.append(
             f"  {row['question']:<{width}}  deadline {row['deadline']}  {when}"
         )

@@ -11,15 +11,21 @@ import csv
 import datetime as dt
 import io
 import json
-import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from ledger.dates import When
-from ledger.model import Bound, Forecast, Ledger, Question
-from ledger.rules import STATUSES, index, made_key, outcome, standing_forecasts, status
+from ledger.core.dates import When
+from ledger.core.model import Bound, Forecast, Ledger, Question
+from ledger.core.rules import (
+    STATUSES,
+    index,
+    made_key,
+    outcome,
+    standing_forecasts,
+    status,
+)
+from ledger.core.text import exact
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,26 +37,13 @@ class Filters:
     statuses: tuple[str, ...] = ()
 
 
-def plain(number: float) -> str:
-    """A number written out in full, exactly as the ledger holds it.
-
-    `:g` would round to six digits and switch to exponents (1234567 -> '1.23457e+06').
-
-    >>> [plain(x) for x in (0.35, 1.0, 0, 1234567, 2.5e6, 1e-7, 0.123456789)]
-    ['0.35', '1', '0', '1234567', '2500000', '0.0000001', '0.123456789']
-    """
-    if not math.isfinite(number):
-        return repr(float(number))
-    return format(Decimal(repr(float(number))).normalize(), "f")
-
-
 def _bound(bound: Bound, end: str) -> str:
     if bound is None:
         return ""
     if isinstance(bound, When):
         day = bound.earliest if end == "start" else bound.latest
         return day.isoformat()
-    return plain(bound)
+    return exact(bound)
 
 
 def window_text(forecast: Forecast) -> tuple[str, str]:
@@ -216,7 +209,7 @@ def to_csv(found: Iterable[dict[str, Any]]) -> str:
             start, end = forecast["window"] or ("", "")
             writer.writerow([
                 *head, forecast["by"], forecast["made"],
-                "" if forecast["p"] is None else plain(forecast["p"]),
+                "" if forecast["p"] is None else exact(forecast["p"]),
                 start or "", end or "", forecast["basis"], str(forecast["standing"]).lower(),
             ])
     return buffer.getvalue()

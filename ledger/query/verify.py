@@ -45,8 +45,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ledger.loader import decode, load_text
-from ledger.model import Forecast, Ledger
+from ledger.core.model import Forecast, Ledger
+from ledger.core.text import plural
+from ledger.load.loader import decode, load_text
 
 Level = Literal["error", "warning"]
 Key = tuple[str, str, int]
@@ -413,20 +414,16 @@ def to_json(report: Report) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
 def table(report: Report) -> str:
     """Findings as PATH:LINE: level: message, then the provenance table."""
     lines = [str(f) for f in report.findings]
     summary = (
-        f"{_plural(report.errors, 'error')}, {_plural(report.warnings, 'warning')} "
-        f"in {_plural(report.commits, 'commit')} of {report.path}."
+        f"{plural(report.errors, 'error')}, {plural(report.warnings, 'warning')} "
+        f"in {plural(report.commits, 'commit')} of {report.path}."
     )
     lines += ["", summary] if lines else [
-        f"No findings: {_plural(len(report.forecasts), 'forecast')} checked against "
-        f"{_plural(report.commits, 'commit')} of {report.path}."
+        f"No findings: {plural(len(report.forecasts), 'forecast')} checked against "
+        f"{plural(report.commits, 'commit')} of {report.path}."
     ]
     lines.append("")
     header = ["question", "forecaster", "#", "first commit", "date"]

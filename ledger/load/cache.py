@@ -30,19 +30,17 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gc
 import operator
 import os
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import yaml
 
-from ledger import __version__
-from ledger.dates import When
-from ledger.model import (
+from ledger.core.dates import When
+from ledger.core.memory import gc_paused
+from ledger.core.model import (
     Error,
     Forecast,
     Forecaster,
@@ -55,6 +53,7 @@ from ledger.model import (
     Source,
     Window,
 )
+from ledger.core.version import version
 
 MIN_BYTES = 256 * 1024
 """Smaller files are not cached: they load in a few hundredths of a second."""
@@ -67,8 +66,8 @@ BUDGET = 1 << 30
 is 140 MB); the least recently used beyond it are removed, never the newest."""
 
 _FORMAT = b"ledger-cache-2"
-_CODE = ("__init__.py", "cache.py", "dates.py", "hint.py", "loader.py", "model.py",
-         "rules.py", "verbal.py", "schema.json", "tables.json")
+_CODE = ("core/*.py", "core/*.json", "load/*.py", "schema.json")
+"""The code and data cached records depend on, as globs below the package folder."""
 _SUFFIX = ".pickle"
 
 
@@ -79,11 +78,13 @@ def fingerprint() -> bytes:
     import platform
 
     digest = hashlib.sha256(_FORMAT)
-    for part in (__version__, platform.python_version(), yaml.__version__):
+    for part in (version(), platform.python_version(), yaml.__version__):
         digest.update(part.encode() + b"\0")
-    here = Path(__file__).parent
-    for name in _CODE:
-        digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+    package = Path(__file__).parent.parent
+    for pattern in _CODE:
+        for file in sorted(package.glob(pattern)):
+            name = file.relative_to(package).as_posix()
+            digest.update(name.encode() + b"\0" + file.read_bytes() + b"\0")
     return digest.digest()
 
 
@@ -106,36 +107,6 @@ def key(data: bytes, path: str) -> str:
     return digest.hexdigest()
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while building many objects.
-
-    Composing and reading a big ledger allocates millions of small objects
-    that all stay alive; each allocation burst triggers a collection that
-    walks every one of them again, which made loading a 165,000-forecast
-    ledger several times slower than the parse itself. Nothing here makes
-    reference cycles, so pausing is safe; the previous state is restored.
-
-    Resuming would still walk them all, at the collector's next passes (about
-    5 s after loading a 500,000-forecast ledger). So when the paused code
-    leaves at least FREEZE_OBJECTS new objects alive, they are first moved to
-    its permanent generation (`gc.freeze`), which it never walks; memory is
-    still freed as usual when they are no longer used. (Everything else alive
-    then is frozen too: a reference cycle that was already garbage is never
-    collected. A command can afford that; it happens once per big load.)
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            if gc.get_count()[0] >= FREEZE_OBJECTS:
-                gc.freeze()
-            gc.enable()
-
-
-FREEZE_OBJECTS = 250_000  # see gc_paused: a ledger of a few thousand forecasts
 
 
 # -- pickling the records fast -------------------------------------------------

@@ -34,7 +34,6 @@ import functools
 import hashlib
 import io
 import json
-import math
 import os
 import re
 import shlex
@@ -51,14 +50,19 @@ import markupsafe
 import numpy as np
 import pandas as pd
 
-from ledger import charts, rules, score, scorecard, verbal
-from ledger import compare as comparing
-from ledger.dates import When
-from ledger.due import span
+from ledger.compare import leaderboard as comparing
+from ledger.core import rules, words
+from ledger.core.dates import When
+from ledger.core.memory import gc_paused
+from ledger.core.model import Forecast, Ledger, Question, Source
+from ledger.core.text import DASH, MINUS, missing, number, percent, plural, share
+from ledger.core.text import interval as text_interval
 from ledger.frame import frame as make_frame
-from ledger.listing import window_text
-from ledger.loader import gc_paused
-from ledger.model import Forecast, Ledger, Question, Source
+from ledger.query.due import span
+from ledger.query.listing import window_text
+from ledger.report import charts
+from ledger.score import rules as score
+from ledger.score import scorecard
 
 FORMATS = ("md", "html")
 MIN_QUESTIONS = 5  # a leaderboard flags forecasters with fewer scored questions
@@ -70,8 +74,6 @@ and says how many there are in all and which command lists every one: a
 100,000-question ledger would otherwise write year pages of 300 MB that no
 browser opens. Scored forecasts (the resolved tables) are never cut."""
 SHARED_TITLES = 20  # question titles named per pair in a forecaster's shared-questions table
-MINUS = "\u2212"
-DASH = "\u2014"
 BASES = ("stated", "mapped", "judged")
 MARKS = {
     "true": "✓ came true",
@@ -287,69 +289,22 @@ def inside(out: str | Path, relative: str) -> Path:
 # ---------------------------------------------------------------- formatting
 
 
-def _missing(value: object) -> bool:
-    return (
-        value is None
-        or (isinstance(value, float) and math.isnan(value))
-        or (isinstance(value, np.floating) and bool(np.isnan(value)))
-    )
-
-
 def num(value: object, digits: int = 3) -> str:
     """A number with fixed decimals and a true minus sign; '—' when missing.
 
     >>> num(0.12345), num(-1.5, 1), num(-0.0001, 2), num(float("nan"))
     ('0.123', '−1.5', '0.00', '—')
     """
-    if _missing(value):
-        return DASH
-    text = f"{float(value):.{digits}f}"  # type: ignore[arg-type]
-    if text.startswith("-") and float(text) == 0:
-        text = text[1:]
-    return text.replace("-", MINUS)
-
-
-def pct(p: object) -> str:
-    """A probability in percent, up to two decimals: 0.675 -> '67.5%'.
-
-    >>> pct(0.675), pct(1), pct(0.001), pct(None)
-    ('67.5%', '100%', '0.1%', '—')
-    """
-    if _missing(p):
-        return DASH
-    text = f"{100 * float(p):.2f}".rstrip("0").rstrip(".")  # type: ignore[arg-type]
-    return f"{text}%"
-
-
-def share(value: object) -> str:
-    """A computed share (a mean forecast, a frequency) in percent, one decimal.
-
-    >>> share(2 / 3), share(1), share(float("nan"))
-    ('66.7%', '100.0%', '—')
-    """
-    return DASH if _missing(value) else f"{num(100 * float(value), 1)}%"  # type: ignore[arg-type]
+    return number(value, digits, minus=MINUS)
 
 
 def interval(low: object, high: object, digits: int = 3, percent: bool = False) -> str:
-    """An interval as 'LOW to HIGH' (ends may be negative); '—' when missing.
+    """An interval as 'LOW to HIGH' with true minus signs; '—' when missing.
 
     >>> interval(-0.27, 0.11), interval(0.2, 0.9, percent=True)
     ('−0.270 to 0.110', '20.0% to 90.0%')
     """
-    if _missing(low) or _missing(high):
-        return DASH
-    if percent:
-        return f"{share(low)} to {share(high)}"
-    return f"{num(low, digits)} to {num(high, digits)}"
-
-
-def plural(count: int, word: str) -> str:
-    """'1 forecast', '2 forecasts' (the templates' `plural` filter).
-
-    >>> plural(1, "question"), plural(0, "standing forecast")
-    ('1 question', '0 standing forecasts')
-    """
-    return f"{count} {word if count == 1 else word + 's'}"
+    return text_interval(low, high, digits, percent=percent, minus=MINUS)
 
 
 def _shorten(text: str, size: int = 26) -> str:
@@ -562,10 +517,10 @@ def _bound_text(forecast: Forecast, question: Question) -> str:
 
 def _claim_text(forecast: Forecast, question: Question) -> str:
     if forecast.window is None:
-        return pct(forecast.p)
+        return percent(forecast.p)
     window = f"window {_bound_text(forecast, question)}"
     return (
-        f"{window}, {pct(forecast.p)}"
+        f"{window}, {percent(forecast.p)}"
         if forecast.p is not None
         else f"{window}, no probability"
     )
@@ -574,7 +529,7 @@ def _claim_text(forecast: Forecast, question: Question) -> str:
 def _basis_text(forecast: Forecast) -> str:
     if forecast.basis == "mapped" and forecast.words:
         table = (
-            verbal.tables().get(forecast.table or "", {}).get("name", forecast.table)
+            words.tables().get(forecast.table or "", {}).get("name", forecast.table)
         )
         return f"mapped from “{forecast.words}” ({table})"
     if forecast.basis == "judged":
@@ -593,7 +548,7 @@ def _claim(
         "name": book.name(forecast.by),
         "made": str(forecast.made),
         "claim": _claim_text(forecast, question),
-        "p": pct(forecast.p) if forecast.p is not None else "no probability",
+        "p": percent(forecast.p) if forecast.p is not None else "no probability",
         "window": _bound_text(forecast, question)
         if forecast.window is not None
         else "",
@@ -674,7 +629,7 @@ def _mark(row: dict[str, Any]) -> str:
 
 def _miss(row: dict[str, Any], question: Question) -> str:
     error = row["timing_error"]
-    if _missing(error):
+    if missing(error):
         return DASH
     unit = "y" if question.kind == "date" else (question.unit or "")
     text = f"{num(error, 2)} {unit}".rstrip()
@@ -731,7 +686,7 @@ def _summary(row: dict[str, Any]) -> dict[str, Any]:
         "skill_half": num(row["bss_half"], 2),
         "skill_base": num(row["bss_base_rate"], 2),
         "timing": DASH
-        if _missing(row["timing_error"])
+        if missing(row["timing_error"])
         else f"{num(row['timing_error'], 2)} y",
         "window_only": int(row["n_window_only"]),
     }
@@ -930,7 +885,7 @@ def _timing(
         row = book.rows(day).get((question.id, forecast.location.line), {})
         if state == "resolved" and row:
             inside = row.get("outcome")
-            if _missing(inside) and _missing(row.get("timing_error")):
+            if missing(inside) and missing(row.get("timing_error")):
                 verdict = "undetermined"
             elif inside == 1 or row.get("timing_error") == 0:
                 verdict = "inside the window"
@@ -944,7 +899,7 @@ def _timing(
         rows.append(
             {
                 "label": _shorten(book.name(forecast.by)),
-                "note": pct(forecast.p) if forecast.p is not None else "no p",
+                "note": percent(forecast.p) if forecast.p is not None else "no p",
                 "start": _axis_value(forecast.window.start),  # type: ignore[union-attr]
                 "end": _axis_value(forecast.window.end),  # type: ignore[union-attr]
                 "made": made,
@@ -1157,7 +1112,7 @@ def _comparison(
 
 def _methods(book: _Book, day: dt.date) -> dict[str, Any]:
     used = book.tables()
-    tables = verbal.tables()
+    tables = words.tables()
     return {
         "as_of": book.as_of.isoformat(),
         "day": day.isoformat(),
@@ -1530,7 +1485,7 @@ def environments() -> dict[str, jinja2.Environment]:
     """The two template environments: HTML/SVG (autoescaped) and Markdown (escaped
     by `md_escape` on every value). Both strict: an undefined name fails loudly."""
     common: dict[str, Any] = {
-        "loader": jinja2.PackageLoader("ledger", "templates"),
+        "loader": jinja2.PackageLoader("ledger.report", "templates"),
         "undefined": jinja2.StrictUndefined,
         "trim_blocks": True,
         "lstrip_blocks": True,
@@ -1677,8 +1632,8 @@ def _generate(
     """The files of the pages (those whose number `only` accepts, if given)."""
     drawn = _Charts(environments()["html"])
     nav = _nav(book, chosen)
-    for number, (stem, template, make) in enumerate(_pages(book, chosen, nav)):
-        if only is not None and not only(number):
+    for page, (stem, template, make) in enumerate(_pages(book, chosen, nav)):
+        if only is not None and not only(page):
             continue
         context = make(drawn)
         for fmt in formats:
@@ -1750,14 +1705,14 @@ def write(
     book.frame(as_of)
     shares = _share([template for _, template, _ in _pages(book, chosen, _nav(book, chosen))], jobs)
     children = []
-    for share in shares[1:]:
+    for part in shares[1:]:
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: its share, then what it wrote, as JSON, and exit
             os.close(read_end)
             code = 0
             try:
-                files, changed = _write_files(_generate(book, chosen, formats, True, share.__contains__), out)
+                files, changed = _write_files(_generate(book, chosen, formats, True, part.__contains__), out)
                 answer: dict[str, Any] = {"files": sorted(files), "changed": changed}
             except WriteError as exc:
                 answer = {"path": exc.path, "message": exc.message}
@@ -1802,15 +1757,15 @@ def _share(kinds: Sequence[str], jobs: int) -> list[set[int]]:
     others = range(1, jobs) if jobs > 1 else range(1)
     loads = dict.fromkeys(others, 0)
     rest = [n for n, kind in enumerate(kinds) if kind != "year"]
-    for number in sorted(rest, key=lambda n: (-WEIGHTS[kinds[n]], n)):
+    for page in sorted(rest, key=lambda n: (-WEIGHTS[kinds[n]], n)):
         lightest = min(others, key=lambda j: (loads[j], j))
-        shares[lightest].add(number)
-        loads[lightest] += WEIGHTS[kinds[number]]
+        shares[lightest].add(page)
+        loads[lightest] += WEIGHTS[kinds[page]]
     return shares
 
 
 def _write_files(items: Iterator[tuple[str, bytes]], out: str) -> tuple[set[str], int]:
-    from ledger.record import atomic_write
+    from ledger.files.write import atomic_write
 
     files: set[str] = set()
     changed = 0

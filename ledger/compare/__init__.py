@@ -1,0 +1,1 @@
+"""Compare: forecasters on the questions they share (leaderboard, head to head, crowds)."""

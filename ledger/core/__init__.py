@@ -1,0 +1,1 @@
+"""Core: the ledger's records, dates, words and rules; no I/O and no pandas."""

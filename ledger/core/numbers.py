@@ -1,0 +1,51 @@
+"""Numbers: the one reader of probabilities and numbers written as text.
+
+The loader, the importers and the command line all read a probability here,
+so `70%`, `0.7` and `1e-3` mean the same everywhere, and a bad one gets the
+same message wherever it was written.
+"""
+
+from __future__ import annotations
+
+import re
+
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+"""A decimal number as the ledger writes it: digits, an optional point, an exponent."""
+
+PERCENT = re.compile(r"(\d+(\.\d*)?|\.\d+)%")
+"""A percent: a non-negative decimal and a percent sign, no space."""
+
+
+def parse_probability(text: str) -> float:
+    """Read a probability written as a decimal in [0, 1] or a percent.
+
+    >>> parse_probability("70%"), parse_probability("1e-3"), parse_probability(".25")
+    (0.7, 0.001, 0.25)
+    """
+    text = text.strip()
+    if PERCENT.fullmatch(text):
+        value = float(text[:-1]) / 100
+        shown = text
+    elif NUMBER.fullmatch(text):
+        value = float(text)
+        shown = text
+    elif re.fullmatch(r"\d+,\d+", text):
+        raise ValueError(
+            f"malformed probability '{text}'; use a decimal point, like "
+            f"{text.replace(',', '.')}"
+        )
+    elif re.fullmatch(r"[\d.]+\s+%", text):
+        raise ValueError(
+            f"malformed probability '{text}'; write the percent sign without a "
+            f"space, like {text.replace(' ', '')}"
+        )
+    else:
+        raise ValueError(
+            f"malformed probability '{text}'; write a number in [0, 1] like 0.7, "
+            "or a percent like 70%"
+        )
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(
+            f"probability must be between 0 and 1 (0% and 100%), got '{shown}'"
+        )
+    return round(value, 12)

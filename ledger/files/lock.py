@@ -1,0 +1,51 @@
+"""Locks: one exclusive lock per ledger, held while a command writes it."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+
+LOCK_WAIT_NOTICE = 2.0
+LOCK_TIMEOUT = 60.0
+
+
+class LockTimeout(ValueError):
+    """Another process held the lock for longer than LOCK_TIMEOUT seconds."""
+
+
+@contextlib.contextmanager
+def lock(path: str, on_wait: Callable[[str], None] = lambda _: None) -> Iterator[None]:
+    """Hold an exclusive lock on `path` (through `path.lock`) while writing.
+
+    The lock is an flock on `path.lock`, which the kernel releases when its
+    holder exits, however it exits; the file itself is never deleted (deleting
+    it while held would let a second writer in).
+    """
+    import fcntl
+
+    lock_path = path + ".lock"
+    with open(lock_path, "a") as handle:
+        started = time.monotonic()
+        noticed = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                waited = time.monotonic() - started
+                if waited > LOCK_WAIT_NOTICE and not noticed:
+                    on_wait(
+                        f"waiting for another ledger command to finish writing {path} (lock {lock_path})"
+                    )
+                    noticed = True
+                if waited > LOCK_TIMEOUT:
+                    raise LockTimeout(
+                        f"another process has held the lock {lock_path} for {LOCK_TIMEOUT:g} s; "
+                        "wait for the other ledger command to finish (or stop it) and try again"
+                    ) from None
+                time.sleep(0.01)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,1 @@
+"""Queries without pandas: listing questions, what is due, tamper evidence from git."""

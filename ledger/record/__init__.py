@@ -1,0 +1,1 @@
+"""Record: byte-preserving, validated edits that commands make to a ledger file."""

@@ -1,0 +1,1 @@
+"""Show: terminal tables, CSV and JSON built as strings; the CLI only prints them."""
