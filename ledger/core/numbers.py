@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 
+# A decimal number as the ledger writes it: digits, an optional point, an exponent.
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-"""A decimal number as the ledger writes it: digits, an optional point, an exponent."""
-
+# A percent: a non-negative decimal and a percent sign, no space.
 PERCENT = re.compile(r"(\d+(\.\d*)?|\.\d+)%")
-"""A percent: a non-negative decimal and a percent sign, no space."""
 
 
 def parse_probability(text: str) -> float:
