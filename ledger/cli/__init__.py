@@ -244,12 +244,12 @@ def _score_table(
     records: list[dict[str, object]], keys: list[str], as_of: dt.date, scale: str, time_averaged: bool,
     due: list[str],
 ) -> str:
-    from ledger.score.scorecard import scale_text
+    from ledger.score.scorecard import SCALE_WORDS
 
     mode = "time-averaged over the days each forecast stood" if time_averaged else "standing forecasts"
     lines = [
         f"Scores as of {as_of.isoformat()} ({mode}).",
-        f"Brier {scale_text(scale)[6:]}; 95% CI: question bootstrap, 1,000 resamples, seed 0.",
+        f"Brier {SCALE_WORDS[scale]}; 95% CI: question bootstrap, 1,000 resamples, seed 0.",
         "Log: ln p, at most 0, higher is better (p clipped to [0.001, 0.999]). "
         "Baseline (Metaculus): 0 = chance, 100 = perfect, higher is better.",
         "",

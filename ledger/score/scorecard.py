@@ -67,11 +67,16 @@ SCORES = ("brier", "log_score", "baseline_score", "spherical")
 _EXCLUDED = pd.CategoricalDtype(EXCLUDED)
 
 
+SCALE_WORDS = {
+    "0-1": "0-1, lower is better",
+    "0-2": "0-2 (GJ Open/Fatebook scale), lower is better",
+}
+"""How a Brier score on each scale reads, after the word 'Brier'."""
+
+
 def scale_text(scale: str = "0-1") -> str:
-    """How a Brier score on `scale` reads."""
-    if scale == "0-2":
-        return "brier 0-2 (GJ Open/Fatebook scale), lower is better"
-    return "brier 0-1, lower is better"
+    """How a Brier score on `scale` reads: 'brier 0-1, lower is better'."""
+    return f"brier {SCALE_WORDS[scale]}"
 
 
 # ---------------------------------------------------------------- scores per forecast
