@@ -35,7 +35,8 @@ from hypothesis import strategies as st
 from ledger.cli import main
 from ledger.core import rules
 from ledger.core.model import Error, Ledger
-from ledger.load.loader import decode, load_text
+from ledger.load.loader import load_text
+from ledger.load.nodes import decode
 from ledger.validate import validate
 
 ROOT = Path(__file__).parents[1]

@@ -18,8 +18,10 @@ from ledger.core import rules
 from ledger.core.dates import When
 from ledger.core.model import Error, Ledger, Question, Result
 from ledger.core.numbers import parse_probability
-from ledger.load import loader as load
-from ledger.load.loader import decode, load_file, load_text
+from ledger.load import records as load
+from ledger.load.loader import load_file, load_text
+from ledger.load import nodes
+from ledger.load.nodes import decode
 from ledger.validate import validate
 
 ROOT = Path(__file__).parents[1]
@@ -578,7 +580,7 @@ def test_deep_nesting_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
         "(while increasing flow level)"
     ]
     # The pure-Python parser has no depth limit; its composer recurses instead.
-    monkeypatch.setattr(load, "_Loader", yaml.SafeLoader)
+    monkeypatch.setattr(nodes, "_Loader", yaml.SafeLoader)
     _, errors = load_text(deep, "deep.yaml")
     assert messages(errors) == ["deep.yaml:1: YAML nesting is too deep"]
 

@@ -45,6 +45,11 @@ def made_key(forecast: Forecast) -> tuple[dt.date, dt.date, int]:
     return (forecast.made.earliest, forecast.made.latest, forecast.location.line)
 
 
+def recorded_key(entry: Outcome) -> tuple[dt.date, dt.date, int]:
+    """The order of outcomes: by `recorded` (earliest, then latest reading), then line."""
+    return (entry.recorded.earliest, entry.recorded.latest, entry.location.line)
+
+
 def timely(question: Question, as_of: dt.date | None = None) -> tuple[Forecast, ...]:
     """The forecasts that can count, in order: made on or before the deadline and,
     given `as_of`, possibly made by then (earliest reading), so that an as-of
@@ -72,9 +77,7 @@ def recorded_outcome(question: Question, as_of: dt.date) -> Outcome | None:
     known = [o for o in question.outcomes if o.known.latest <= as_of]
     if not known:
         return None
-    return max(
-        known, key=lambda o: (o.recorded.earliest, o.recorded.latest, o.location.line)
-    )
+    return max(known, key=recorded_key)
 
 
 def _derived(

@@ -11,6 +11,10 @@ import contextlib
 import os
 import re
 import tempfile
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def _temporary_prefix(path: str) -> str:
@@ -43,6 +47,20 @@ def atomic_write(path: str, data: bytes, durable: bool = True) -> None:
     the new bytes. For output that can be made again, such as a report, whose
     thousand files took 10 s of fsyncs at 100,000 questions.
     """
+    atomic_stream(path, lambda out: out.write(data), durable)
+
+
+def atomic_stream(
+    path: str,
+    write: Callable[[BinaryIO], object],
+    durable: bool = True,
+    mode: int = 0o644,
+) -> None:
+    """`atomic_write`, with `write` writing the new bytes into the temporary file.
+
+    They are written as they are made, so no copy of them all is held in
+    memory. `mode` is the permissions of a new file; a replaced one keeps its own.
+    """
     folder = os.path.dirname(os.path.abspath(path))
     old = os.stat(path) if os.path.exists(path) else None
     handle, temporary = tempfile.mkstemp(
@@ -50,14 +68,14 @@ def atomic_write(path: str, data: bytes, durable: bool = True) -> None:
     )
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            write(out)
             out.flush()
             if durable:
                 os.fsync(out.fileno())
         if old is not None and (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
             with contextlib.suppress(OSError):  # only root may give a file away
                 os.chown(temporary, old.st_uid, old.st_gid)
-        os.chmod(temporary, old.st_mode & 0o7777 if old is not None else 0o644)
+        os.chmod(temporary, old.st_mode & 0o7777 if old is not None else mode)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -2,8 +2,8 @@
 
 Reading a big ledger file costs seconds (100,000 questions: about 20 s of YAML
 composing and record building), while reading its records back from a pickle
-takes a few. `loader.load_file` asks here first for every file it reads (the
-root file and every file it includes) and keeps what it loaded for next time;
+takes a few. `loader.load_bytes` asks here first for every file `load_file`
+reads (the root file and every file it includes) and keeps what it loaded for next time;
 validation across files then runs on the whole ledger, every time. So a
 ledger split into many files (`include: ledger.d/*.yaml`, the merge-friendly
 layout) reloads only the files that changed since the last command.
@@ -17,7 +17,7 @@ layout) reloads only the files that changed since the last command.
 - **What**: only files of at least `MIN_BYTES` (smaller ones load faster
   than the cache pays back); at most `KEEP` entries and `BUDGET` bytes, the
   least recently used removed first.
-- **Safety**: entries are written atomically (a temporary file, renamed), and
+- **Safety**: entries are written atomically (`files.write.atomic_stream`), and
   an entry that cannot be read (truncated, corrupt, from another version) is
   ignored and removed: the file is then loaded as if there were no cache.
   Only the user's own cache folder is read, created with mode 0700.
@@ -34,26 +34,18 @@ import operator
 import os
 from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ledger.core import model
 from ledger.core.dates import When
 from ledger.core.memory import gc_paused
-from ledger.core.model import (
-    Error,
-    Forecast,
-    Forecaster,
-    Ledger,
-    Location,
-    Order,
-    Outcome,
-    Question,
-    Result,
-    Source,
-    Window,
-)
+from ledger.core.model import Error, Ledger, Location
 from ledger.core.version import version
+
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 MIN_BYTES = 256 * 1024
 """Smaller files are not cached: they load in a few hundredths of a second."""
@@ -69,6 +61,9 @@ _FORMAT = b"ledger-cache-2"
 _CODE = ("core/*.py", "core/*.json", "load/*.py", "schema.json")
 """The code and data cached records depend on, as globs below the package folder."""
 _SUFFIX = ".pickle"
+_OFF = ("off", "0", "no", "false")
+# What a killed writer leaves: `files.write`'s temporary file for an entry.
+_LEFTOVER = ".ledger-*" + _SUFFIX + ".*.tmp"
 
 
 @cache
@@ -90,7 +85,7 @@ def fingerprint() -> bytes:
 
 def directory() -> Path | None:
     """The cache folder, or None when the cache is off (`LEDGER_CACHE=off`)."""
-    if os.environ.get("LEDGER_CACHE", "").strip().lower() in ("off", "0", "no", "false"):
+    if os.environ.get("LEDGER_CACHE", "").strip().lower() in _OFF:
         return None
     base = os.environ.get("XDG_CACHE_HOME", "")
     root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
@@ -115,15 +110,25 @@ def key(data: bytes, path: str) -> str:
 # which look up the fields again for every object; rebuilding each record by
 # its constructor instead reads a 165,000-forecast ledger about twice as fast.
 
-_KEYWORD = (Forecast, Forecaster, Source, Question, Outcome)
-_POSITIONAL = (Result, Window, Order, When, Error, Ledger)
-_FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _KEYWORD + _POSITIONAL}
+_KEYWORD: tuple[type, ...] = (
+    model.Forecast, model.Forecaster, model.Source, model.Question, model.Outcome,
+)
+_POSITIONAL: tuple[type, ...] = (
+    model.Result, model.Window, model.Order, When, Error, Ledger,
+)
+_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(field.name for field in dataclasses.fields(cls))
+    for cls in _KEYWORD + _POSITIONAL
+}
 _VALUES = {cls: operator.attrgetter(*names) for cls, names in _FIELDS.items()}
 
 
 def _maker(cls: type) -> Any:
-    """A module-level function taking the fields of keyword-only `cls` in order
-    (pickle names it in each entry): no dict per record, as cls(**dict(...)) would make."""
+    """A module-level function taking the fields of keyword-only `cls` in order.
+
+    Pickle names it in each entry: no dict per record, as cls(**dict(...))
+    would make.
+    """
     names = _FIELDS[cls]
     name = f"_new_{cls.__name__}"
     source = (f"def {name}({', '.join(names)}):\n"
@@ -142,8 +147,11 @@ _MAKERS.update({cls: cls for cls in _POSITIONAL})
 
 @cache
 def _pickler() -> type:
-    """The pickler class (made on first use: `pickle` is not imported by commands
-    that read only small files, such as `ledger check` of a hand-kept ledger)."""
+    """The pickler class, made on first use.
+
+    `pickle` is not imported by commands that read only small files, such as
+    `ledger check` of a hand-kept ledger.
+    """
     import pickle
 
     class _Pickler(pickle.Pickler):
@@ -161,8 +169,10 @@ def _pickler() -> type:
 
 
 def _dump(entry: tuple[Ledger, list[Error]], out: BinaryIO) -> None:
-    """Pickle `entry` into `out` as it goes (a big ledger's entry is 140 MB:
-    no copy of it is held in memory)."""
+    """Pickle `entry` into `out` as it goes.
+
+    A big ledger's entry is 140 MB: no copy of it is held in memory.
+    """
     import pickle
 
     with gc_paused():
@@ -170,6 +180,7 @@ def _dump(entry: tuple[Ledger, list[Error]], out: BinaryIO) -> None:
 
 
 def _loads(blob: bytes) -> tuple[Ledger, list[Error]]:
+    """The (ledger, errors) pickled in `blob`; raises if it is not an entry."""
     import pickle
 
     with gc_paused():
@@ -209,19 +220,13 @@ def store(data: bytes, path: str, ledger: Ledger, errors: list[Error]) -> None:
     if folder is None or len(data) < MIN_BYTES:
         return
     import pickle
-    import tempfile
+
+    from ledger.files.write import atomic_stream  # imports tempfile: big files only
 
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=_SUFFIX)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                _dump((ledger, errors), out)
-            os.replace(temporary, folder / (key(data, path) + _SUFFIX))
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        entry = str(folder / (key(data, path) + _SUFFIX))
+        atomic_stream(entry, lambda out: _dump((ledger, errors), out), False, 0o600)
         _evict(folder)
     except (OSError, pickle.PicklingError, RecursionError):
         return  # a cache that cannot be written is only a slower run
@@ -230,7 +235,7 @@ def store(data: bytes, path: str, ledger: Ledger, errors: list[Error]) -> None:
 def _evict(folder: Path) -> None:
     """Remove the least recently used entries beyond KEEP or BUDGET."""
     entries = []
-    for entry in folder.glob("*" + _SUFFIX):
+    for entry in [*folder.glob("*" + _SUFFIX), *folder.glob(_LEFTOVER)]:
         with contextlib.suppress(OSError):
             found = entry.stat()
             entries.append((found.st_mtime, found.st_size, entry))

@@ -47,7 +47,8 @@ from typing import Literal
 
 from ledger.core.model import Forecast, Ledger
 from ledger.core.text import plural
-from ledger.load.loader import decode, load_text
+from ledger.load.loader import load_text
+from ledger.load.nodes import decode
 
 Level = Literal["error", "warning"]
 Key = tuple[str, str, int]

@@ -40,16 +40,12 @@ from ledger.core.model import Error, Ledger, Location
 from ledger.files.lock import LockTimeout, lock
 from ledger.files.write import atomic_write, remove_leftovers
 
-# `_is_null` is the loader's own test of an empty value (`~`, `null`, nothing),
+from ledger.load.loader import load_bytes, load_file
+
+# `is_null` is the loader's own test of an empty value (`~`, `null`, nothing),
 # so what an edit treats as an empty list is exactly what the loader does.
-from ledger.load.loader import (
-    _is_null,
-    compose,
-    decode,
-    load_bytes,
-    load_file,
-    question_items,
-)
+from ledger.load.nodes import compose, decode, is_null
+from ledger.load.slices import question_items
 from ledger.validate import validate
 
 Entry = list[tuple[str, Any]]
@@ -272,7 +268,7 @@ def append_item(
         value = pair[1]
         if isinstance(value, yaml.SequenceNode):
             return _into_flow_sequence(text, value, entry)
-        if _is_null(value):
+        if is_null(value):
             start, end = value.start_mark.index, value.end_mark.index
             space = " " if text[start - 1 : start] == ":" else ""
             replacement = space + "[" + _flow(entry) + "]"
@@ -281,7 +277,7 @@ def append_item(
         raise EditError(f"'{name}' is not a list; fix the file by hand first")
     key_column = parent.value[0][0].start_mark.column if parent.value else 0
     empty = pair is not None and (
-        _is_null(pair[1])
+        is_null(pair[1])
         or (
             isinstance(pair[1], yaml.SequenceNode)
             and not pair[1].value

@@ -1,0 +1,186 @@
+"""Claims: what a forecast claims, read and checked against its question.
+
+A binary question's forecast claims a probability `p`: stated, judged (with a
+note saying why), or mapped from the speaker's words by a verbal table. A date
+or numeric question's forecast claims a window `[earliest, latest]`, whose ends
+may be written relative to the forecast's `made` date (`+2y..+3y`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from ledger.core import words
+from ledger.core.dates import DateError, When, parse_offset, parse_when
+from ledger.core.model import Bound, Kind, Window
+from ledger.core.numbers import NUMBER
+from ledger.load.fields import FieldError, FieldReader, Reported, check_node, finite
+from ledger.load.nodes import describe, is_null, line
+
+_RELATIVE = re.compile(r"\+\d+[a-z]")
+
+
+class ClaimReader(FieldReader):
+    """A field reader that also reads and checks a forecast's claim."""
+
+    def claim_fits(
+        self,
+        node: yaml.Node,
+        fields: dict[str, yaml.Node],
+        values: dict[str, Any],
+        kind: Kind | None,
+    ) -> bool:
+        """Binary questions take `p`; date and numeric questions take a window.
+
+        A mapped forecast gets its `p` from the table, so it may leave `p` out;
+        when `basis` itself is unreadable that error is the one to report.
+        """
+
+        def given(name: str) -> bool:
+            return name in fields and not is_null(fields[name])
+
+        def where(name: str) -> int:
+            return line(fields[name]) if name in fields else line(node)
+
+        if kind == "binary" and "window" in fields:
+            self.error(
+                line(fields["window"]),
+                "a binary question's forecast takes 'p', not 'window'",
+            )
+            return False
+        mapped = values.get("basis") == "mapped"
+        unread = given("basis") and "basis" not in values  # already reported
+        if kind == "binary" and not given("p") and not (mapped or unread):
+            self.error(where("p"), "a binary question's forecast needs 'p'")
+            return False
+        if kind in ("date", "numeric") and not given("window"):
+            self.error(
+                where("window"),
+                f"a {kind} question's forecast needs a 'window' [earliest, latest]",
+            )
+            return False
+        return True
+
+    def basis_fits(
+        self, fields: dict[str, yaml.Node], values: dict[str, Any]
+    ) -> bool:
+        """A mapped probability comes from its table; a judged one says why."""
+        basis = values.get("basis")
+        if "table" in fields and basis != "mapped":
+            self.error(line(fields["table"]), "'table' is only used with basis: mapped")
+            return False
+        if basis == "judged" and "note" not in values:
+            self.error(
+                line(fields["basis"]),
+                "a judged probability needs a 'note' saying why the keeper read it so",
+            )
+            return False
+        if basis != "mapped":
+            return True
+        missing = [
+            name for name in ("table", "words")
+            if name not in fields or is_null(fields[name])
+        ]
+        if missing:
+            self.error(
+                line(fields["basis"]),
+                "a mapped probability needs 'table' and 'words' (the speaker's words)",
+            )
+            return False
+        if "table" not in values or "words" not in values:
+            return False
+        return self._mapped(fields, values)
+
+    def _mapped(self, fields: dict[str, yaml.Node], values: dict[str, Any]) -> bool:
+        """Set a mapped forecast's `p` from its table, or report why it cannot be."""
+        try:
+            mapped = words.map_words(values["table"], values["words"])
+        except KeyError as exc:
+            self.error(line(fields["words"]), str(exc.args[0]))
+            return False
+        given = values.get("p")
+        if given is not None and abs(given - mapped) > 1e-9:
+            self.error(
+                line(fields["p"]),
+                f"p '{fields['p'].value}' does not match table '{values['table']}' "
+                f"for '{values['words']}' ({mapped:g}); leave p out or write "
+                f"{mapped:g}",
+            )
+            return False
+        values["p"] = mapped
+        return True
+
+    def window(self, node: yaml.Node, kind: Kind | None, made: When | None) -> Window:
+        """A window `[earliest, latest]` or `A..B`, its ends read by `bound`."""
+        check_node(node)
+        if isinstance(node, yaml.SequenceNode):
+            if len(node.value) != 2:
+                raise FieldError(
+                    node,
+                    "'window' must have two ends [earliest, latest], "
+                    f"got {len(node.value)}",
+                )
+            items = list(node.value)
+            ends = [None if is_null(i) else self.text(i, "window") for i in items]
+            text = "..".join(end or "" for end in ends)
+        elif isinstance(node, yaml.ScalarNode):
+            text = str(node.value)
+            parts = text.split("..")
+            if len(parts) != 2:
+                raise FieldError(
+                    node,
+                    f"malformed window '{text}'; write [earliest, latest] or A..B, "
+                    "like +2y..+3y",
+                )
+            ends = [part.strip() or None for part in parts]
+            items = [node, node]
+        else:
+            message = f"'window' must be [earliest, latest], got {describe(node)}"
+            raise FieldError(node, message)
+        start, end = (
+            self.bound(item, end, kind, made)
+            for item, end in zip(items, ends, strict=True)
+        )
+        _in_order(node, text, start, end)
+        return Window(start, end, text)
+
+    def bound(
+        self, node: yaml.Node, text: str | None, kind: Kind | None, made: When | None
+    ) -> Bound:
+        """One end of a window: a number, a date, or a horizon from `made`."""
+        if text is None:
+            return None
+        if kind != "date" and NUMBER.fullmatch(text):
+            return finite(node, text, "window end")
+        if kind == "numeric":
+            message = f"window end '{text}' of a numeric question must be a number"
+            raise FieldError(node, message)
+        try:
+            if not _RELATIVE.fullmatch(text):
+                return parse_when(text)
+            offset = parse_offset(text)
+        except DateError as exc:
+            raise FieldError(node, str(exc)) from None
+        if made is None:
+            raise Reported  # 'made' is required: its own error is already reported
+        try:
+            return made.shift(offset)
+        except (ValueError, OverflowError):  # past 9999-12-31, datetime's last day
+            raise FieldError(
+                node, f"window end '{text}' from '{made}' is past the year 9999"
+            ) from None
+
+
+def _in_order(node: yaml.Node, text: str, start: Bound, end: Bound) -> None:
+    """Refuse a window whose ends mix dates and numbers, or come in reverse."""
+    if start is None or end is None:
+        return
+    first = start.earliest if isinstance(start, When) else start
+    last = end.latest if isinstance(end, When) else end
+    if type(first) is not type(last):
+        raise FieldError(node, f"window '{text}' mixes dates and numbers")
+    if first > last:  # type: ignore[operator]  # same type: both dates or both floats
+        raise FieldError(node, f"window '{text}' ends before it starts")
