@@ -10,32 +10,43 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from ledger.core.model import Error, Forecast, Ledger, Outcome, Question, Record
+from ledger.core.model import (
+    Error,
+    Forecast,
+    Forecaster,
+    Ledger,
+    Order,
+    Outcome,
+    Question,
+    Source,
+)
 from ledger.core.rules import index
 from ledger.core.words import did_you_mean
 from ledger.load.loader import load_file
 
 Check = Callable[[Ledger], Iterator[Error]]
+Declared = Forecaster | Source | Question
 
 
 def check_unique_ids(ledger: Ledger) -> Iterator[Error]:
     """Forecaster, source and question ids are each used once."""
-    groups: tuple[tuple[str, tuple[Record, ...]], ...] = (
+    groups: tuple[tuple[str, tuple[Declared, ...]], ...] = (
         ("forecaster", ledger.forecasters),
         ("source", ledger.sources),
         ("question", ledger.questions),
     )
     for kind, records in groups:
-        first: dict[str, Record] = {}
+        first: dict[str, Declared] = {}
         for record in records:
-            id = getattr(record, "id")
-            if id in first:
-                where = first[id].location
-                at = f"line {where.line}" if where.path == record.location.path else str(where)
-                message = f"duplicate {kind} id '{id}' (first used at {at})"
-                yield Error(record.at("id"), message)
-            else:
+            id = record.id
+            if id not in first:
                 first[id] = record
+                continue
+            where = first[id].location
+            same = where.path == record.location.path
+            at = f"line {where.line}" if same else str(where)
+            message = f"duplicate {kind} id '{id}' (first used at {at})"
+            yield Error(record.at("id"), message)
 
 
 def check_references(ledger: Ledger) -> Iterator[Error]:
@@ -46,12 +57,13 @@ def check_references(ledger: Ledger) -> Iterator[Error]:
         "question": {q.id for q in ledger.questions},
     }
     found = list(ledger.references)
-    for question in ledger.questions:  # a built forecast's references are its own fields
+    for question in ledger.questions:  # a built forecast's references are its fields
         for forecast in question.forecasts:
             if forecast.by not in declared["forecaster"]:
                 found.append(("forecaster", forecast.by, forecast.at("by")))
-            if forecast.source is not None and forecast.source not in declared["source"]:
-                found.append(("source", forecast.source, forecast.at("source")))
+            source = forecast.source
+            if source is not None and source not in declared["source"]:
+                found.append(("source", source, forecast.at("source")))
     for kind, id, where in found:
         if id not in declared[kind] and (kind, id) not in ledger.broken:
             hint = did_you_mean(id, sorted(declared[kind]))
@@ -63,34 +75,47 @@ def check_relations(ledger: Ledger) -> Iterator[Error]:
     questions = index(ledger)
     for question in ledger.questions:
         if question.order is not None:
-            where = question.at("order")
-            if question.kind != "binary":
-                yield Error(
-                    where,
-                    "a question with an 'order' resolves yes or no, so it must be "
-                    f"kind: binary, not '{question.kind}'",
-                )
-            for id in (question.order.before, question.order.after):
-                other = questions.get(id)
-                if other is not None and other.kind != "date":
-                    yield Error(
-                        where,
-                        f"an order relation needs two date questions; '{id}' is a "
-                        f"{other.kind} question",
-                    )
-            if question.order.before == question.order.after:
-                yield Error(where, f"an order relation needs two different questions, got '{question.order.before}' twice")
-            for entry in question.outcomes:
-                yield Error(
-                    entry.location,
-                    "an order question resolves by itself from its two date "
-                    "questions; record outcomes there, not here",
-                )
+            yield from _order_errors(question, question.order, questions)
         if _in_cycle(question, questions):
+            field = "condition" if question.condition else "order"
             yield Error(
-                question.at("condition") if question.condition else question.at("order"),
-                f"question '{question.id}' depends on itself through its condition or order",
+                question.at(field),
+                f"question '{question.id}' depends on itself through its condition "
+                "or order",
             )
+
+
+def _order_errors(
+    question: Question, order: Order, questions: dict[str, Question]
+) -> Iterator[Error]:
+    """What is wrong with an order question: its kind, its two questions, outcomes."""
+    where = question.at("order")
+    if question.kind != "binary":
+        yield Error(
+            where,
+            "a question with an 'order' resolves yes or no, so it must be "
+            f"kind: binary, not '{question.kind}'",
+        )
+    for id in (order.before, order.after):
+        other = questions.get(id)
+        if other is not None and other.kind != "date":
+            yield Error(
+                where,
+                f"an order relation needs two date questions; '{id}' is a "
+                f"{other.kind} question",
+            )
+    if order.before == order.after:
+        yield Error(
+            where,
+            "an order relation needs two different questions, got "
+            f"'{order.before}' twice",
+        )
+    for entry in question.outcomes:
+        yield Error(
+            entry.location,
+            "an order question resolves by itself from its two date "
+            "questions; record outcomes there, not here",
+        )
 
 
 def _in_cycle(start: Question, questions: dict[str, Question]) -> bool:
@@ -141,7 +166,7 @@ def _before_outcome(forecast: Forecast, entry: Outcome) -> Error | None:
 
 
 def check_dates(ledger: Ledger) -> Iterator[Error]:
-    """Forecasts come before the deadline and the outcome; outcomes are known before recorded."""
+    """Forecasts precede the deadline and outcome; outcomes are known, then recorded."""
     for question in ledger.questions:
         for forecast in question.forecasts:
             if forecast.made.earliest > question.deadline.latest:
@@ -159,11 +184,17 @@ def check_dates(ledger: Ledger) -> Iterator[Error]:
                 yield Error(
                     entry.at("known"),
                     f"outcome known {entry.known}, after it was recorded on "
-                    f"{entry.recorded}; an outcome cannot be written down before it is known",
+                    f"{entry.recorded}; an outcome cannot be written down before it "
+                    "is known",
                 )
 
 
-CHECKS: tuple[Check, ...] = (check_unique_ids, check_references, check_relations, check_dates)
+CHECKS: tuple[Check, ...] = (
+    check_unique_ids,
+    check_references,
+    check_relations,
+    check_dates,
+)
 
 
 def validate(ledger: Ledger) -> list[Error]:

@@ -59,7 +59,6 @@ _UNPADDED = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
 _YEAR = re.compile(r"(\d{4})")
 _SLASHED = re.compile(r"(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})")
 _OFFSET = re.compile(r"\+(\d+)([ymwd])")
-_UNITS = {"y": "years", "m": "months", "w": "weeks", "d": "days"}
 _FORMS = "write YYYY-MM-DD, YYYY-MM, YYYY or a range like 2026-01-06..2026-04-30"
 
 
@@ -161,7 +160,13 @@ def parse_offset(text: str) -> relativedelta:
         amount = int(match.group(1))
     except ValueError:  # more digits than int() reads (4,300): far past the year 9999
         raise DateError(f"horizon '{text}' is too large a number") from None
-    return relativedelta(**{_UNITS[match.group(2)]: amount})
+    unit = match.group(2)
+    return relativedelta(
+        years=amount if unit == "y" else 0,
+        months=amount if unit == "m" else 0,
+        weeks=amount if unit == "w" else 0,
+        days=amount if unit == "d" else 0,
+    )
 
 
 def years_between(start: dt.date, end: dt.date) -> float:

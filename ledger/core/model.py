@@ -8,7 +8,7 @@ and which outcome stand.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 from ledger.core.dates import When
 
@@ -22,13 +22,23 @@ Bound = When | float | None
 
 @dataclass(frozen=True, slots=True, order=True)
 class Location:
-    """Where something was written: a file path and a 1-based line number."""
+    """Where something was written: a file path and a 1-based line number.
+
+    Attributes:
+        path: The file as the user named it, which error messages show.
+        line: The line, counted from 1.
+    """
 
     path: str
     line: int
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}"
+
+
+MESSAGE_LIMIT = 400  # characters of a message shown; a longer one is cut
+_CONTROLS = [*range(32), 127, 0x85, 0x2028, 0x2029]
+_VISIBLE = {code: repr(chr(code))[1:-1] for code in _CONTROLS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +50,11 @@ class Error:
 
     @property
     def shown(self) -> str:
-        """The message as shown: a line break or other control character in a
-        quoted value is escaped, and a message longer than MESSAGE_LIMIT
-        characters is cut, so one problem is always one line."""
+        """The message as shown: always one line, at most MESSAGE_LIMIT characters.
+
+        A line break or other control character in a quoted value is escaped,
+        and a longer message is cut.
+        """
         message = self.message.translate(_VISIBLE)
         if len(message) > MESSAGE_LIMIT:
             message = message[: MESSAGE_LIMIT - 1] + "…"
@@ -50,10 +62,6 @@ class Error:
 
     def __str__(self) -> str:
         return f"{self.location}: {self.shown}"
-
-
-MESSAGE_LIMIT = 400
-_VISIBLE = {code: repr(chr(code))[1:-1] for code in [*range(32), 127, 0x85, 0x2028, 0x2029]}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,7 +83,8 @@ class Record:
         lines = self.lines
         for i in range(0, len(lines), 2):
             if lines[i] == name:
-                return Location(self.location.path, self.location.line + lines[i + 1])  # type: ignore[operator]
+                below = cast("int", lines[i + 1])  # each name is followed by its int
+                return Location(self.location.path, self.location.line + below)
         return self.location
 
 
@@ -93,7 +102,13 @@ class Forecaster(Record):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Source(Record):
-    """A document a forecast or outcome comes from: an interview, a post, a data set."""
+    """A document a forecast or outcome comes from: an interview, a post, a data set.
+
+    Attributes:
+        kind: One of the schema's kinds (interview, podcast, article, ...).
+        date: When it was published, possibly known only roughly.
+        attribution: With `licence`, how imported data must be credited.
+    """
 
     id: str
     title: str
@@ -152,7 +167,13 @@ class Result:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Outcome(Record):
-    """One entry in a question's append-only outcome history."""
+    """One entry in a question's append-only outcome history.
+
+    Attributes:
+        known: When the result became knowable.
+        recorded: When it was written down; of the entries known, the latest
+            recorded stands.
+    """
 
     result: Result
     known: When

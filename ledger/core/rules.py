@@ -20,12 +20,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ledger.core.dates import When
-from ledger.core.model import Forecast, Ledger, Outcome, Question, Result
+from ledger.core.model import Forecast, Ledger, Order, Outcome, Question, Result
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable, Mapping, Sequence
 
 Status = Literal["open", "due", "resolved", "void"]
 STATUSES: tuple[Status, ...] = ("open", "due", "resolved", "void")
@@ -46,28 +48,37 @@ def made_key(forecast: Forecast) -> tuple[dt.date, dt.date, int]:
 
 
 def recorded_key(entry: Outcome) -> tuple[dt.date, dt.date, int]:
-    """The order of outcomes: by `recorded` (earliest, then latest reading), then line."""
+    """The order of outcomes: by `recorded` (earliest, then latest), then line."""
     return (entry.recorded.earliest, entry.recorded.latest, entry.location.line)
 
 
 def timely(question: Question, as_of: dt.date | None = None) -> tuple[Forecast, ...]:
-    """The forecasts that can count, in order: made on or before the deadline and,
-    given `as_of`, possibly made by then (earliest reading), so that an as-of
-    view never sees a forecast that did not exist yet."""
-    last_day = question.deadline.latest if as_of is None else min(question.deadline.latest, as_of)
-    return tuple(
-        sorted((f for f in question.forecasts if f.made.earliest <= last_day), key=made_key)
-    )
+    """The forecasts that can count, in order of `made`.
+
+    Those made on or before the deadline and, given `as_of`, possibly made by
+    then (earliest reading), so that an as-of view never sees a forecast that
+    did not exist yet.
+    """
+    last_day = question.deadline.latest
+    if as_of is not None:
+        last_day = min(last_day, as_of)
+    counted = (f for f in question.forecasts if f.made.earliest <= last_day)
+    return tuple(sorted(counted, key=made_key))
 
 
-def standing_forecasts(question: Question, as_of: dt.date | None = None) -> tuple[Forecast, ...]:
-    """Each forecaster's standing forecast on `question` (as of `as_of`), in order of `made`."""
+def standing_forecasts(
+    question: Question, as_of: dt.date | None = None
+) -> tuple[Forecast, ...]:
+    """Each forecaster's standing forecast on `question` (as of `as_of`), by `made`."""
     return standing_among(timely(question, as_of))
 
 
 def standing_among(counted: Sequence[Forecast]) -> tuple[Forecast, ...]:
-    """The standing forecasts among `counted`, the timely forecasts of one question
-    in order of `made` (see `timely`): each forecaster's last, in the same order."""
+    """The standing forecasts among `counted`: each forecaster's last, in order.
+
+    `counted` holds the timely forecasts of one question in order of `made`
+    (see `timely`).
+    """
     last = {f.by: f for f in counted}
     return tuple(f for f in counted if last[f.by] is f)
 
@@ -95,21 +106,27 @@ def _derived(
     )
 
 
-def _order_result(before: Outcome, after: Outcome) -> Result | None:
+def _order_result(before: Outcome, after: Outcome) -> Result:
+    """An order question's result from the outcomes of its two date questions."""
     kinds = (before.result.kind, after.result.kind)
     if kinds[0] in _CLOSED_VOID or kinds[1] in _CLOSED_VOID:
         return Result("void", None, "void")
     first, second = before.result.value, after.result.value
     if isinstance(first, When) and isinstance(second, When):
-        if second.earliest > first.latest:
-            return Result("yes", 1.0, "yes")
-        if second.latest <= first.earliest:
-            return Result("no", 0.0, "no")
-        return Result("ambiguous", None, "ambiguous")
+        return _dates_in_order(first, second)
     if isinstance(first, When) and kinds[1] == "no":
         return Result("yes", 1.0, "yes")  # `after` did not happen by its deadline
     if isinstance(second, When) and kinds[0] == "no":
         return Result("no", 0.0, "no")  # `after` happened; `before` never did
+    return Result("ambiguous", None, "ambiguous")
+
+
+def _dates_in_order(first: When, second: When) -> Result:
+    """Yes if `second` is strictly later than `first`, no if not; ambiguous if both."""
+    if second.earliest > first.latest:
+        return Result("yes", 1.0, "yes")
+    if second.latest <= first.earliest:
+        return Result("no", 0.0, "no")
     return Result("ambiguous", None, "ambiguous")
 
 
@@ -126,24 +143,36 @@ def outcome(
     if question.condition and question.condition in questions:
         condition = outcome(questions[question.condition], questions, as_of, seen)
         if condition is not None and condition.result.kind in _CLOSED_VOID | {"no"}:
-            why = f"void because its condition '{question.condition}' resolved {condition.result}"
+            why = (
+                f"void because its condition '{question.condition}' resolved "
+                f"{condition.result}"
+            )
             return _derived(question, Result("void", None, "void"), [condition], why)
     if question.order is not None:
-        pair = [questions.get(question.order.before), questions.get(question.order.after)]
-        if pair[0] is None or pair[1] is None:
-            return None
-        before, after = (outcome(q, questions, as_of, seen) for q in pair)
-        if before is None or after is None:
-            return None
-        result = _order_result(before, after)
-        if result is None:
-            return None
-        why = (
-            f"derived from '{question.order.before}' ({before.result}) and "
-            f"'{question.order.after}' ({after.result})"
-        )
-        return _derived(question, result, [before, after], why)
+        return _ordered(question, question.order, questions, as_of, seen)
     return recorded_outcome(question, as_of)
+
+
+def _ordered(
+    question: Question,
+    order: Order,
+    questions: Mapping[str, Question],
+    as_of: dt.date,
+    seen: frozenset[str],
+) -> Outcome | None:
+    """An order question's derived outcome, once both its questions have one."""
+    first, second = questions.get(order.before), questions.get(order.after)
+    if first is None or second is None:
+        return None
+    before = outcome(first, questions, as_of, seen)
+    after = outcome(second, questions, as_of, seen)
+    if before is None or after is None:
+        return None
+    why = (
+        f"derived from '{order.before}' ({before.result}) and "
+        f"'{order.after}' ({after.result})"
+    )
+    return _derived(question, _order_result(before, after), [before, after], why)
 
 
 def status(question: Question, standing: Outcome | None, as_of: dt.date) -> Status:

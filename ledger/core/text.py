@@ -26,14 +26,15 @@ def missing(value: object) -> bool:
     if value is None:
         return True
     try:
-        return math.isnan(value)  # type: ignore[arg-type]
+        return math.isnan(value)  # type: ignore[arg-type]  # a TypeError says no
     except TypeError:
         return False
 
 
 def json_value(value: object) -> object:
-    """A plain JSON value: numpy numbers become Python ones, and NaN or an
-    infinity becomes null (JSON has neither).
+    """A plain JSON value: numpy numbers become Python ones, NaN and ±inf null.
+
+    JSON has neither NaN nor an infinity.
 
     >>> json_value(float("nan")), json_value(float("inf")), json_value(2)
     (None, None, 2)
@@ -60,7 +61,7 @@ def number(value: object, digits: int = 3, *, minus: str = "-") -> str:
     """
     if missing(value):
         return DASH
-    text = f"{float(value):.{digits}f}"  # type: ignore[arg-type]
+    text = f"{float(value):.{digits}f}"  # type: ignore[arg-type]  # not missing: a number
     if text.startswith("-") and float(text) == 0:
         text = text[1:]
     return text.replace("-", minus) if minus != "-" else text
@@ -74,7 +75,7 @@ def percent(p: object) -> str:
     """
     if missing(p):
         return DASH
-    text = f"{100 * float(p):.2f}".rstrip("0").rstrip(".")  # type: ignore[arg-type]
+    text = f"{100 * float(p):.2f}".rstrip("0").rstrip(".")  # type: ignore[arg-type]  # a number
     return f"{text}%"
 
 
@@ -86,7 +87,7 @@ def share(value: object, *, minus: str = MINUS) -> str:
     """
     if missing(value):
         return DASH
-    return f"{number(100 * float(value), 1, minus=minus)}%"  # type: ignore[arg-type]
+    return f"{number(100 * float(value), 1, minus=minus)}%"  # type: ignore[arg-type]  # a number
 
 
 def interval(
@@ -116,8 +117,10 @@ def interval(
 def plural(count: int, word: str, many: str | None = None) -> str:
     """'1 question', '2 questions', '1,234 forecasts' (`many` for irregular plurals).
 
-    >>> plural(1, "question"), plural(0, "standing forecast"), plural(1234, "try", "tries")
-    ('1 question', '0 standing forecasts', '1,234 tries')
+    >>> plural(1, "question"), plural(0, "standing forecast")
+    ('1 question', '0 standing forecasts')
+    >>> plural(1234, "try", "tries")
+    '1,234 tries'
     """
     return f"{count:,} {word if count == 1 else (many or word + 's')}"
 

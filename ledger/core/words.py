@@ -1,18 +1,21 @@
-"""Words: verbal-probability tables (hedge words to a number, with citations), and
-the one "did you mean" used by every message that names an unknown word.
+"""Words: verbal-probability tables, and the one "did you mean" of every message.
 
-The tables ship in `tables.json` (ICD 203 range midpoints; Mauboussin &
-Mauboussin 2018 survey medians). A `mapped` forecast names its table and keeps
-the words; this module is the only place that turns words into a probability.
+The verbal-probability tables turn hedge words into a number, with citations;
+`did_you_mean` serves every message that names an unknown word. The tables
+ship in `tables.json` (ICD 203 range midpoints; Mauboussin & Mauboussin 2018
+survey medians). A `mapped` forecast names its table and keeps the words; this
+module is the only place that turns words into a probability.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 @cache
@@ -24,11 +27,13 @@ def tables() -> dict[str, Any]:
 
 
 def _normal(words: str) -> str:
+    """Words compared without case and with single spaces."""
     return " ".join(words.lower().split())
 
 
 @cache
 def _terms(table: str) -> dict[str, float]:
+    """A table's terms, normalised, and the probability of each."""
     return {
         _normal(term): float(row["p"])
         for row in tables()[table]["rows"]
