@@ -39,7 +39,7 @@ from ledger.load.loader import load_text
 from ledger.load.nodes import decode
 from ledger.validate import validate
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 BASES = {
     "predictions.yaml": (ROOT / "predictions.yaml").read_bytes(),
     "sample.yaml": (ROOT / "tests" / "data" / "sample.yaml").read_bytes(),

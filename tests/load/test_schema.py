@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from ledger.cli import main
 from ledger.core import model
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_PATH = ROOT / "ledger" / "schema.json"
 
 

@@ -18,13 +18,13 @@ from ledger.core import rules
 from ledger.core.dates import When
 from ledger.core.model import Error, Ledger, Question, Result
 from ledger.core.numbers import parse_probability
+from ledger.load import nodes
 from ledger.load import records as load
 from ledger.load.loader import load_file, load_text
-from ledger.load import nodes
 from ledger.load.nodes import decode
 from ledger.validate import validate
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "predictions.yaml"
 
 PEOPLE = """\
