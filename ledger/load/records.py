@@ -64,7 +64,7 @@ def read_root(
     """Read the composed document of the file at `path` into its records.
 
     `questions`, when given, yields the items of the top-level `questions` list
-    (see `loader`'s slices) in place of its node's.
+    (see `slices.split`) in place of its node's.
     """
     if root is None or is_null(root):
         message = "the ledger is empty; expected a mapping with a 'questions' list"
