@@ -35,33 +35,13 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
+from ledger.core import model
 from ledger.core.memory import gc_paused
-from ledger.core.model import (
-    Error,
-    Forecast,
-    Forecaster,
-    Location,
-    Outcome,
-    Question,
-    Result,
-    Source,
-)
+from ledger.core.model import Error, Location
 from ledger.core.numbers import parse_probability
 from ledger.core.text import plural
 from ledger.core.words import did_you_mean
-from ledger.importers.common import (
-    Imported,
-    binary_result,
-    files_header,
-    finish,
-    in_order,
-    no_progress,
-    one_line,
-    slugify,
-    unique_ids,
-    when,
-    word_result,
-)
+from ledger.importers import common
 from ledger.importers.csvrows import Reader, cell_count, dated
 from ledger.importers.read import columns, read_csv
 
@@ -73,15 +53,15 @@ _YES = {"yes", "y", "true", "1", "1.0"}
 _NO = {"no", "n", "false", "0", "0.0"}
 
 
-def _outcome(value: str) -> Result:
+def _outcome(value: str) -> model.Result:
     """yes, no, void, ambiguous or a fraction; ValueError with a message otherwise."""
     word = value.strip().lower()
     if word in _YES:
-        return word_result("yes")
+        return common.word_result("yes")
     if word in _NO:
-        return word_result("no")
+        return common.word_result("no")
     if word in ("void", "ambiguous"):
-        return word_result(word)
+        return common.word_result(word)
     try:
         fraction = parse_probability(value)
     except ValueError:
@@ -89,7 +69,7 @@ def _outcome(value: str) -> Result:
             f"outcome must be yes, no, 1, 0, a fraction in [0, 1], void or ambiguous, "
             f"got '{value}'"
         ) from None
-    return binary_result(fraction)
+    return common.binary_result(fraction)
 
 
 def _deadlines(
@@ -127,7 +107,7 @@ def _by_question(
         if (
             end is not None
             and row.made is not None
-            and when(row.made).earliest > when(end).latest
+            and common.when(row.made).earliest > common.when(end).latest
         ):
             errors.append(
                 Error(
@@ -164,7 +144,7 @@ class Options(TypedDict, total=False):
 @gc_paused()  # builds many objects, none in cycles: see loader.gc_paused
 def import_csv(
     forecasts_path: str, outcomes_path: str | None = None, **options: Unpack[Options]
-) -> Imported:
+) -> common.Imported:
     """Read a forecasts CSV (long or wide) and an optional outcomes CSV; build a ledger.
 
     Args:
@@ -178,7 +158,7 @@ def import_csv(
     percent, wide = options.get("percent", False), options.get("wide", False)
     made, deadline = options.get("made"), options.get("deadline")
     output = options.get("output", "imported.yaml")
-    progress = options.get("progress", no_progress)
+    progress = options.get("progress", common.no_progress)
     errors: list[Error] = []
     header, rows, problems = read_csv(forecasts_path)
     errors += problems
@@ -191,12 +171,12 @@ def import_csv(
         originals.setdefault(row.question, row.where)
     deadlines = _deadlines(originals, reader, deadline, wide, errors)
     forecasts = _by_question(kept, deadlines, errors)
-    outcomes: dict[str, list[Outcome]] = {}
+    outcomes: dict[str, list[model.Outcome]] = {}
     if outcomes_path is not None:
         known = options.get("known")
         _outcomes(outcomes_path, known, originals, forecasts, outcomes, errors)
     if errors:
-        return Imported(errors=in_order(errors))
+        return common.Imported(errors=common.in_order(errors))
     files = [forecasts_path, *([outcomes_path] if outcomes_path else [])]
     return _built(files, wide, kept, originals, deadlines, outcomes, output, progress)
 
@@ -207,19 +187,19 @@ def _built(
     kept: list[Row],
     originals: dict[str, Location],
     deadlines: dict[str, str],
-    outcomes: dict[str, list[Outcome]],
+    outcomes: dict[str, list[model.Outcome]],
     output: str,
     progress: Progress,
-) -> Imported:
+) -> common.Imported:
     """The records of the rows read without a problem, checked (`finish`)."""
-    question_ids = unique_ids({q: slugify(q) for q in originals})
-    people = unique_ids({row.forecaster: slugify(row.forecaster) for row in kept})
+    question_ids = common.unique_ids({q: common.slugify(q) for q in originals})
     first_seen: dict[str, Location] = {}
     for row in kept:
         first_seen.setdefault(row.forecaster, row.where)
+    people = common.unique_ids({name: common.slugify(name) for name in first_seen})
     names = [os.path.basename(p) for p in files]
-    source_id = slugify(names[0])
-    source = Source(
+    source_id = common.slugify(names[0])
+    source = model.Source(
         location=Location(files[0], 1),
         id=source_id,
         title=" and ".join(names),
@@ -228,33 +208,33 @@ def _built(
         + ", ".join(names)
         + ".",
     )
-    forecasts: dict[str, list[Forecast]] = {}
+    forecasts: dict[str, list[model.Forecast]] = {}
     for row in kept:
         forecasts.setdefault(row.question, []).append(
-            Forecast(
+            model.Forecast(
                 location=row.where,
                 by=people[row.forecaster],
-                made=when(str(row.made)),
+                made=common.when(str(row.made)),
                 p=float(row.p or 0),
                 basis="stated",
                 source=source_id,
             )
         )
     built = [
-        Question(
+        model.Question(
             location=where,
             id=question_ids[q],
             title=q,
             criteria=f"As the title says; {names[0]} gives no resolution criteria.",
             kind="binary",
-            deadline=when(deadlines[q]),
+            deadline=common.when(deadlines[q]),
             forecasts=tuple(forecasts[q]),
             outcomes=tuple(outcomes.get(q, [])),
         )
         for q, where in originals.items()
     ]
     forecasters = [
-        Forecaster(location=first_seen[name], id=ident, name=name)
+        model.Forecaster(location=first_seen[name], id=ident, name=name)
         for name, ident in people.items()
     ]
     summary = (
@@ -262,9 +242,9 @@ def _built(
         f"{plural(len(people), 'forecaster')}, "
         f"{plural(sum(len(v) for v in outcomes.values()), 'outcome')}"
     )
-    return finish(
-        Imported(summary=[summary]),
-        files_header("csv", files),
+    return common.finish(
+        common.Imported(summary=[summary]),
+        common.files_header("csv", files),
         forecasters,
         [source],
         built,
@@ -283,7 +263,7 @@ def _question_named(
     """The question an outcome row names: as written, else by its slug."""
     if name in originals:
         return name
-    same = by_slug.get(slugify(name), [])
+    same = by_slug.get(common.slugify(name), [])
     if len(same) == 1:
         return same[0]
     hint = did_you_mean(name, list(originals))
@@ -298,7 +278,7 @@ def _outcomes(
     known: str | None,
     originals: dict[str, Location],
     forecasts: dict[str, list[Row]],
-    outcomes: dict[str, list[Outcome]],
+    outcomes: dict[str, list[model.Outcome]],
     errors: list[Error],
 ) -> None:
     """Read the outcomes file into `outcomes`, problems into `errors`."""
@@ -312,7 +292,7 @@ def _outcomes(
         return
     by_slug: dict[str, list[str]] = {}
     for q in originals:
-        by_slug.setdefault(slugify(q), []).append(q)
+        by_slug.setdefault(common.slugify(q), []).append(q)
     for row in rows:
         where = Location(path, row.line)
         short = cell_count(row, header, path)
@@ -322,7 +302,7 @@ def _outcomes(
         value = row.cells[found["outcome"]]
         if not value:
             continue  # not resolved yet
-        name = one_line(row.cells[found["question"]])
+        name = common.one_line(row.cells[found["question"]])
         question = _question_named(name, originals, by_slug, where, errors)
         if question is None:
             continue
@@ -336,8 +316,11 @@ def _outcomes(
         if day is None:
             continue
         _known_after_forecasts(day, forecasts.get(question, []), where, errors)
+        day_known = common.when(day)
         outcomes.setdefault(question, []).append(
-            Outcome(location=where, result=result, known=when(day), recorded=when(day))
+            model.Outcome(
+                location=where, result=result, known=day_known, recorded=day_known
+            )
         )
 
 
@@ -345,10 +328,10 @@ def _known_after_forecasts(
     day: str, forecasts: list[Row], where: Location, errors: list[Error]
 ) -> None:
     """An outcome known before a forecast on its question was made is an error."""
-    day_known = when(day)
+    day_known = common.when(day)
     for forecast in forecasts:
         made = forecast.made
-        if made is not None and when(made).earliest > day_known.latest:
+        if made is not None and common.when(made).earliest > day_known.latest:
             errors.append(
                 Error(
                     where,

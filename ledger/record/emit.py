@@ -10,7 +10,8 @@ An `Entry` is a new record as ordered (key, value) pairs; a value is text, a
 list of texts, None (left out), or anything whose `str` is its ledger text (a
 `When`, a `Result`, a float: `str(0.7)` is the shortest text that reads back
 the same). `item` lays an entry out as a list item, in block or flow style;
-`ledger_text` writes a whole new ledger from frozen records (`core.model`).
+`entry` gives a frozen record's (`core.model`) fields and `ledger_text` writes
+a whole new ledger of them.
 """
 
 from __future__ import annotations
@@ -19,12 +20,19 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from ledger.core.model import (
+    Forecast,
+    Forecaster,
+    Order,
+    Outcome,
+    Question,
+    Record,
+    Source,
+)
 from ledger.record.write import EditError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
-    from ledger.core.model import Forecast, Forecaster, Outcome, Question, Source
 
 Entry = list[tuple[str, Any]]
 """A new record as ordered (key, value) pairs; a None value is left out."""
@@ -140,81 +148,37 @@ def comment(text: str) -> str:
 # -- records -----------------------------------------------------------------
 
 
-def forecaster_entry(forecaster: Forecaster) -> Entry:
-    """A forecaster's fields, in the order a new ledger writes them."""
-    f = forecaster
-    return [
-        ("id", f.id),
-        ("name", f.name),
-        ("aliases", f.aliases),
-        ("affiliation", f.affiliation),
-        ("links", f.links),
-        ("note", f.note),
-    ]
+FIELDS: dict[type[Record], tuple[str, ...]] = {
+    Forecaster: ("id", "name", "aliases", "affiliation", "links", "note"),
+    Source: ("id", "title", "kind", "url", "date", "licence", "attribution", "note"),
+    Question: (
+        "id", "title", "criteria", "kind", "deadline", "tags", "unit", "condition",
+        "order", "unscorable", "note",
+    ),
+    Forecast: (
+        "by", "made", "p", "basis", "source", "window", "quote", "table", "words",
+        "note",
+    ),
+    Outcome: ("result", "known", "recorded", "by", "evidence", "note"),
+}
+"""The fields of each record a new ledger writes, in order (a question's
+forecasts and outcomes are lists of their own)."""
 
 
-def source_entry(source: Source) -> Entry:
-    """A source's fields, in the order a new ledger writes them."""
-    s = source
-    return [
-        ("id", s.id),
-        ("title", s.title),
-        ("kind", s.kind),
-        ("url", s.url),
-        ("date", s.date),
-        ("licence", s.licence),
-        ("attribution", s.attribution),
-        ("note", s.note),
-    ]
+def entry(record: Record) -> Entry:
+    """A record's fields as an entry, in the order a new ledger writes them.
 
-
-def question_entry(question: Question) -> Entry:
-    """A question's own fields (not its forecasts and outcomes), in file order."""
-    q = question
-    order = q.order and {"before": q.order.before, "after": q.order.after}
-    return [
-        ("id", q.id),
-        ("title", q.title),
-        ("criteria", q.criteria),
-        ("kind", q.kind),
-        ("deadline", q.deadline),
-        ("tags", q.tags),
-        ("unit", q.unit),
-        ("condition", q.condition),
-        ("order", order),
-        ("unscorable", q.unscorable),
-        ("note", q.note),
-    ]
-
-
-def forecast_entry(forecast: Forecast) -> Entry:
-    """A forecast's fields, in the order a new ledger writes them."""
-    f = forecast
-    return [
-        ("by", f.by),
-        ("made", f.made),
-        ("p", f.p),
-        ("basis", f.basis),
-        ("source", f.source),
-        ("window", f.window),
-        ("quote", f.quote),
-        ("table", f.table),
-        ("words", f.words),
-        ("note", f.note),
-    ]
-
-
-def outcome_entry(outcome: Outcome) -> Entry:
-    """An outcome's fields, in the order a new ledger writes them."""
-    o = outcome
-    return [
-        ("result", o.result),
-        ("known", o.known),
-        ("recorded", o.recorded),
-        ("by", o.by),
-        ("evidence", o.evidence),
-        ("note", o.note),
-    ]
+    >>> from ledger.core.model import Location
+    >>> entry(Forecaster(location=Location("x.yaml", 1), id="ann", name="Ann"))[:3]
+    [('id', 'ann'), ('name', 'Ann'), ('aliases', ())]
+    """
+    pairs: Entry = []
+    for name in FIELDS[type(record)]:
+        data = getattr(record, name)
+        if isinstance(data, Order):
+            data = {"before": data.before, "after": data.after}
+        pairs.append((name, data))
+    return pairs
 
 
 def ledger_text(
@@ -231,19 +195,19 @@ def ledger_text(
     """
     lines = [comment(header) + "\n"]
     for name, entries in (
-        ("forecasters", [forecaster_entry(f) for f in forecasters]),
-        ("sources", [source_entry(s) for s in sources]),
+        ("forecasters", [entry(f) for f in forecasters]),
+        ("sources", [entry(s) for s in sources]),
     ):
         lines.append(f"{name}:" + ("\n" if entries else " []\n"))
         lines += [item(entry, 2, 4, False, "\n") for entry in entries]
     ordered = list(questions)
     lines.append("questions:" + ("\n" if ordered else " []\n"))
     for q in ordered:
-        lines.append(item(question_entry(q), 2, 4, False, "\n"))
+        lines.append(item(entry(q), 2, 4, False, "\n"))
         if q.forecasts:
             lines.append("    forecasts:\n")
-            lines += [item(forecast_entry(f), 6, 8, True, "\n") for f in q.forecasts]
+            lines += [item(entry(f), 6, 8, True, "\n") for f in q.forecasts]
         if q.outcomes:
             lines.append("    outcomes:\n")
-            lines += [item(outcome_entry(o), 6, 8, True, "\n") for o in q.outcomes]
+            lines += [item(entry(o), 6, 8, True, "\n") for o in q.outcomes]
     return "".join(lines)

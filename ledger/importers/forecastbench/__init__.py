@@ -125,7 +125,7 @@ def import_forecastbench(
     builder = Builder(due, questions, forecasts, resolutions, counts)
     built = builder.questions_built()
     forecasters = builder.forecasters()
-    imported = Imported(summary=summary(builder.tally, counts, len(built)))
+    imported = Imported(summary=summary(counts, len(built)))
     return finish(
         imported,
         files_header("forecastbench", paths),

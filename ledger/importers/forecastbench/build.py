@@ -144,21 +144,6 @@ def _forecaster_ids(
 
 
 @dataclass(slots=True)
-class Tally:
-    """What was built, for the summary."""
-
-    market: int = 0
-    dataset: int = 0
-    crowd: int = 0
-    rows: int = 0
-    decided: int = 0
-    provisional: int = 0
-    unresolved: int = 0
-    horizons: int = 0
-    resolved_horizons: int = 0
-
-
-@dataclass(slots=True)
 class Builder:
     """Builds the questions and forecasters, one question-set item at a time.
 
@@ -171,7 +156,6 @@ class Builder:
     forecasts: Forecasts
     resolutions: list[Resolution]
     counts: Counts
-    tally: Tally = field(default_factory=Tally)
     used: dict[Who, Location] = field(default_factory=dict)
     ids: dict[tuple[str, ...], str] = field(default_factory=dict)
     who_ids: dict[Who, str] = field(default_factory=dict)
@@ -189,7 +173,7 @@ class Builder:
                 self.by_market.setdefault(key, []).append(resolution)
             elif resolution.resolved:
                 self.by_horizon.setdefault((key, resolution.day), resolution)
-        self.tally.resolved_horizons = len(self.by_horizon)
+        self.counts.built["resolved_horizons"] = len(self.by_horizon)
         for row in self.forecasts.rows:
             self.rows_by.setdefault((row.key, row.horizon), []).append(row)
 
@@ -219,14 +203,14 @@ class Builder:
         """A resolved market's outcome, else an open one's latest probability."""
         decided = next((r for r in history if r.resolved), None)
         if decided is not None:
-            self.tally.decided += 1
+            self.counts.built["decided"] += 1
             result = binary_result(decided.value)
         elif history:
             decided = history[-1]
-            self.tally.provisional += 1
+            self.counts.built["provisional"] += 1
             result = provisional(decided.value)
         else:
-            self.tally.unresolved += 1
+            self.counts.built["unresolved"] += 1
             return None
         day = when(decided.day)
         return Outcome(
@@ -272,7 +256,7 @@ class Builder:
 
     def market(self, key: Key, item: Item) -> Question:
         """The question of a market, with its crowd's and the sets' forecasts."""
-        self.tally.market += 1
+        self.counts.built["market"] += 1
         history = self.by_market.get(key, [])
         outcome = self._market_outcome(history)
         forecasts = self._market_forecasts(key, item)
@@ -285,8 +269,8 @@ class Builder:
         url = clean(item.record.get("url"))
         note = f"ForecastBench {key[0]} question {key[1]}" + (f"; {url}" if url else "")
         crowd = sum(1 for f in forecasts if f.by == self.who_ids.get(("crowd", key[0])))
-        self.tally.crowd += crowd
-        self.tally.rows += len(forecasts) - crowd
+        self.counts.built["crowd"] += crowd
+        self.counts.built["rows"] += len(forecasts) - crowd
         return Question(
             location=item.location,
             id=self.ids[("market", *key)],
@@ -318,10 +302,10 @@ class Builder:
 
     def dataset(self, key: Key, item: Item) -> list[Question]:
         """The questions of a dataset question: one per horizon."""
-        self.tally.dataset += 1
+        self.counts.built["dataset"] += 1
         built = []
         for horizon in sorted(item.horizons):
-            self.tally.horizons += 1
+            self.counts.built["horizons"] += 1
             title, criteria = texts(item, self.due, horizon)
             decided = self.by_horizon.get((key, horizon))
             day = when(horizon)
@@ -340,7 +324,7 @@ class Builder:
             kept = [row for row in rows if row.made <= horizon]
             self.counts.late += len(rows) - len(kept)
             forecasts = tuple(self._forecast(row) for row in kept)
-            self.tally.rows += len(forecasts)
+            self.counts.built["rows"] += len(forecasts)
             built.append(
                 Question(
                     location=item.location,
@@ -411,17 +395,20 @@ def source(questions_path: str, name: object, due: str, paths: Sequence[str]) ->
     )
 
 
-def summary(tally: Tally, counts: Counts, questions: int) -> list[str]:
+def summary(counts: Counts, questions: int) -> list[str]:
     """What the import made, and what it dropped, for the user."""
+    built = counts.built
+    forecasts = built["crowd"] + built["rows"]
     lines = [
-        f"{plural(questions, 'question')}: {tally.market:,} market, "
-        f"{tally.horizons:,} dataset question-horizons (from "
-        f"{plural(tally.dataset, 'dataset question')})",
-        f"{plural(tally.crowd + tally.rows, 'forecast')}: {tally.crowd:,} by the "
-        f"platform crowds at the freeze date, {tally.rows:,} from forecast sets",
-        f"outcomes: {tally.decided:,} resolved markets, {tally.provisional:,} "
-        f"provisional (open markets), {tally.resolved_horizons:,} resolved dataset "
-        f"horizons; {plural(tally.unresolved, 'market')} with no resolution row",
+        f"{plural(questions, 'question')}: {built['market']:,} market, "
+        f"{built['horizons']:,} dataset question-horizons (from "
+        f"{plural(built['dataset'], 'dataset question')})",
+        f"{plural(forecasts, 'forecast')}: {built['crowd']:,} by the "
+        f"platform crowds at the freeze date, {built['rows']:,} from forecast sets",
+        f"outcomes: {built['decided']:,} resolved markets, "
+        f"{built['provisional']:,} provisional (open markets), "
+        f"{built['resolved_horizons']:,} resolved dataset horizons; "
+        f"{plural(built['unresolved'], 'market')} with no resolution row",
     ]
     dropped = [
         text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -86,7 +87,12 @@ class Resolution:
 
 @dataclass(slots=True)
 class Counts:
-    """What was read but not imported, for the summary."""
+    """For the summary: what was dropped, notes on the files, and what was built.
+
+    `built` counts the questions, forecasts and outcomes made of each kind
+    (`build`): market, dataset, horizons, crowd, rows, decided, provisional,
+    unresolved, resolved_horizons.
+    """
 
     combinations: set[str] = field(default_factory=set)
     combination_rows: int = 0
@@ -97,6 +103,7 @@ class Counts:
     late: int = 0
     no_crowd: int = 0
     set_notes: list[str] = field(default_factory=list)
+    built: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass(slots=True)
