@@ -181,6 +181,33 @@ def import_csv(
     return _built(files, wide, kept, originals, deadlines, outcomes, output, progress)
 
 
+def _source(files: list[str], wide: bool) -> model.Source:
+    """The input files, as the source of every forecast."""
+    names = [os.path.basename(p) for p in files]
+    return model.Source(
+        location=Location(files[0], 1),
+        id=common.slugify(names[0]),
+        title=" and ".join(names),
+        kind="dataset",
+        note=f"Imported with ledger import csv{' --wide' if wide else ''} from "
+        + ", ".join(names)
+        + ".",
+    )
+
+
+def _forecasters(kept: list[Row]) -> tuple[dict[str, str], list[model.Forecaster]]:
+    """Each forecaster's ledger id, by name, and their records."""
+    first_seen: dict[str, Location] = {}
+    for row in kept:
+        first_seen.setdefault(row.forecaster, row.where)
+    people = common.unique_ids({name: common.slugify(name) for name in first_seen})
+    forecasters = [
+        model.Forecaster(location=first_seen[name], id=ident, name=name)
+        for name, ident in people.items()
+    ]
+    return people, forecasters
+
+
 def _built(
     files: list[str],
     wide: bool,
@@ -193,21 +220,8 @@ def _built(
 ) -> common.Imported:
     """The records of the rows read without a problem, checked (`finish`)."""
     question_ids = common.unique_ids({q: common.slugify(q) for q in originals})
-    first_seen: dict[str, Location] = {}
-    for row in kept:
-        first_seen.setdefault(row.forecaster, row.where)
-    people = common.unique_ids({name: common.slugify(name) for name in first_seen})
-    names = [os.path.basename(p) for p in files]
-    source_id = common.slugify(names[0])
-    source = model.Source(
-        location=Location(files[0], 1),
-        id=source_id,
-        title=" and ".join(names),
-        kind="dataset",
-        note=f"Imported with ledger import csv{' --wide' if wide else ''} from "
-        + ", ".join(names)
-        + ".",
-    )
+    people, forecasters = _forecasters(kept)
+    source = _source(files, wide)
     forecasts: dict[str, list[model.Forecast]] = {}
     for row in kept:
         forecasts.setdefault(row.question, []).append(
@@ -217,25 +231,23 @@ def _built(
                 made=common.when(str(row.made)),
                 p=float(row.p or 0),
                 basis="stated",
-                source=source_id,
+                source=source.id,
             )
         )
+    first = os.path.basename(files[0])
+    criteria = f"As the title says; {first} gives no resolution criteria."
     built = [
         model.Question(
             location=where,
             id=question_ids[q],
             title=q,
-            criteria=f"As the title says; {names[0]} gives no resolution criteria.",
+            criteria=criteria,
             kind="binary",
             deadline=common.when(deadlines[q]),
             forecasts=tuple(forecasts[q]),
             outcomes=tuple(outcomes.get(q, [])),
         )
         for q, where in originals.items()
-    ]
-    forecasters = [
-        model.Forecaster(location=first_seen[name], id=ident, name=name)
-        for name, ident in people.items()
     ]
     summary = (
         f"{plural(len(built), 'question')}, {plural(len(kept), 'forecast')} by "

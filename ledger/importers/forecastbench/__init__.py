@@ -52,29 +52,42 @@ How they become a ledger (every choice here is deliberate):
   freeze values are data values, not probabilities, and are only noted.
   Forecasts made after their question's outcome was known, or after a dataset
   horizon, are dropped and counted; rows marked `imputed` are skipped.
+
+`read` reads the three kinds of file into `rows` (checking each row), `build`
+turns those into the ledger's records; this module runs them in turn and
+sums up what was made and what was dropped.
 """
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from ledger.core.memory import gc_paused
+from ledger.core.model import Location, Source
+from ledger.core.text import plural
 from ledger.importers.common import (
     Imported,
+    clean,
     files_header,
     finish,
     in_order,
     no_progress,
+    when,
 )
-from ledger.importers.forecastbench.build import Builder, source, summary
+from ledger.importers.forecastbench.build import (
+    ATTRIBUTION,
+    LICENCE,
+    SOURCE_ID,
+    URL,
+    Builder,
+)
 from ledger.importers.forecastbench.read import (
-    Counts,
-    Forecasts,
-    Resolution,
     read_forecasts,
     read_questions,
     read_resolutions,
 )
+from ledger.importers.forecastbench.rows import Counts, Forecasts, Resolution
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -135,3 +148,74 @@ def import_forecastbench(
         output,
         progress,
     )
+
+
+def source(
+    questions_path: str, name: object, due: str, paths: Sequence[str]
+) -> Source:
+    """The question set as the source of every forecast."""
+    names = [os.path.basename(p) for p in paths]
+    set_name = clean(name) or os.path.basename(questions_path)
+    return Source(
+        location=Location(questions_path, 1),
+        id=SOURCE_ID,
+        title=f"ForecastBench question set {set_name}",
+        kind="dataset",
+        url=URL,
+        date=when(due),
+        note="Imported from " + ", ".join(names) + ".",
+        licence=LICENCE,
+        attribution=ATTRIBUTION,
+    )
+
+
+def summary(counts: Counts, questions: int) -> list[str]:
+    """What the import made, and what it dropped, for the user."""
+    built = counts.built
+    forecasts = built["crowd"] + built["rows"]
+    lines = [
+        f"{plural(questions, 'question')}: {built['market']:,} market, "
+        f"{built['horizons']:,} dataset question-horizons (from "
+        f"{plural(built['dataset'], 'dataset question')})",
+        f"{plural(forecasts, 'forecast')}: {built['crowd']:,} by the "
+        f"platform crowds at the freeze date, {built['rows']:,} from forecast sets",
+        f"outcomes: {built['decided']:,} resolved markets, "
+        f"{built['provisional']:,} provisional (open markets), "
+        f"{built['resolved_horizons']:,} resolved dataset horizons; "
+        f"{plural(built['unresolved'], 'market')} with no resolution row",
+    ]
+    dropped = [
+        text
+        for count, text in (
+            (
+                len(counts.combinations),
+                f"{plural(len(counts.combinations), 'combination question')} "
+                f"({plural(counts.combination_rows, 'row')})",
+            ),
+            (
+                counts.unknown_forecasts,
+                f"{plural(counts.unknown_forecasts, 'forecast')} on questions not "
+                "in the question set",
+            ),
+            (
+                counts.unknown_resolutions,
+                f"{plural(counts.unknown_resolutions, 'resolution row')} for "
+                "questions not in the question set",
+            ),
+            (
+                counts.late,
+                f"{plural(counts.late, 'forecast')} made after the outcome was known",
+            ),
+            (counts.duplicates, plural(counts.duplicates, "repeated forecast row")),
+            (counts.imputed, plural(counts.imputed, "imputed forecast")),
+        )
+        if count
+    ]
+    if dropped:
+        lines.append("dropped " + "; ".join(dropped))
+    if counts.no_crowd:
+        lines.append(
+            f"{plural(counts.no_crowd, 'market')} without a crowd probability at the "
+            "freeze date"
+        )
+    return lines + counts.set_notes

@@ -9,14 +9,12 @@ forecasts dropped.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ledger.core.model import Forecast, Forecaster, Location, Outcome, Question, Source
+from ledger.core.model import Forecast, Forecaster, Location, Outcome, Question
 from ledger.core.numbers import parse_probability
-from ledger.core.text import plural
 from ledger.importers.common import (
     SLUG_MAX,
     binary_result,
@@ -28,12 +26,11 @@ from ledger.importers.common import (
     unique_ids,
     when,
 )
-from ledger.importers.forecastbench.read import json_text
+from ledger.importers.forecastbench.rows import json_text
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
 
-    from ledger.importers.forecastbench.read import (
+    from ledger.importers.forecastbench.rows import (
         Counts,
         Forecasts,
         Item,
@@ -376,72 +373,3 @@ class Builder:
                 )
             )
         return built
-
-
-def source(questions_path: str, name: object, due: str, paths: Sequence[str]) -> Source:
-    """The question set as the source of every forecast."""
-    names = [os.path.basename(p) for p in paths]
-    set_name = clean(name) or os.path.basename(questions_path)
-    return Source(
-        location=Location(questions_path, 1),
-        id=SOURCE_ID,
-        title=f"ForecastBench question set {set_name}",
-        kind="dataset",
-        url=URL,
-        date=when(due),
-        note="Imported from " + ", ".join(names) + ".",
-        licence=LICENCE,
-        attribution=ATTRIBUTION,
-    )
-
-
-def summary(counts: Counts, questions: int) -> list[str]:
-    """What the import made, and what it dropped, for the user."""
-    built = counts.built
-    forecasts = built["crowd"] + built["rows"]
-    lines = [
-        f"{plural(questions, 'question')}: {built['market']:,} market, "
-        f"{built['horizons']:,} dataset question-horizons (from "
-        f"{plural(built['dataset'], 'dataset question')})",
-        f"{plural(forecasts, 'forecast')}: {built['crowd']:,} by the "
-        f"platform crowds at the freeze date, {built['rows']:,} from forecast sets",
-        f"outcomes: {built['decided']:,} resolved markets, "
-        f"{built['provisional']:,} provisional (open markets), "
-        f"{built['resolved_horizons']:,} resolved dataset horizons; "
-        f"{plural(built['unresolved'], 'market')} with no resolution row",
-    ]
-    dropped = [
-        text
-        for count, text in (
-            (
-                len(counts.combinations),
-                f"{plural(len(counts.combinations), 'combination question')} "
-                f"({plural(counts.combination_rows, 'row')})",
-            ),
-            (
-                counts.unknown_forecasts,
-                f"{plural(counts.unknown_forecasts, 'forecast')} on questions not "
-                "in the question set",
-            ),
-            (
-                counts.unknown_resolutions,
-                f"{plural(counts.unknown_resolutions, 'resolution row')} for "
-                "questions not in the question set",
-            ),
-            (
-                counts.late,
-                f"{plural(counts.late, 'forecast')} made after the outcome was known",
-            ),
-            (counts.duplicates, plural(counts.duplicates, "repeated forecast row")),
-            (counts.imputed, plural(counts.imputed, "imputed forecast")),
-        )
-        if count
-    ]
-    if dropped:
-        lines.append("dropped " + "; ".join(dropped))
-    if counts.no_crowd:
-        lines.append(
-            f"{plural(counts.no_crowd, 'market')} without a crowd probability at the "
-            "freeze date"
-        )
-    return lines + counts.set_notes
