@@ -85,7 +85,8 @@ def test_any_text_reads_back_through_the_ledger_loader(value: str) -> None:
 
 
 def test_render_is_sorted_and_compact() -> None:
-    at, day, march = Location("input.csv", 2), common.when("2026-02-01"), common.when("2026-03-01")
+    at, day = Location("input.csv", 2), common.when("2026-02-01")
+    march = common.when("2026-03-01")
     deadline = common.when("2026-12-31")
     question = Question(
         location=at, id="b", title="B", criteria="c", kind="binary", deadline=deadline,
@@ -101,7 +102,8 @@ def test_render_is_sorted_and_compact() -> None:
     )
     text = common.render(
         "Imported by me",
-        [Forecaster(location=at, id="z", name="Z"), Forecaster(location=at, id="a", name="A")],
+        [Forecaster(location=at, id="z", name="Z"),
+         Forecaster(location=at, id="a", name="A")],
         [Source(location=at, id="s", title="S", kind="dataset")],
         [question, Question(location=at, id="a", title="A", criteria="c", kind="binary",
                             deadline=deadline)],

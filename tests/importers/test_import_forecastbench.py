@@ -464,7 +464,8 @@ def test_bad_records_are_reported_at_their_lines_all_at_once(tmp_path: Path) -> 
     code, _, stderr = run(*synthetic_args(out, bad))
     assert code == 1
     assert stderr.splitlines() == [
-        f"{bad}:18: forecasts[1]: forecast: probability must be between 0 and 1 (0% and 100%), got '1.5'",
+        f"{bad}:18: forecasts[1]: forecast: probability must be between 0 and 1 "
+        "(0% and 100%), got '1.5'",
         f"{bad}:40: forecasts[3]: a forecast needs a 'source' and an 'id'",
     ]
     assert not out.exists()
