@@ -383,7 +383,7 @@ def _ask(value: str | None, option: str, label: str) -> str:
 def _write(file: str, edit, what: str, target: str | None = None) -> None:  # type: ignore[no-untyped-def]
     """Run an edit of `target` (default: FILE itself) through `record.write`,
     checking the whole ledger FILE; report errors (exit 1) or what was added."""
-    from ledger.record import edit as record
+    from ledger.record import write as record
 
     def notice(message: str) -> None:
         click.echo(message, err=True)
@@ -476,7 +476,8 @@ def add(into: str | None, file: str, id_: str | None, title: str | None, criteri
         window: str | None, made: str | None, quote: str | None, source: str | None, basis: str,
         note: str | None) -> None:
     """Add a new question to the ledger, optionally with its first forecast."""
-    from ledger.record import edit as record
+    from ledger.record import insert as record
+    from ledger.record.write import EditError
 
     id_ = _ask(id_, "--id", "Question id (a slug)")
     title = _ask(title, "--title", "Title")
@@ -497,7 +498,7 @@ def add(into: str | None, file: str, id_: str | None, title: str | None, criteri
 
     def edit(text: str, ledger: Ledger) -> tuple[str, int]:
         if id_ in _question_ids(ledger):
-            raise record.EditError(f"question '{id_}' already exists")
+            raise EditError(f"question '{id_}' already exists")
         new, line = record.add_top(text, target, "questions", entry)
         if forecast is not None:
             new, _ = record.add_to_question(new, target, id_, "forecasts", forecast)
@@ -534,7 +535,7 @@ def forecast(file: str, question_id: str, by: str | None, p: str | None, window:
              made: str | None, quote: str | None, source: str | None, basis: str, table: str | None,
              words: str | None, note: str | None) -> None:
     """Add a forecast, or an update, to QUESTION_ID."""
-    from ledger.record import edit as record
+    from ledger.record import insert as record
 
     by = _ask(by, "--by", "Forecaster id")
     if p is None and window is None and basis != "mapped":
@@ -564,7 +565,7 @@ def resolve(file: str, question_id: str, result: str, known: str | None, by: str
 
     Resolving again appends a new outcome entry; the earlier one stays.
     """
-    from ledger.record import edit as record
+    from ledger.record import insert as record
 
     today = dt.date.today().isoformat()
     entry = [
@@ -597,7 +598,8 @@ def forecaster_group() -> None:
 def forecaster_add(into: str | None, file: str, id_: str | None, name: str | None, aliases: tuple[str, ...],
                    affiliation: str | None, links: tuple[str, ...], note: str | None) -> None:
     """Add a forecaster."""
-    from ledger.record import edit as record
+    from ledger.record import insert as record
+    from ledger.record.write import EditError
 
     id_ = _ask(id_, "--id", "Forecaster id (a slug)")
     name = _ask(name, "--name", "Name")
@@ -608,7 +610,7 @@ def forecaster_add(into: str | None, file: str, id_: str | None, name: str | Non
 
     def edit(text: str, ledger: Ledger) -> tuple[str, int]:
         if any(f.id == id_ for f in ledger.forecasters):
-            raise record.EditError(f"forecaster '{id_}' already exists")
+            raise EditError(f"forecaster '{id_}' already exists")
         return record.add_top(text, target, "forecasters", entry)
 
     _write(file, edit, f"forecaster '{id_}'", target)
@@ -631,7 +633,8 @@ def source_group() -> None:
 def source_add(into: str | None, file: str, id_: str | None, title: str | None, kind: str | None, url: str | None,
                date_: str | None, note: str | None) -> None:
     """Add a source: the interview, post or data set a forecast comes from."""
-    from ledger.record import edit as record
+    from ledger.record import insert as record
+    from ledger.record.write import EditError
 
     id_ = _ask(id_, "--id", "Source id (a slug)")
     title = _ask(title, "--title", "Title")
@@ -643,7 +646,7 @@ def source_add(into: str | None, file: str, id_: str | None, title: str | None, 
 
     def edit(text: str, ledger: Ledger) -> tuple[str, int]:
         if any(s.id == id_ for s in ledger.sources):
-            raise record.EditError(f"source '{id_}' already exists")
+            raise EditError(f"source '{id_}' already exists")
         return record.add_top(text, target, "sources", entry)
 
     _write(file, edit, f"source '{id_}'", target)
@@ -871,7 +874,7 @@ def _output_options(function):  # type: ignore[no-untyped-def]
 
 
 def _refuse_overwrite(output: str, force: bool) -> None:
-    from ledger.importers.common import refuse_overwrite
+    from ledger.files.outputs import refuse_overwrite
 
     error = refuse_overwrite(output, force)
     if error is not None:
@@ -880,7 +883,7 @@ def _refuse_overwrite(output: str, force: bool) -> None:
 
 def _write_import(imported, output: str, force: bool) -> None:  # type: ignore[no-untyped-def]
     """Report the importer's errors (exit 1, nothing written) or write the ledger."""
-    from ledger.importers.common import write_ledger
+    from ledger.files.outputs import write_ledger
 
     if imported.errors:
         report_errors(imported.errors)

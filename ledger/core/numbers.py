@@ -15,19 +15,34 @@ NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 PERCENT = re.compile(r"(\d+(\.\d*)?|\.\d+)%")
 
 
-def parse_probability(text: str) -> float:
+def parse_probability(
+    text: str, *, percent: bool = False, percent_hint: str = ""
+) -> float:
     """Read a probability written as a decimal in [0, 1] or a percent.
+
+    Args:
+        text: the probability as written.
+        percent: read a bare number as a percent (70 means 0.7), as
+            `ledger import csv --percent` does.
+        percent_hint: how to say that the input holds percents; added in
+            parentheses to the message for a bare number in (1, 100].
+
+    Returns:
+        The probability, rounded to 12 decimals.
+
+    Raises:
+        ValueError: with the message for the user.
 
     >>> parse_probability("70%"), parse_probability("1e-3"), parse_probability(".25")
     (0.7, 0.001, 0.25)
+    >>> parse_probability("12.5", percent=True)
+    0.125
     """
     text = text.strip()
     if PERCENT.fullmatch(text):
         value = float(text[:-1]) / 100
-        shown = text
     elif NUMBER.fullmatch(text):
-        value = float(text)
-        shown = text
+        value = float(text) / (100 if percent else 1)
     elif re.fullmatch(r"\d+,\d+", text):
         raise ValueError(
             f"malformed probability '{text}'; use a decimal point, like "
@@ -44,7 +59,11 @@ def parse_probability(text: str) -> float:
             "or a percent like 70%"
         )
     if not 0.0 <= value <= 1.0:
+        top = 100 if percent else 1  # --percent: bare numbers are percents
+        hint = ""
+        if percent_hint and not percent and NUMBER.fullmatch(text) and 1 < value <= 100:
+            hint = f" ({percent_hint})"
         raise ValueError(
-            f"probability must be between 0 and 1 (0% and 100%), got '{shown}'"
+            f"probability must be between 0 and {top} (0% and 100%), got '{text}'{hint}"
         )
     return round(value, 12)

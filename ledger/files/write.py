@@ -39,13 +39,19 @@ def remove_leftovers(path: str) -> None:
 
 
 def atomic_write(path: str, data: bytes, durable: bool = True) -> None:
-    """Replace `path` with `data`: a same-folder temporary file, fsynced, given
-    the original's permissions (and owner, where allowed), renamed over it.
+    """Replace `path` with `data`, atomically.
 
-    `durable=False` skips the two fsyncs: the rename is still atomic (a reader
-    sees the old file or the new one, never a part), but a power cut may lose
-    the new bytes. For output that can be made again, such as a report, whose
-    thousand files took 10 s of fsyncs at 100,000 questions.
+    A same-folder temporary file, fsynced, given the original's permissions
+    (and owner, where allowed), renamed over it.
+
+    Args:
+        path: the file to replace (or create).
+        data: its new bytes.
+        durable: `False` skips the two fsyncs: the rename is still atomic (a
+            reader sees the old file or the new one, never a part), but a
+            power cut may lose the new bytes. For output that can be made
+            again, such as a report, whose thousand files took 10 s of fsyncs
+            at 100,000 questions.
     """
     atomic_stream(path, lambda out: out.write(data), durable)
 

@@ -22,7 +22,7 @@ from recording import clean
 
 from ledger.cli import main
 from ledger.files import lock as locks
-from ledger.record import edit as record
+from ledger.record import insert, write
 
 N = 20
 
@@ -221,9 +221,9 @@ def test_a_lock_released_in_time_lets_the_write_through(
     timer.start()
     notices: list[str] = []
     try:
-        written, errors = record.write(
+        written, errors = write.write(
             str(path),
-            lambda text, ledger: record.add_to_question(
+            lambda text, ledger: insert.add_to_question(
                 text,
                 str(path),
                 "q1",

@@ -44,7 +44,7 @@ from test_import_fatebook import EXPORT as FATEBOOK
 from ledger.cli import main
 from ledger.validate import check
 
-SYNTHETIC = Path(__file__).parent / "data" / "forecastbench" / "synthetic"
+SYNTHETIC = Path(__file__).parent.parent / "data" / "forecastbench" / "synthetic"
 FORECASTBENCH = {
     "questions": (SYNTHETIC / "question_set.json").read_bytes(),
     "forecasts": (SYNTHETIC / "forecast_set.json").read_bytes(),

@@ -147,9 +147,11 @@ def test_percent(tmp_path: Path) -> None:
     )
     assert code == 1
     assert stderr.splitlines() == [
-        f"{forecasts}:2: probability must be between 0 and 1, got 70 "
+        f"{forecasts}:2: probability must be between 0 and 1 (0% and 100%), "
+        "got '70' "
         "(pass --percent if the file holds percents)",
-        f"{forecasts}:3: probability must be between 0 and 1, got 12.5 "
+        f"{forecasts}:3: probability must be between 0 and 1 (0% and 100%), "
+        "got '12.5' "
         "(pass --percent if the file holds percents)",
     ]
     assert not (tmp_path / "other.yaml").exists()
@@ -225,10 +227,12 @@ def test_bad_rows_are_reported_at_their_physical_lines(tmp_path: Path) -> None:
     )
     assert code == 1
     assert stderr.splitlines() == [
-        f"{forecasts}:4: probability must be between 0 and 1, got 1.5 "
+        f"{forecasts}:4: probability must be between 0 and 1 (0% and 100%), "
+        "got '1.5' "
         "(pass --percent if the file holds percents)",
         f"{forecasts}:5: the row has 2 of 3 columns; missing 'probability'",
-        f"{forecasts}:6: expected a probability such as 0.7 or 70%, got 'abc'",
+        f"{forecasts}:6: malformed probability 'abc'; write a number in [0, 1] "
+        "like 0.7, or a percent like 70%",
     ]
     assert not (tmp_path / "o.yaml").exists()
 

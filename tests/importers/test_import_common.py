@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 
-from ledger.importers import common
+from ledger.core.model import Forecast, Forecaster, Location, Outcome, Question, Source
+from ledger.core.numbers import parse_probability
+from ledger.importers import common, read
+from ledger.importers.forecastbench.read import json_text
 from ledger.load.loader import load_text
 from ledger.validate import validate
 
@@ -68,8 +70,12 @@ def test_unique_ids_do_not_depend_on_order() -> None:
     ],
 )
 def test_any_text_reads_back_through_the_ledger_loader(value: str) -> None:
-    questions = [common.Question("q", value, value, "2026-12-31", tags=[value])]
-    forecasters = [common.Forecaster("f", value, note=value)]
+    at = Location("input.csv", 2)
+    questions = [
+        Question(location=at, id="q", title=value, criteria=value, kind="binary",
+                 deadline=common.when("2026-12-31"), tags=(value,))
+    ]
+    forecasters = [Forecaster(location=at, id="f", name=value, note=value)]
     text = common.render("header", forecasters, [], questions)
     ledger, errors = load_text(text, "t.yaml")
     assert errors == []
@@ -79,24 +85,28 @@ def test_any_text_reads_back_through_the_ledger_loader(value: str) -> None:
 
 
 def test_render_is_sorted_and_compact() -> None:
-    question = common.Question(
-        "b",
-        "B",
-        "c",
-        "2026-12-31",
-        ["category:market"],
-        None,
-        [
-            common.Forecast("z", "2026-02-01", 0.5, "s"),
-            common.Forecast("a", "2026-02-01", 1e-05),
-        ],
-        [common.Outcome("provisional:0.37", "2026-03-01", "2026-03-01", "X")],
+    at, day = Location("input.csv", 2), common.when("2026-02-01")
+    march = common.when("2026-03-01")
+    deadline = common.when("2026-12-31")
+    question = Question(
+        location=at, id="b", title="B", criteria="c", kind="binary", deadline=deadline,
+        tags=("category:market",),
+        forecasts=(
+            Forecast(location=at, by="z", made=day, p=0.5, basis="stated", source="s"),
+            Forecast(location=at, by="a", made=day, p=1e-05, basis="stated"),
+        ),
+        outcomes=(
+            Outcome(location=at, result=common.provisional(0.37), known=march,
+                    recorded=march, by="X"),
+        ),
     )
     text = common.render(
         "Imported by me",
-        [common.Forecaster("z", "Z"), common.Forecaster("a", "A")],
-        [common.Source("s", "S", "dataset")],
-        [question, common.Question("a", "A", "c", "2026-12-31")],
+        [Forecaster(location=at, id="z", name="Z"),
+         Forecaster(location=at, id="a", name="A")],
+        [Source(location=at, id="s", title="S", kind="dataset")],
+        [question, Question(location=at, id="a", title="A", criteria="c", kind="binary",
+                            deadline=deadline)],
     )
     assert text == (
         "# Imported by me\n"
@@ -126,7 +136,7 @@ def test_item_lines_finds_every_record() -> None:
         "rows": [{"id": i, "text": "a\nb"} for i in range(3)],
     }
     text = json.dumps(data, indent=4)
-    lines = common.item_lines(text, "rows")
+    lines = read.item_lines(text, "rows")
     numbered = text.splitlines()
     assert [numbered[line - 1].strip() for line in lines] == ["{"] * 3
     assert [numbered[line].strip() for line in lines] == [
@@ -134,18 +144,18 @@ def test_item_lines_finds_every_record() -> None:
         '"id": 1,',
         '"id": 2,',
     ]
-    assert common.item_lines("[1, 2]", "rows") == []
-    assert common.item_lines('{"rows": [1, 2', "rows") == [1, 1]  # gives up quietly
+    assert read.item_lines("[1, 2]", "rows") == []
+    assert read.item_lines('{"rows": [1, 2', "rows") == [1, 1]  # gives up quietly
 
 
 def test_probability_forms() -> None:
-    assert common.probability("70%") == 0.7
-    assert common.probability(70, percent=True) == 0.7
-    assert common.probability("12.5", percent=True) == 0.125
-    assert common.probability(0) == 0.0
+    assert parse_probability("70%") == 0.7
+    assert parse_probability(json_text(70), percent=True) == 0.7
+    assert parse_probability("12.5", percent=True) == 0.125
+    assert parse_probability(json_text(0)) == 0.0
     for bad in (True, None, "", "nan", float("inf"), -0.1, "1.01"):
         with pytest.raises(ValueError):
-            common.probability(bad)
+            parse_probability(json_text(bad))
 
 
 def test_iso_day() -> None:
@@ -156,17 +166,7 @@ def test_iso_day() -> None:
             common.iso_day(bad)
 
 
-def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_progress_yields_the_items_unchanged() -> None:
     items = [1, 2, 3]
-    with common.progress(items, "reading") as seen:
-        assert seen is items  # tests' stderr is not a terminal: no bar at all
-
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    terminal = Terminal()
-    monkeypatch.setattr("sys.stderr", terminal)
-    with common.progress(items, "reading") as bar:
-        assert list(bar) == items
-    assert "reading" in terminal.getvalue()
+    with common.no_progress(items, "reading") as seen:
+        assert seen is items  # the CLI passes a progress bar instead (cli tests)

@@ -22,7 +22,7 @@ from ledger.cli import main
 from ledger.core.model import Ledger, Question
 from ledger.validate import check
 
-DATA = Path(__file__).parent / "data" / "forecastbench"
+DATA = Path(__file__).parent.parent / "data" / "forecastbench"
 LLM_QUESTIONS = DATA / "question_sets" / "2025-10-26-llm.dev_excerpt.json"
 HUMAN_QUESTIONS = DATA / "question_sets" / "2024-07-21-human.unscored_excerpt.json"
 HUMAN_FORECASTS = (
@@ -464,7 +464,8 @@ def test_bad_records_are_reported_at_their_lines_all_at_once(tmp_path: Path) -> 
     code, _, stderr = run(*synthetic_args(out, bad))
     assert code == 1
     assert stderr.splitlines() == [
-        f"{bad}:18: forecasts[1]: forecast: probability must be between 0 and 1, got 1.5",
+        f"{bad}:18: forecasts[1]: forecast: probability must be between 0 and 1 "
+        "(0% and 100%), got '1.5'",
         f"{bad}:40: forecasts[3]: a forecast needs a 'source' and an 'id'",
     ]
     assert not out.exists()

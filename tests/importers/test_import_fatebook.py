@@ -162,7 +162,8 @@ def test_bad_rows_are_reported_at_their_lines(tmp_path: Path) -> None:
     code, _, stderr = run("import", "fatebook", export, "-o", out)
     assert code == 1
     assert stderr.splitlines() == [
-        f"{export}:8: forecast: probability must be between 0 and 1, got 1.5",
+        f"{export}:8: forecast: probability must be between 0 and 1 "
+        "(0% and 100%), got '1.5'",
         f"{export}:10: unknown resolution 'MAYBE'; expected YES, NO or AMBIGUOUS",
     ]
     assert not out.exists()

@@ -37,7 +37,7 @@ from recording import (
 
 from ledger.cli import main
 from ledger.files import write as writes
-from ledger.record import edit as record
+from ledger.record import insert, locate, write
 
 MADE = "2026-02-01"
 
@@ -838,7 +838,7 @@ def test_a_file_with_errors_is_not_edited(tmp_path: Path) -> None:
     assert path.read_bytes() == data
     # the same through record.write (the CLI's own pre-check aside)
     called = []
-    written, errors = record.write(
+    written, errors = write.write(
         str(path), lambda text, ledger: called.append(1) or (text, 1)
     )
     assert written is None and errors and not called
@@ -850,7 +850,7 @@ def test_an_edit_that_breaks_the_ledger_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "ledger.yaml"
     data = (HEAD + question("q1", ALICE)).encode()
     path.write_bytes(data)
-    written, errors = record.write(
+    written, errors = write.write(
         str(path), lambda text, ledger: (text + "  - id: Bad Slug\n", 1)
     )
     assert written is None and any("slug" in e.message for e in errors)
@@ -911,7 +911,7 @@ def test_a_change_on_disk_between_read_and_write_is_retried(
     built: the write notices, rebuilds the edit on the new text, and both land."""
     path = tmp_path / "ledger.yaml"
     path.write_text(HEAD + question("q1", ALICE) + question("q2"))
-    real_digest = record._digest
+    real_digest = write._digest
     calls = []
 
     def digest(p: str) -> str:
@@ -925,7 +925,7 @@ def test_a_change_on_disk_between_read_and_write_is_retried(
             Path(p).write_text(text)
         return real_digest(p)
 
-    monkeypatch.setattr(record, "_digest", digest)
+    monkeypatch.setattr(write, "_digest", digest)
     code, out, err = forecast(path, "q2", "carol")
     assert code == 0, err
     assert len(calls) == 2
@@ -943,7 +943,7 @@ def test_a_file_that_keeps_changing_is_an_error(
     path = tmp_path / "ledger.yaml"
     path.write_text(HEAD + question("q1", ALICE))
     data = path.read_bytes()
-    monkeypatch.setattr(record, "_digest", lambda p: "changed")
+    monkeypatch.setattr(write, "_digest", lambda p: "changed")
     code, _, err = forecast(path, "q1")
     assert code == 1
     assert "kept changing" in err
@@ -997,7 +997,7 @@ def _many_questions(count: int, outcomes_from: int = 0) -> str:
 @pytest.mark.parametrize("outcomes_from", [0, 70])
 def test_a_big_file_is_edited_as_if_composed_whole(monkeypatch: pytest.MonkeyPatch,
                                                    outcomes_from: int) -> None:
-    """With most items blanked (record._root), every edit gives the bytes the whole
+    """With most items blanked (locate.root_of), every edit gives the bytes the whole
     document gives: forecasts and outcomes on questions at the start, the middle and
     the end, new questions, forecasters and sources; and, when the first items have
     no outcomes list to copy the indentation of, the whole document is read."""
@@ -1010,18 +1010,18 @@ def test_a_big_file_is_edited_as_if_composed_whole(monkeypatch: pytest.MonkeyPat
     forecast = [("by", "ann"), ("made", "2030-03-01"), ("p", "0.7"), ("basis", "stated")]
     outcome = [("result", "no"), ("known", "2030-07-01"), ("recorded", "2030-07-03")]
     edits = [
-        *((record.add_to_question, (text, "big.yaml", q, name, entry, lines[q]))
+        *((insert.add_to_question, (text, "big.yaml", q, name, entry, lines[q]))
           for q in ("q0", "q1", "q2", "q60", "q99", "q129")
           for name, entry in (("forecasts", forecast), ("outcomes", outcome))),
-        (record.add_top, (text, "big.yaml", "questions",
+        (insert.add_top, (text, "big.yaml", "questions",
                           [("id", "new"), ("title", "New"), ("criteria", "C."), ("kind", "binary"),
                            ("deadline", "2031-01-01")])),
-        (record.add_top, (text, "big.yaml", "forecasters", [("id", "bob"), ("name", "Bob")])),
-        (record.add_top, (text, "big.yaml", "sources", [("id", "t"), ("title", "T"), ("kind", "article")])),
+        (insert.add_top, (text, "big.yaml", "forecasters", [("id", "bob"), ("name", "Bob")])),
+        (insert.add_top, (text, "big.yaml", "sources", [("id", "t"), ("title", "T"), ("kind", "article")])),
     ]
     for edit, args in edits:
-        monkeypatch.setattr(record, "REDUCE_CHARS", 10**12)  # the whole document
+        monkeypatch.setattr(locate, "REDUCE_CHARS", 10**12)  # the whole document
         whole = edit(*args)
-        monkeypatch.setattr(record, "REDUCE_CHARS", 0)  # items blanked
+        monkeypatch.setattr(locate, "REDUCE_CHARS", 0)  # items blanked
         assert edit(*args) == whole, (edit.__name__, args[2:4])
         assert load_text(whole[0], "big.yaml")[1] == []

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from recording import clean
 
-from ledger.record import edit as record
+from ledger.record import emit, insert, write
 
 BASE = """\
 # a ledger that writers keep adding to
@@ -71,7 +71,7 @@ questions:
 WHO = ["ann", "ben", "cho"]
 
 
-def entry(k: int) -> record.Entry:
+def entry(k: int) -> emit.Entry:
     """The k-th edit of a writer: deterministic, so the test can replay it."""
     return [
         ("by", WHO[k % 3]),
@@ -86,7 +86,7 @@ def question(k: int) -> str:
 
 
 def apply(text: str, path: str, k: int) -> str:
-    return record.add_to_question(text, path, question(k), "forecasts", entry(k))[0]
+    return insert.add_to_question(text, path, question(k), "forecasts", entry(k))[0]
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -108,11 +108,11 @@ def writer_child(path: str) -> None:
         for k in range(10**6):
 
             def edit(text: str, ledger: object, k: int = k) -> tuple[str, int]:
-                return record.add_to_question(
+                return insert.add_to_question(
                     text, path, question(k), "forecasts", entry(k)
                 )
 
-            written, _ = record.write(path, edit)
+            written, _ = write.write(path, edit)
             if written is None:
                 os._exit(3)
     except BaseException:
@@ -142,7 +142,7 @@ def test_sigkill_at_random_moments_leaves_old_or_new(tmp_path: Path) -> None:
     # fsync delays), so the kill delays suit a fast or a loaded machine
     started = time.monotonic()
     for k in range(3):
-        record.write(
+        write.write(
             str(path), lambda text, ledger, k=k: (apply(text, str(path), k), 1)
         )
     cycle = (time.monotonic() - started) / 3 + 0.004
@@ -183,7 +183,7 @@ def test_sigkill_at_random_moments_leaves_old_or_new(tmp_path: Path) -> None:
     # the kills landed everywhere: before any write, inside one, after one
     assert before and during and after, (before, during, after)
     # a clean write after all that: works, and leaves no temporary file
-    written, errors = record.write(
+    written, errors = write.write(
         str(path), lambda text, ledger: (apply(text, str(path), 0), 1)
     )
     assert written is not None, errors

@@ -28,7 +28,7 @@ from recording import BOM, added, assert_only_inserted, clean
 from ledger.cli import main
 from ledger.core.numbers import parse_probability
 from ledger.load.nodes import compose
-from ledger.record import edit as record
+from ledger.record import emit
 
 FORECASTERS = ["ann", "ben", "cho", "dee"]
 LIST_FORMS = ["missing", "flow-empty", "nothing", "null", "block"]
@@ -374,9 +374,9 @@ def test_an_edit_inserts_only_its_lines_and_adds_only_its_record(
 @settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(st.text(st.characters(exclude_categories=("Cs",)), max_size=30), st.booleans())
 def test_a_written_value_reads_back_as_the_same_text(value: str, flow: bool) -> None:
-    """`record.scalar` picks plain or double-quoted so the loader reads back the
+    """`emit.scalar` picks plain or double-quoted so the loader reads back the
     exact text, in block (`k: v`) and flow (`[v]`) context."""
-    written = record.scalar(value, flow) if not flow else record._value([value])
+    written = emit.scalar(value, flow) if not flow else emit.value([value])
     text = f"k: {written}\n"
     root, errors = compose(text, "x.yaml")
     assert not errors, (written, errors)

@@ -1,0 +1,206 @@
+"""Read: the input files of the importers, with the line of everything in them.
+
+UTF-8 text (a BOM dropped), JSON (a syntax error at its line, and the line of
+each item of a top-level array, found only when a message needs it) and CSV
+(each row with the physical line it starts on, so a quoted cell spanning
+several lines does not shift the rows after it). A problem is returned as an
+`Error(Location(path, line), message)`, never raised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ledger.core.model import Error, Location
+from ledger.importers.common import one_line
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+
+def read_text(path: str) -> tuple[str | None, list[Error]]:
+    """The UTF-8 text of `path` (a BOM is dropped), or an error at the bad byte."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return None, [
+            Error(Location(path, 1), f"cannot read the file: {exc.strerror or exc}")
+        ]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        byte = data[exc.start]
+        message = f"the file is not UTF-8 text (byte 0x{byte:02x}); save it as UTF-8"
+        return None, [Error(Location(path, line), message)]
+
+
+def read_json(path: str) -> tuple[Any, str, list[Error]]:
+    """Parse a JSON file: (the data, the text, []) or (None, the text, errors).
+
+    A syntax error is reported at its line.
+    """
+    content, errors = read_text(path)
+    if content is None:
+        return None, "", errors
+    try:
+        return json.loads(content), content, []
+    except json.JSONDecodeError as exc:
+        message = f"invalid JSON: {exc.msg}"
+        return None, content, [Error(Location(path, exc.lineno), message)]
+    except ValueError:  # an integer of more digits than int() reads (4,300)
+        limit = sys.get_int_max_str_digits()
+        digits = re.search(rf'(?<![\w".])\d{{{limit + 1},}}', content)
+        line = content.count("\n", 0, digits.start()) + 1 if digits else 1
+        message = "invalid JSON: a number has too many digits"
+        return None, content, [Error(Location(path, line), message)]
+    except RecursionError:
+        message = "invalid JSON: nesting is too deep"
+        return None, content, [Error(Location(path, 1), message)]
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+def _skip(content: str, at: int) -> int:
+    """The index of the first character at or after `at` that is not JSON space."""
+    match = _WS.match(content, at)
+    return match.end() if match else at
+
+
+def _past_value(content: str, at: int, decoder: json.JSONDecoder) -> int:
+    """Past the JSON value at `at`, the space after it, and a comma if one follows."""
+    _, at = decoder.raw_decode(content, at)
+    at = _skip(content, at)
+    return _skip(content, at + 1) if content[at] == "," else at
+
+
+def item_lines(content: str, key: str) -> list[int]:
+    r"""The 1-based line where each item of the top-level array `key` starts.
+
+    Used only to place error messages, so it gives up quietly (returning what
+    it found so far) on anything unexpected.
+
+    >>> item_lines('{"a": 1,\n "rows": [\n  {"id": 1},\n  {"id": 2}]}', "rows")
+    [3, 4]
+    """
+    decoder = json.JSONDecoder()
+    lines: list[int] = []
+    try:
+        i = _skip(content, 0)
+        if content[i] != "{":
+            return lines
+        i = _skip(content, i + 1)
+        while content[i] != "}":
+            name, i = decoder.raw_decode(content, i)
+            i = _skip(content, _skip(content, i) + 1)  # past ':'
+            if name == key and content[i] == "[":
+                i = _skip(content, i + 1)
+                line, at = 1, 0
+                while content[i] != "]":
+                    line += content.count("\n", at, i)
+                    at = i
+                    lines.append(line)
+                    i = _past_value(content, i, decoder)
+                return lines
+            i = _past_value(content, i, decoder)
+    except (ValueError, IndexError):
+        pass
+    return lines
+
+
+def key_line(content: str, key: str) -> int:
+    """The line of the first `"key":` in a JSON text, or 1."""
+    at = content.find(json.dumps(key))
+    return 1 if at < 0 else content.count("\n", 0, at) + 1
+
+
+@dataclass(slots=True)
+class Row:
+    """One CSV row: its physical line (header = 1) and its cells by column name."""
+
+    line: int
+    cells: dict[str, str]
+    values: list[str]
+
+
+def read_csv(path: str) -> tuple[list[str], list[Row], list[Error]]:
+    """The header (names stripped) and the rows of a CSV file, blank lines skipped.
+
+    `Row.line` is the physical line on which the row starts, so a quoted cell
+    spanning several lines does not shift the rows after it.
+    """
+    content, errors = read_text(path)
+    if content is None:
+        return [], [], errors
+    reader = csv.reader(io.StringIO(content, newline=""))
+    header: list[str] = []
+    rows: list[Row] = []
+    start = 1
+    try:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                start = reader.line_num + 1
+                continue
+            if not header:
+                header = [v.strip() for v in values]
+            else:
+                cells = {
+                    name: (values[i].strip() if i < len(values) else "")
+                    for i, name in enumerate(header)
+                }
+                rows.append(Row(start, cells, values))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        return header, rows, [Error(Location(path, start), f"malformed CSV: {exc}")]
+    if not header:
+        message = "the file is empty; expected a header row"
+        return [], [], [Error(Location(path, 1), message)]
+    return header, rows, []
+
+
+def columns(
+    header: list[str],
+    path: str,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    aliases: dict[str, str] | None = None,
+) -> tuple[dict[str, str], list[Error]]:
+    """Match wanted column names to the header, ignoring case and spacing.
+
+    Args:
+        header: the file's header row.
+        path: the file, for messages.
+        required: the names that must be there.
+        optional: the names that may be there.
+        aliases: other names for a wanted one: {other name: wanted name}.
+
+    Returns:
+        {wanted name: header name}, and an error at line 1 (the header) for
+        missing required columns.
+    """
+    aliases = aliases or {}
+    found: dict[str, str] = {}
+    by_name = {one_line(h).lower(): h for h in header}
+    for name in [*required, *optional]:
+        for candidate in [name, *[a for a, n in aliases.items() if n == name]]:
+            if candidate.lower() in by_name:
+                found[name] = by_name[candidate.lower()]
+                break
+    missing = [n for n in required if n not in found]
+    if not missing:
+        return found, []
+    names = ", ".join(f"'{n}'" for n in missing)
+    have = ", ".join(f"'{h}'" for h in header)
+    message = (
+        f"missing column{'s' if len(missing) > 1 else ''} "
+        f"{names}; the header has {have}"
+    )
+    return found, [Error(Location(path, 1), message)]

@@ -1,0 +1,135 @@
+"""Write: every edit of a ledger file, validated, locked and atomic.
+
+Every write goes through `write`: under an exclusive lock (`files.lock`), it
+reads the file, refuses if the file already has problems, builds the new text
+in memory (the edit, usually `insert.add_top` or `insert.add_to_question`),
+loads and validates the new text, and only then replaces the file atomically
+(`files.write.atomic_write`: a temporary file in the same folder, fsynced,
+renamed over the original, with the original's permissions). If the file
+changed on disk between reading and writing, the edit is rebuilt and tried
+again. A crash at any moment leaves the old file or the new one; the
+temporary file a killed writer leaves behind (`.ledger-NAME.*.tmp`) is
+removed by the next write, under the lock. A symbolic link is followed: the
+file it points to is replaced, and the link stays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ledger.core.model import Error, Ledger, Location
+from ledger.files.lock import LockTimeout, lock
+from ledger.files.write import atomic_write, remove_leftovers
+from ledger.load.loader import load_bytes, load_file
+from ledger.load.nodes import decode
+from ledger.validate import validate
+
+RETRIES = 5
+"""How many times an edit is rebuilt on a file that changes while it is written."""
+
+_BOM = b"\xef\xbb\xbf"
+
+Edit = Callable[[str, Ledger], tuple[str, int]]
+"""An edit: (the file's text, its ledger) → (the new text, the new entry's line)."""
+
+
+class EditError(ValueError):
+    """An edit that cannot be made (an unknown id, a missing list); a usage error."""
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What a successful write did: the line where the new entry starts."""
+
+    path: str
+    line: int
+
+
+def _checked(data: bytes, path: str, root: str | None) -> tuple[Ledger, list[Error]]:
+    """Load and validate the whole ledger, with `data` as the bytes of file `path`.
+
+    `root` is the ledger's main file when `path` is one of the files it
+    includes; the edited file is then checked together with all the others.
+    `data` is read through the parse cache, and its load kept there: the bytes
+    on disk were usually loaded by the last command, and the new bytes will be
+    loaded by the next one.
+    """
+    if root is None:
+        ledger, errors = load_bytes(data, path)
+    else:
+        ledger, errors = load_file(root, {os.path.realpath(path): data})
+    errors = errors + validate(ledger)
+    return ledger, sorted(errors, key=lambda e: e.location)
+
+
+def write(
+    path: str,
+    edit: Edit,
+    on_wait: Callable[[str], None] = lambda _: None,
+    root: str | None = None,
+) -> tuple[Written | None, list[Error]]:
+    """Apply `edit` to the file at `path`: validate first, write nothing on error.
+
+    A lock held too long, or a file that cannot be read or written, is an
+    error too, at line 1.
+
+    Args:
+        path: the file to edit.
+        edit: `edit(text, ledger)` returns the new text and the line of the new
+            entry; it may raise EditError.
+        on_wait: called with a notice when another command holds the lock.
+        root: the ledger's main file, when it includes others: the whole
+            ledger (every included file, with the edited text for `path`) is
+            checked before and after the edit. Without it, `path` is the whole
+            ledger.
+
+    Returns:
+        (what was written, []) or (None, errors).
+    """
+    target = os.path.realpath(path)  # a symlink stays a symlink
+    try:
+        with lock(target, on_wait):
+            remove_leftovers(target)
+            return _write_locked(path, target, edit, root)
+    except LockTimeout as exc:
+        return None, [Error(Location(path, 1), str(exc))]
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        where = f" ({exc.filename})" if exc.filename and exc.filename != path else ""
+        return None, [
+            Error(Location(path, 1), f"cannot write the file: {reason}{where}")
+        ]
+
+
+def _write_locked(
+    path: str, target: str, edit: Edit, root: str | None
+) -> tuple[Written | None, list[Error]]:
+    for _ in range(RETRIES):
+        with open(target, "rb") as handle:
+            data = handle.read()
+        text, errors = decode(data, path)
+        if text is None:
+            return None, errors
+        ledger, errors = _checked(data, path, root)
+        if errors:
+            return None, errors
+        new_text, line = edit(text, ledger)
+        bom = _BOM if data.startswith(_BOM) else b""
+        new_data = bom + new_text.encode("utf-8")
+        _, errors = _checked(new_data, path, root)
+        if _digest(target) != hashlib.sha256(data).hexdigest():
+            continue  # changed on disk since we read it: rebuild (and recheck) the edit
+        if errors:
+            return None, errors
+        atomic_write(target, new_data)
+        return Written(path, line), []
+    message = f"{path} kept changing while the edit was being written; try again"
+    return None, [Error(Location(path, 1), message)]
+
+
+def _digest(path: str) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
