@@ -1,8 +1,8 @@
 """Compare: forecasters on the questions they share.
 
 - `crowd`: synthetic crowd forecasters (median, mean, geometric mean of odds).
-- `ranking`: the leaderboard, one row per forecaster (peer score, relative Brier, coverage,
-  stratified Brier, difficulty adjustment, CIs).
+- `ranking`: the leaderboard, one row per forecaster (peer score, relative
+  Brier, coverage, stratified Brier, difficulty adjustment, CIs).
 - `pairs`: head to head on the scored questions both answered.
 - `shared`: shared questions, and why some are not compared.
 
@@ -13,8 +13,8 @@ comparison are `ledger.show.compare`'s.
 from __future__ import annotations
 
 from ledger.compare.crowd import aggregate_forecaster, crowd_name, default_crowd
-from ledger.compare.ranking import leaderboard, scored_questions
 from ledger.compare.pairs import LARGE_PANEL, head_to_head
+from ledger.compare.ranking import leaderboard, scored_questions
 from ledger.compare.shared import (
     DETAIL_ROWS,
     shared_questions,

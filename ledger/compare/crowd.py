@@ -1,4 +1,4 @@
-"""Crowd aggregates: synthetic forecasters built from the standing forecasts of real ones.
+"""Crowd aggregates: synthetic forecasters made of the standing forecasts of real ones.
 
 On each binary question, `crowd-median`, `crowd-mean` or `crowd-geo-mean-odds`
 (the geometric mean of the odds, with p clipped to [LOG_CLIP, 1 - LOG_CLIP]
@@ -37,14 +37,18 @@ def crowd_name(method: str) -> str:
         ValueError: `method` is not one of AGGREGATES.
     """
     if method not in AGGREGATES:
-        raise ValueError(f"unknown aggregate '{method}'; use one of {', '.join(AGGREGATES)}")
+        raise ValueError(
+            f"unknown aggregate '{method}'; use one of {', '.join(AGGREGATES)}"
+        )
     return f"crowd-{method}"
 
 
 def default_crowd(names: Collection[str]) -> list[str]:
-    """The forecasters aggregated by default: everyone but crowds (`*-crowd`, `crowd-*`)."""
+    """The forecasters aggregated by default: all but crowds (`*-crowd`, `crowd-*`)."""
     synthetic = {crowd_name(method) for method in AGGREGATES}
-    return sorted(n for n in names if not n.endswith(CROWD_SUFFIX) and n not in synthetic)
+    return sorted(
+        n for n in names if not n.endswith(CROWD_SUFFIX) and n not in synthetic
+    )
 
 
 def _aggregate(rows: pd.DataFrame, method: str) -> pd.Series:
@@ -53,10 +57,10 @@ def _aggregate(rows: pd.DataFrame, method: str) -> pd.Series:
         return rows.groupby("question", sort=False)["p"].median()
     if method == "mean":
         return rows.groupby("question", sort=False)["p"].mean()
-    clipped = rows["p"].clip(LOG_CLIP, 1 - LOG_CLIP)
-    log_odds = np.log(clipped / (1 - clipped))
+    clipped = rows["p"].to_numpy(dtype=np.float64).clip(LOG_CLIP, 1 - LOG_CLIP)
+    log_odds = pd.Series(np.log(clipped / (1 - clipped)), index=rows.index)
     mean = log_odds.groupby(rows["question"], sort=False).mean()
-    return 1 / (1 + np.exp(-mean))
+    return pd.Series(1 / (1 + np.exp(-mean.to_numpy())), index=mean.index)
 
 
 def aggregate_forecaster(
@@ -89,11 +93,22 @@ def aggregate_forecaster(
     grouped = rows.groupby("question", sort=False)
     first = grouped.head(1).set_index("question")
     crowd = first.assign(
-        p=_aggregate(rows, method), made=grouped["made"].max(),
-        made_latest=grouped["made_latest"].max(), until=pd.Series(pd.NaT, first.index),
-        basis="stated", line=0, forecaster=name,
+        p=_aggregate(rows, method),
+        made=grouped["made"].max(),
+        made_latest=grouped["made_latest"].max(),
+        until=pd.Series(pd.NaT, first.index),
+        basis="stated",
+        line=0,
+        forecaster=name,
     ).reset_index()
-    out = pd.concat([frame.astype({"forecaster": str}), crowd[list(frame.columns)]],
-                    ignore_index=True)
-    return out.astype({"forecaster": "category", "basis": frame["basis"].dtype,
-                       "until": frame["until"].dtype})
+    out = pd.concat(
+        [frame.astype({"forecaster": str}), crowd[list(frame.columns)]],
+        ignore_index=True,
+    )
+    return out.astype(
+        {
+            "forecaster": "category",
+            "basis": frame["basis"].dtype,
+            "until": frame["until"].dtype,
+        }
+    )

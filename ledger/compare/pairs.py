@@ -27,31 +27,44 @@ if TYPE_CHECKING:
 
     Floats = NDArray[np.float64]
 
-PAIRS = ["a", "b", "n", "mean_diff", "ci", "p", "test", "gap_days_mean", "gap_days_max",
-         "questions"]
+PAIRS = [
+    "a",
+    "b",
+    "n",
+    "mean_diff",
+    "ci",
+    "p",
+    "test",
+    "gap_days_mean",
+    "gap_days_max",
+    "questions",
+]
 """The columns of `head_to_head`, in order."""
 
 LARGE_PANEL = 50
 """Above this many forecasters, head-to-head pairs are computed only on request."""
 
 MAX_PAIRS = 200_000
-"""The most pairs one comparison computes (a 3,300-forecaster contest has 5.4 million)."""
+"""The most pairs one comparison computes (3,300 forecasters make 5.4 million)."""
 
 _EPOCH = np.datetime64("1970-01-01")
 _DAY = np.timedelta64(1, "D")
 
 
-def gap(made_a: Floats, latest_a: Floats, made_b: Floats,
-        latest_b: Floats) -> tuple[Floats, Floats]:
+def gap(
+    made_a: Floats, latest_a: Floats, made_b: Floats, latest_b: Floats
+) -> tuple[Floats, Floats]:
     """Least and most days between two forecasts made in [made, made_latest]."""
-    least = np.maximum.reduce([made_a - latest_b, made_b - latest_a, np.zeros_like(made_a)])
+    least = np.maximum.reduce(
+        [made_a - latest_b, made_b - latest_a, np.zeros_like(made_a)]
+    )
     most = np.maximum(latest_a - made_b, latest_b - made_a)
     return least, most
 
 
 def every_pair(names: Sequence[str]) -> list[tuple[str, str]]:
     """Every pair of `names`, in their order: (first, second), (first, third), ..."""
-    return [(a, b) for i, a in enumerate(names) for b in names[i + 1:]]
+    return [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
 
 
 def _paired_test(diffs: Floats) -> tuple[float | None, str]:
@@ -75,8 +88,11 @@ def _matrices(
     q_codes, questions = pd.factorize(rows["question"][keep])
     f_codes = pd.Categorical(forecaster[keep], categories=wanted).codes
     matrices = []
-    for values in (rows["brier"].to_numpy(float)[keep], _days(rows["made"][keep]),
-                   _days(rows["made_latest"][keep])):
+    for values in (
+        rows["brier"].to_numpy(float)[keep],
+        _days(rows["made"][keep]),
+        _days(rows["made_latest"][keep]),
+    ):
         matrix = np.full((len(questions), len(wanted)), np.nan)
         matrix[q_codes, f_codes] = values
         matrices.append(matrix)
@@ -129,8 +145,10 @@ def head_to_head(
     if pairs is None:
         pairs = every_pair(names)
     if len(pairs) > MAX_PAIRS:
-        raise ValueError(f"{len(pairs):,} pairs is too many to compare (at most {MAX_PAIRS:,}); "
-                         "name fewer forecasters")
+        raise ValueError(
+            f"{len(pairs):,} pairs is too many to compare (at most {MAX_PAIRS:,}); "
+            "name fewer forecasters"
+        )
     wanted = sorted({x for pair in pairs for x in pair} & set(names))
     questions, (brier, made, latest) = _matrices(rows, forecaster, wanted)
     column = {name: i for i, name in enumerate(wanted)}
@@ -140,7 +158,9 @@ def head_to_head(
             continue
         i, j = column[a], column[b]
         both = np.flatnonzero(~np.isnan(brier[:, i]) & ~np.isnan(brier[:, j]))
-        least, most = gap(made[both, i], latest[both, i], made[both, j], latest[both, j])
+        least, most = gap(
+            made[both, i], latest[both, i], made[both, j], latest[both, j]
+        )
         if same_window is not None:
             inside = most <= same_window
             both, least, most = both[inside], least[inside], most[inside]
@@ -154,20 +174,30 @@ def head_to_head(
     return pd.DataFrame(records, columns=PAIRS)
 
 
-def _record(questions: pd.Index, item: tuple[Any, ...],
-            ci: tuple[float, float]) -> dict[str, Any]:
+def _record(
+    questions: pd.Index, item: tuple[Any, ...], ci: tuple[float, float]
+) -> dict[str, Any]:
     """One row of `head_to_head`."""
     a, b, both, least, most, score_a, score_b = item
     diffs = score_a - score_b
     p, test = _paired_test(diffs)
     return {
-        "a": a, "b": b, "n": int(diffs.size), "mean_diff": float(diffs.mean()),
-        "ci": list(ci), "p": p, "test": test,
+        "a": a,
+        "b": b,
+        "n": int(diffs.size),
+        "mean_diff": float(diffs.mean()),
+        "ci": list(ci),
+        "p": p,
+        "test": test,
         "gap_days_mean": float(((least + most) / 2).mean()),
         "gap_days_max": float(most.max()),
         "questions": [
-            {"question": str(questions[q]), "brier_a": float(x), "brier_b": float(y),
-             "gap_days": [int(lo), int(hi)]}
+            {
+                "question": str(questions[q]),
+                "brier_a": float(x),
+                "brier_b": float(y),
+                "gap_days": [int(lo), int(hi)],
+            }
             for q, x, y, lo, hi in zip(both, score_a, score_b, least, most, strict=True)
         ],
     }

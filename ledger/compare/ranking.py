@@ -58,9 +58,23 @@ if TYPE_CHECKING:
     Codes = NDArray[np.intp]
     Strata = list[dict[str, dict[str, Any]]]
 
-LEADERBOARD = ["forecaster", "n", "brier", "brier_ci_low", "brier_ci_high", "log_score",
-               "baseline_score", "peer_score_mean", "peer_score_sum", "relative_brier",
-               "coverage", "flagged", "adjusted_brier", "strata", "synthetic"]
+LEADERBOARD = [
+    "forecaster",
+    "n",
+    "brier",
+    "brier_ci_low",
+    "brier_ci_high",
+    "log_score",
+    "baseline_score",
+    "peer_score_mean",
+    "peer_score_sum",
+    "relative_brier",
+    "coverage",
+    "flagged",
+    "adjusted_brier",
+    "strata",
+    "synthetic",
+]
 """The leaderboard's columns, in order."""
 
 NO_STRATUM = "(none)"
@@ -105,7 +119,10 @@ def _relative(brier: Floats, question: Codes, real: NDArray[np.bool_]) -> Floats
         ok = m > 0
 
         def remaining(j: Codes) -> Floats:  # j-th of the others, 0-based
-            return values[np.minimum(start + j + (j >= rank), start + size - 1)]
+            other: Floats = values[
+                np.minimum(start + j + (j >= rank), start + size - 1)
+            ]
+            return other
 
         low = remaining(np.maximum((m - 1) // 2, 0))
         high = remaining(np.maximum(m // 2, 0))
@@ -129,14 +146,16 @@ def _strata(tags: pd.Series, prefix: str | None) -> pd.Series:
     def pick(values: Sequence[str]) -> str:
         key = id(values)  # one tuple per question, shared by all its rows
         if key not in seen:
-            seen[key] = next((t[len(head):] for t in values if t.startswith(head)), NO_STRATUM)
+            seen[key] = next(
+                (t[len(head) :] for t in values if t.startswith(head)), NO_STRATUM
+            )
         return seen[key]
 
     return tags.map(pick)
 
 
 def _padded(values: Floats, owner: Codes, n_owners: int) -> tuple[Floats, Codes]:
-    """Each owner's values, in order, as one row of a matrix (NaN padded), and counts."""
+    """Each owner's values, in order, as one row of a NaN-padded matrix; the counts."""
     order = np.argsort(owner, kind="stable")
     counts = np.bincount(owner, minlength=n_owners)
     starts = np.r_[0, np.cumsum(counts)[:-1]]
@@ -147,9 +166,9 @@ def _padded(values: Floats, owner: Codes, n_owners: int) -> tuple[Floats, Codes]
 
 
 def _per_stratum(
-    brier: Floats, cell: Codes, shape: tuple[int, int], names: Sequence[Any]
+    brier: Floats, cell: Codes, shape: tuple[int, int], names: NDArray[Any]
 ) -> tuple[Floats, Floats, Floats, Strata]:
-    """Per forecaster and stratum: size, mean and variance; and {stratum: {n, brier}}."""
+    """Per forecaster and stratum: size, mean, variance; and {stratum: {n, brier}}."""
     n_f, k = shape
     size = np.bincount(cell, minlength=n_f * k).reshape(n_f, k)
     total = np.bincount(cell, brier, n_f * k).reshape(n_f, k)
@@ -159,16 +178,16 @@ def _per_stratum(
         deviation = brier - cell_mean.ravel()[cell]
         var = np.bincount(cell, deviation**2, n_f * k).reshape(n_f, k) / (size - 1)
     per = [
-        {str(names[j]): {"n": int(size[i, j]), "brier": float(cell_mean[i, j])}
-         for j in np.flatnonzero(present[i])}
+        {
+            str(names[j]): {"n": int(size[i, j]), "brier": float(cell_mean[i, j])}
+            for j in np.flatnonzero(present[i])
+        }
         for i in range(n_f)
     ]
     return size.astype(np.float64), cell_mean, var, per
 
 
-def _t_interval(
-    headline: Floats, size: Floats, var: Floats
-) -> tuple[Floats, Floats]:
+def _t_interval(headline: Floats, size: Floats, var: Floats) -> tuple[Floats, Floats]:
     """ForecastBench's t-interval of each forecaster's (stratified) mean Brier."""
     present = size > 0
     k_f = present.sum(axis=1)
@@ -176,16 +195,28 @@ def _t_interval(
         se = np.sqrt(np.where(present, var / size, 0.0).sum(axis=1)) / k_f
     df = np.where(present, size, np.inf).min(axis=1) - 1
     ok = (df >= 1) & np.isfinite(se)
-    half = np.array([t_quantile(float(d)) if good else math.nan
-                     for d, good in zip(df, ok, strict=True)]) * se
+    half = (
+        np.array(
+            [
+                t_quantile(float(d)) if good else math.nan
+                for d, good in zip(df, ok, strict=True)
+            ]
+        )
+        * se
+    )
     return np.where(ok, headline - half, np.nan), np.where(ok, headline + half, np.nan)
 
 
 def _brier_with_ci(
-    brier: Floats, f: Codes, n_f: int, strata: NDArray[np.object_], ci: str,
-    n_boot: int, seed: int,
+    brier: Floats,
+    f: Codes,
+    n_f: int,
+    strata: NDArray[np.object_],
+    ci: str,
+    n_boot: int,
+    seed: int,
 ) -> tuple[Floats, Floats, Floats, Strata]:
-    """Per forecaster: the (stratified) mean Brier, its CI, and {stratum: {n, brier}}."""
+    """Per forecaster: the (stratified) mean Brier, its CI, {stratum: {n, brier}}."""
     s_codes, s_names = pd.factorize(strata, sort=True)
     k = len(s_names)
     size, cell_mean, var, per = _per_stratum(brier, f * k + s_codes, (n_f, k), s_names)
@@ -208,8 +239,9 @@ def _brier_with_ci(
     return headline, low, high, per
 
 
-def _adjusted(brier: Floats, f: Codes, q: Codes, real: NDArray[np.bool_],
-              n_f: int) -> Floats:
+def _adjusted(
+    brier: Floats, f: Codes, q: Codes, real: NDArray[np.bool_], n_f: int
+) -> Floats:
     """Difficulty-adjusted Brier: the fit on real rows, applied to every row."""
     fit_q, questions = pd.factorize(q[real])
     fit_f, _ = pd.factorize(f[real])
@@ -282,24 +314,33 @@ def leaderboard(
         return np.bincount(f_codes, values, n_f) / n
 
     strata = _strata(rows["tags"], balance_by).to_numpy(object)
-    headline, low, high, per = _brier_with_ci(brier, f_codes, n_f, strata, ci, n_boot, seed)
+    headline, low, high, per = _brier_with_ci(
+        brier, f_codes, n_f, strata, ci, n_boot, seed
+    )
     difficulty = adjust == "difficulty"
-    table = pd.DataFrame({
-        "forecaster": np.asarray(names, dtype=object),
-        "n": n,
-        "brier": headline,
-        "brier_ci_low": low,
-        "brier_ci_high": high,
-        "log_score": mean(log),
-        "baseline_score": mean(rows["baseline_score"].to_numpy(float)),
-        "peer_score_mean": mean(peer),
-        "peer_score_sum": np.bincount(f_codes, peer, n_f),
-        "relative_brier": _relative_mean(_relative(brier, q_codes, real), f_codes, n_f),
-        "coverage": n / len(np.unique(q_codes)),
-        "flagged": n < min_questions,
-        "adjusted_brier": _adjusted(brier, f_codes, q_codes, real, n_f) if difficulty else None,
-        "strata": per if balance_by is not None else None,
-        "synthetic": fake,
-    }, columns=LEADERBOARD)
+    table = pd.DataFrame(
+        {
+            "forecaster": np.asarray(names, dtype=object),
+            "n": n,
+            "brier": headline,
+            "brier_ci_low": low,
+            "brier_ci_high": high,
+            "log_score": mean(log),
+            "baseline_score": mean(rows["baseline_score"].to_numpy(float)),
+            "peer_score_mean": mean(peer),
+            "peer_score_sum": np.bincount(f_codes, peer, n_f),
+            "relative_brier": _relative_mean(
+                _relative(brier, q_codes, real), f_codes, n_f
+            ),
+            "coverage": n / len(np.unique(q_codes)),
+            "flagged": n < min_questions,
+            "adjusted_brier": _adjusted(brier, f_codes, q_codes, real, n_f)
+            if difficulty
+            else None,
+            "strata": per if balance_by is not None else None,
+            "synthetic": fake,
+        },
+        columns=LEADERBOARD,
+    )
     key = "adjusted_brier" if difficulty else "brier"
     return table.sort_values([key, "forecaster"], ignore_index=True, kind="stable")

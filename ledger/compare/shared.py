@@ -46,8 +46,15 @@ def shared_questions(
     for a, b in pairs:
         common = sorted(by_forecaster.get(a, set()) & by_forecaster.get(b, set()))
         if common:
-            found.append({"a": a, "b": b, "shared": len(common),
-                          "resolved": len(set(common) & scored), "questions": common})
+            found.append(
+                {
+                    "a": a,
+                    "b": b,
+                    "shared": len(common),
+                    "resolved": len(set(common) & scored),
+                    "questions": common,
+                }
+            )
     return found
 
 
@@ -66,8 +73,9 @@ class _Rows:
     unscorable: Mapping[str, str]
 
     @classmethod
-    def of(cls, standing: pd.DataFrame, excluded: list[str],
-           unscorable: Mapping[str, str]) -> _Rows:
+    def of(
+        cls, standing: pd.DataFrame, excluded: list[str], unscorable: Mapping[str, str]
+    ) -> _Rows:
         return cls(
             excluded,
             standing["status"].astype(str).to_numpy().tolist(),
@@ -81,22 +89,35 @@ class _Rows:
         return "unscorable" if question in self.unscorable else self.status[row]
 
     def reason(self, question: str, a: tuple[str, int], b: tuple[str, int]) -> str:
-        """Why the forecasts of (forecaster, row) a and b on `question` are not compared."""
+        """Why forecasts a and b (forecaster, row) on `question` are not compared."""
         (_, i), (_, j) = a, b
         lacking = [who for who, row in (a, b) if self.window_only[row]]
-        return _reason(question, {self.excluded[i], self.excluded[j]} - {""},
-                       self.deadline[i], self.unscorable, lacking)
+        return _reason(
+            question,
+            {self.excluded[i], self.excluded[j]} - {""},
+            self.deadline[i],
+            self.unscorable,
+            lacking,
+        )
 
 
-def _reason(question: str, reasons: set[str], deadline: str,
-            unscorable: Mapping[str, str], window_only: Sequence[str]) -> str:
+def _reason(
+    question: str,
+    reasons: set[str],
+    deadline: str,
+    unscorable: Mapping[str, str],
+    window_only: Sequence[str],
+) -> str:
     """The reason in words, from why each forecast is excluded (`reasons`)."""
     if question in unscorable:
         why = " ".join(unscorable[question].split())
         sentence = why.split(". ")[0].rstrip(".")
         return f"never scored: {sentence[:1].lower()}{sentence[1:]}"
-    lacking = (f"; window without p, timing error only: {', '.join(window_only)}"
-               if window_only else "")
+    lacking = (
+        f"; window without p, timing error only: {', '.join(window_only)}"
+        if window_only
+        else ""
+    )
     if "void" in reasons:
         return "void: not scored"
     if "open" in reasons:
@@ -128,8 +149,9 @@ def unscored_shared(
     """
     standing = frame[frame["standing"].to_numpy()]
     forecaster = standing["forecaster"].astype(str).to_numpy().tolist()
-    rows = _Rows.of(standing, standing["excluded"].astype(str).to_numpy().tolist(),
-                    unscorable or {})
+    rows = _Rows.of(
+        standing, standing["excluded"].astype(str).to_numpy().tolist(), unscorable or {}
+    )
     index: dict[str, dict[str, int]] = {}
     for row, (who, question) in enumerate(
         zip(forecaster, standing["question"].tolist(), strict=True)
@@ -148,11 +170,16 @@ def unscored_shared(
                 continue
             least = max(made[i] - latest[j], made[j] - latest[i], 0.0)
             most = max(latest[i] - made[j], latest[j] - made[i])
-            found.append({
-                "a": a, "b": b, "question": question, "status": rows.status_of(question, i),
-                "reason": rows.reason(question, (a, i), (b, j)),
-                "gap_days": [int(least), int(most)],
-            })
+            found.append(
+                {
+                    "a": a,
+                    "b": b,
+                    "question": question,
+                    "status": rows.status_of(question, i),
+                    "reason": rows.reason(question, (a, i), (b, j)),
+                    "gap_days": [int(least), int(most)],
+                }
+            )
     return found
 
 
@@ -165,14 +192,28 @@ def summarise(unscored: Listed) -> Listed:
     """One row per question of `unscored_shared`: its first pair's status and reason."""
     by_question: dict[str, dict[str, Any]] = {}
     for u in unscored:
-        entry = by_question.setdefault(u["question"], {
-            "question": u["question"], "status": u["status"], "who": set(), "pairs": 0,
-            "reason": u["reason"]})
+        entry = by_question.setdefault(
+            u["question"],
+            {
+                "question": u["question"],
+                "status": u["status"],
+                "who": set(),
+                "pairs": 0,
+                "reason": u["reason"],
+            },
+        )
         entry["who"] |= {u["a"], u["b"]}
         entry["pairs"] += 1
-    return [{"question": q, "status": e["status"], "forecasters": len(e["who"]),
-             "pairs": e["pairs"], "reason": e["reason"]}
-            for q, e in sorted(by_question.items())]
+    return [
+        {
+            "question": q,
+            "status": e["status"],
+            "forecasters": len(e["who"]),
+            "pairs": e["pairs"],
+            "reason": e["reason"],
+        }
+        for q, e in sorted(by_question.items())
+    ]
 
 
 Member = tuple[int, str, int]
@@ -239,8 +280,12 @@ def unscored_summary(
         return total, unscored_shared(frame, pairs, unscorable)
     rows = _Rows.of(standing, excluded, unscorable)
     return total, [
-        {"question": question, "status": rows.status_of(question, a[2]),
-         "forecasters": len(members[question]), "pairs": count,
-         "reason": rows.reason(question, a[1:], b[1:])}
+        {
+            "question": question,
+            "status": rows.status_of(question, a[2]),
+            "forecasters": len(members[question]),
+            "pairs": count,
+            "reason": rows.reason(question, a[1:], b[1:]),
+        }
         for question, (a, b, count) in sorted(first.items())
     ]

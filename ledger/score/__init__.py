@@ -1,4 +1,4 @@
-"""Score: proper scoring rules, calibration and comparison statistics, array in, array out.
+"""Score: scoring rules, calibration and comparison statistics, array in, array out.
 
 Everything here takes plain arrays, truth first, as the README's Python API
 shows (`ledger.score.brier`). The package, module by module:

@@ -1,4 +1,4 @@
-"""Calibration of probability forecasts: reliability bins, the folded table, Murphy, ECE.
+"""Calibration of probabilities: reliability bins, the folded table, Murphy, ECE.
 
 Array in, array out, truth first, like `ledger.score.rules`. Bins use integer
 basis points: ``p`` is first rounded half up to the nearest 0.01%
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 WILSON_Z = 1.959963984540054  # two-sided 95% standard normal quantile
 FOLDED_BUCKETS = (50, 60, 70, 80, 90, 95, 99)  # ACX/SSC stated values, percent
-
 
 
 def basis_points(p: Floats) -> NDArray[np.int64]:
@@ -82,7 +81,7 @@ def _table(
     name: str,
 ) -> pd.DataFrame:
     """Count, mean forecast, observed frequency and Wilson interval per label."""
-    group = pd.Categorical.from_codes(codes, categories=labels)
+    group = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(list(labels)))
     table = (
         pd.DataFrame({name: group, "p": p, "outcome": outcome})
         .groupby(name, observed=False)

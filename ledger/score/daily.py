@@ -73,10 +73,10 @@ def time_averaged(
         raise ValueError(f"unknown convention '{convention}'")
     made = np.array([day for day, _ in forecasts], dtype=np.int64)
     order = np.argsort(made, kind="stable")  # same-day forecasts keep their order
-    probs = np.array([p for _, p in forecasts], dtype=float)[order]
+    probs = np.array([p for _, p in forecasts], dtype=np.float64)[order]
     days = np.arange(open_day, min(close_day, known_day))
     standing = np.searchsorted(made[order], days, side="right") - 1
-    daily = np.asarray(score(probs[standing[standing >= 0]]), dtype=float)
+    daily = np.asarray(score(probs[standing[standing >= 0]]), dtype=np.float64)
     if convention == "metaculus":
         return float(daily.sum() / (close_day - open_day))
     return float(daily.mean()) if daily.size else math.nan

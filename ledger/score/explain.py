@@ -8,13 +8,14 @@ scores (`ledger.score.forecasts.with_scores`) and its calibration bin.
 from __future__ import annotations
 
 import math
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ledger.score.calibration import calibration_bins
 from ledger.score.forecasts import with_scores
 from ledger.score.rules import BRIER_SCALES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REASONS = {
     "": "counts: the standing forecast of its forecaster",

@@ -10,7 +10,7 @@ forecasts by the days it stood.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -44,7 +44,7 @@ def with_scores(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(**columns)
 
 
-def reasons(frame: pd.DataFrame) -> NDArray[np.int8]:
+def reasons(frame: pd.DataFrame) -> NDArray[np.integer[Any]]:
     """Each row's `excluded` as an index into `ledger.frame.EXCLUDED`."""
     excluded = frame["excluded"]
     if excluded.dtype != _EXCLUDED:
@@ -52,9 +52,10 @@ def reasons(frame: pd.DataFrame) -> NDArray[np.int8]:
     return excluded.cat.codes.to_numpy()
 
 
-def is_usable(reason: NDArray[np.int8]) -> NDArray[np.bool_]:
+def is_usable(reason: NDArray[np.integer[Any]]) -> NDArray[np.bool_]:
     """Whether rows with these `reasons` get scores: scored, or a window without p."""
-    return (reason == _SCORED) | (reason == _NO_PROBABILITY)
+    usable: NDArray[np.bool_] = (reason == _SCORED) | (reason == _NO_PROBABILITY)
+    return usable
 
 
 def scored(frame: pd.DataFrame, *, time_averaged: bool = False) -> pd.DataFrame:

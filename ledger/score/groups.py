@@ -51,7 +51,7 @@ def _resolved_on(frame: pd.DataFrame) -> pd.Series:
     return frame["known"].where(~frame["excluded"].isin(["open", "due"]))
 
 
-def _year(frame: pd.DataFrame, year_of: str) -> pd.Categorical:
+def _year(frame: pd.DataFrame, year_of: str) -> pd.Categorical[str]:
     """The year of `made` (or of the resolution) as text; "unresolved" if not known."""
     when = _resolved_on(frame) if year_of == "resolved" else frame["made"]
     codes, years = pd.factorize(when.dt.year, sort=True)
@@ -61,23 +61,26 @@ def _year(frame: pd.DataFrame, year_of: str) -> pd.Categorical:
     )
 
 
-def _horizon(frame: pd.DataFrame) -> pd.Categorical:
+def _horizon(frame: pd.DataFrame) -> pd.Categorical[str]:
     """Days from `made` to the outcome (or to the deadline, if none), in bands."""
     days = (_resolved_on(frame).fillna(frame["deadline"]) - frame["made"]).dt.days
     edges = [-math.inf] + [edge for edge, _ in HORIZONS]
     labels = [label for _, label in HORIZONS]
     # pd.cut of a Series gives a categorical Series; its array is a Categorical
-    return cast("pd.Categorical", pd.cut(days, edges, labels=labels, right=False).array)
+    return cast(
+        "pd.Categorical[str]", pd.cut(days, edges, labels=labels, right=False).array
+    )
 
 
 def _key_codes(frame: pd.DataFrame, key: str, year_of: str) -> tuple[Codes, list[Any]]:
     """Integer codes of one group key, in sorted (or natural) order, and the labels."""
+    values: pd.Categorical[Any]
     if key == "year":
         values = _year(frame, year_of)
     elif key == "horizon":
         values = _horizon(frame)
     elif isinstance(frame[key].dtype, pd.CategoricalDtype):
-        values = cast("pd.Categorical", frame[key].array)
+        values = cast("pd.Categorical[Any]", frame[key].array)
     else:
         codes, labels = pd.factorize(frame[key], sort=True)
         return codes.astype(np.int64), list(labels)
@@ -102,7 +105,9 @@ class Groups:
         values = column.to_numpy() if isinstance(column, pd.Series) else column
         return values if self.rows is None else values[self.rows]
 
-    def standing_reasons(self, frame: pd.DataFrame) -> tuple[NDArray[Any], NDArray[Any]]:
+    def standing_reasons(
+        self, frame: pd.DataFrame
+    ) -> tuple[NDArray[Any], NDArray[Any]]:
         """Each grouped row's `standing` and its reason (`forecasts.reasons`)."""
         return self.take(frame["standing"]), self.take(reasons(frame))
 

@@ -34,9 +34,9 @@ def interval_score(
     >>> [round(float(s), 4) for s in interval_score(10, 20, [5, 15, 25], 0.2)]
     [60.0, 10.0, 60.0]
     """
-    lo, hi, obs = (np.asarray(a, dtype=float) for a in (lower, upper, y))
-    misses = np.maximum(lo - obs, 0) + np.maximum(obs - hi, 0)
-    return (hi - lo) + 2 / np.asarray(alpha, dtype=float) * misses
+    lo, hi, obs = (np.asarray(a, dtype=np.float64) for a in (lower, upper, y))
+    misses: Floats = np.maximum(lo - obs, 0) + np.maximum(obs - hi, 0)
+    return (hi - lo) + 2 / np.asarray(alpha, dtype=np.float64) * misses
 
 
 def weighted_interval_score(
@@ -65,11 +65,12 @@ def weighted_interval_score(
     >>> round(float(weighted_interval_score([8, 5], [14, 20], 10, [0.5, 0.1], 12)), 4)
     1.3
     """
-    a = np.asarray(alphas, dtype=float)
-    obs = np.asarray(y, dtype=float)
+    a = np.asarray(alphas, dtype=np.float64)
+    obs = np.asarray(y, dtype=np.float64)
     scores = interval_score(lower, upper, obs[..., None], a)
-    total = 0.5 * np.abs(obs - np.asarray(median, dtype=float))
-    return (total + (a / 2 * scores).sum(axis=-1)) / (a.shape[-1] + 0.5)
+    total = 0.5 * np.abs(obs - np.asarray(median, dtype=np.float64))
+    weighted: Floats = (a / 2 * scores).sum(axis=-1)
+    return (total + weighted) / (int(a.shape[-1]) + 0.5)
 
 
 def timing_error(lower: ArrayLike, upper: ArrayLike, y: ArrayLike) -> Floats:
@@ -82,7 +83,7 @@ def timing_error(lower: ArrayLike, upper: ArrayLike, y: ArrayLike) -> Floats:
     >>> [round(float(e), 1) for e in errors]
     [0.0, 0.5, 0.0]
     """
-    lo, hi, obs = (np.asarray(a, dtype=float) for a in (lower, upper, y))
+    lo, hi, obs = (np.asarray(a, dtype=np.float64) for a in (lower, upper, y))
     lo, hi = np.where(np.isnan(lo), -np.inf, lo), np.where(np.isnan(hi), np.inf, hi)
     return np.maximum(lo - obs, 0) + np.maximum(obs - hi, 0)
 
@@ -96,7 +97,7 @@ def crps_uniform(a: ArrayLike, b: ArrayLike, y: ArrayLike) -> Floats:
     >>> [round(float(s), 4) for s in crps_uniform(2, 3, [2.5, 3.5])]
     [0.0833, 0.8333]
     """
-    lo, hi, obs = (np.asarray(v, dtype=float) for v in (a, b, y))
+    lo, hi, obs = (np.asarray(v, dtype=np.float64) for v in (a, b, y))
     width = hi - lo
     inside = (obs > lo) & (obs < hi)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -115,7 +116,7 @@ def crps_uniform_censored(a: ArrayLike, b: ArrayLike, tau: ArrayLike) -> Floats:
     >>> round(float(crps_uniform_censored(2, 3, 2.5)), 4)
     0.0417
     """
-    lo, hi, t = (np.asarray(v, dtype=float) for v in (a, b, tau))
+    lo, hi, t = (np.asarray(v, dtype=np.float64) for v in (a, b, tau))
     width = hi - lo
     covered = np.clip(t, lo, hi) - lo
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -139,12 +140,14 @@ def crps_ensemble(y: ArrayLike, members: ArrayLike, fair: bool = False) -> Float
     >>> [round(float(c), 4) for c in crps]
     [0.3889, 0.1667]
     """
-    x = np.sort(np.asarray(members, dtype=float), axis=-1)
-    obs = np.asarray(y, dtype=float)
-    m = x.shape[-1]
-    spread = 2 * (x * (2 * np.arange(m) - m + 1)).sum(axis=-1)  # sum_ij |x_i - x_j|
+    x = np.sort(np.asarray(members, dtype=np.float64), axis=-1)
+    obs = np.asarray(y, dtype=np.float64)
+    m = int(x.shape[-1])
+    # the sum over all i, j of |x_i - x_j|, from the sorted members
+    spread: Floats = 2 * (x * (2 * np.arange(m) - m + 1)).sum(axis=-1)
     pairs = m * (m - 1) if fair else m * m
-    return np.abs(x - obs[..., None]).mean(axis=-1) - spread / (2 * pairs)
+    mean_abs: Floats = np.abs(x - obs[..., None]).mean(axis=-1)
+    return mean_abs - spread / (2 * pairs)
 
 
 def crps_normal(y: ArrayLike, mu: ArrayLike, sigma: ArrayLike) -> Floats:
@@ -156,7 +159,8 @@ def crps_normal(y: ArrayLike, mu: ArrayLike, sigma: ArrayLike) -> Floats:
     >>> round(float(crps_normal(0, 0, 1)), 4)  # properscoring crps_gaussian
     0.2337
     """
-    s = np.asarray(sigma, dtype=float)
-    z = (np.asarray(y, dtype=float) - np.asarray(mu, dtype=float)) / s
+    s = np.asarray(sigma, dtype=np.float64)
+    z = (np.asarray(y, dtype=np.float64) - np.asarray(mu, dtype=np.float64)) / s
     pdf = np.exp(-(z**2) / 2) / math.sqrt(2 * math.pi)
-    return s * (z * _ERF(z / math.sqrt(2)) + 2 * pdf - 1 / math.sqrt(math.pi))
+    erf: Floats = _ERF(z / math.sqrt(2))
+    return s * (z * erf + 2 * pdf - 1 / math.sqrt(math.pi))

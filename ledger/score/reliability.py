@@ -1,4 +1,4 @@
-"""Calibration of the tidy frame's scored forecasts: overall, or for every group at once.
+"""Calibration of the tidy frame's scored forecasts: overall, or every group at once.
 
 The tables are those of `ledger.score.calibration` (ten reliability bins,
 the folded ACX table, the Murphy decomposition and ECE). Per group, every
@@ -11,7 +11,7 @@ pass over the rows is needed for each term.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -45,12 +45,18 @@ _BIN_LABELS = [f"{lo}-{lo + 10}%" for lo in _EDGES]
 _BIN_COLUMNS = ["bin", "lo", "hi", "n", "mean_p", "observed", "wilson_lo", "wilson_hi"]
 
 
+def _total(cell: NDArray[np.int64], values: Floats, size: int) -> Floats:
+    """The sum of `values` in each of `size` cells."""
+    # numpy's stubs give every bincount intp elements; with weights they are floats
+    return cast("Floats", np.bincount(cell, values, size))
+
+
 def _sums(cell: NDArray[np.int64], size: int, outcome: Floats, p: Floats) -> Cells:
     """Count, sum of forecasts and sum of outcomes in each of `size` cells."""
     return (
         np.bincount(cell, minlength=size).astype(np.float64),
-        np.bincount(cell, p, size),
-        np.bincount(cell, outcome, size),
+        _total(cell, p, size),
+        _total(cell, outcome, size),
     )
 
 
@@ -77,14 +83,17 @@ def _cell_table(
 
 
 def _summary(
-    index: pd.DataFrame, code: NDArray[np.int64], outcome: Floats, p: Floats,
+    index: pd.DataFrame,
+    code: NDArray[np.int64],
+    outcome: Floats,
+    p: Floats,
     bins: Cells,
 ) -> pd.DataFrame:
     """n, the Murphy terms (REL, RES, UNC, WBV, WBC), BS and ECE per group."""
     g = len(index)
 
     def total(values: Floats) -> Floats:
-        return np.bincount(code, values, g)
+        return _total(code, values, g)
 
     n_k, f_k, o_k = bins
     n = n_k.sum(axis=1)
@@ -104,7 +113,10 @@ def _summary(
 
 
 def _folded(
-    index: pd.DataFrame, code: NDArray[np.int64], outcome: Floats, p: Floats,
+    index: pd.DataFrame,
+    code: NDArray[np.int64],
+    outcome: Floats,
+    p: Floats,
     bp: NDArray[np.int64],
 ) -> pd.DataFrame:
     """The folded table of every group.

@@ -24,7 +24,7 @@ scores over a question's life in `ledger.score.daily`.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -44,6 +44,7 @@ BRIER_SCALE_WORDS = {
     "0-2": "0-2 (GJ Open/Fatebook scale), lower is better",
 }
 """How a Brier score on each scale reads, after the word 'Brier'."""
+
 
 def scale_text(scale: str = "0-1") -> str:
     """How a Brier score on `scale` reads: 'brier 0-1, lower is better'."""
@@ -117,7 +118,8 @@ def brier_multi(outcome_index_or_onehot: ArrayLike, probs: ArrayLike) -> Floats:
     if o.ndim < q.ndim:
         o = np.arange(q.shape[-1]) == o[..., None]
     squares = (q - unit_interval(o, "outcome")) ** 2
-    return 0.5 * squares.sum(axis=-1, dtype=np.float64)
+    total: Floats = squares.sum(axis=-1)
+    return 0.5 * total
 
 
 def log_score(
@@ -222,7 +224,7 @@ def _spherical(o: Floats, q: Floats) -> Floats:
     return (o * q + (1 - o) * (1 - q)) / np.sqrt(q**2 + (1 - q) ** 2)
 
 
-def binary_scores(outcome: ArrayLike, p: ArrayLike) -> dict[str, Floats]:
+def binary_scores(outcome: ArrayLike, p: ArrayLike) -> dict[str, NDArray[Any]]:
     """Every binary rule of each forecast at once, the inputs checked once.
 
     Args:
@@ -266,7 +268,7 @@ def peer_scores(log_scores: ArrayLike) -> Floats:
     n = s.shape[-1]
     if n < 2:
         return np.full_like(s, np.nan)
-    others = (s.sum(axis=-1, keepdims=True) - s) / (n - 1)
+    others: Floats = (s.sum(axis=-1, keepdims=True) - s) / (n - 1)
     return 100 * (s - others)
 
 

@@ -74,9 +74,7 @@ COUNTS = {
 """Standing forecasts not scored, per reason: column name, reason."""
 
 
-def _counts(
-    grouped: Groups, taken: tuple[NDArray[Any], NDArray[Any]]
-) -> pd.DataFrame:
+def _counts(grouped: Groups, taken: tuple[NDArray[Any], NDArray[Any]]) -> pd.DataFrame:
     """Standing forecasts per group and reason: `n_standing` and COUNTS.
 
     `taken` is `grouped.standing_reasons(frame)`.
@@ -253,7 +251,11 @@ def aggregate(
     taken = every.standing_reasons(frame)
     counts = _counts(every, taken)
     scoring = prepare(
-        frame, keys, time_averaged=time_averaged, year_of=year_of, grouped=every,
+        frame,
+        keys,
+        time_averaged=time_averaged,
+        year_of=year_of,
+        grouped=every,
         taken=None if time_averaged else taken,
     )
     factor = BRIER_SCALES[scale]

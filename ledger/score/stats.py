@@ -65,8 +65,10 @@ def _betainc(a: float, b: float, x: float, xc: float) -> float:
         return 0.0
     if xc <= 0:
         return 1.0
-    log_front = a * math.log(x) + b * math.log(xc) - (
-        math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+    log_front = (
+        a * math.log(x)
+        + b * math.log(xc)
+        - (math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b))
     )
     if x < (a + 1) / (a + b + 2):
         return math.exp(log_front) * _betacf(a, b, x) / a
@@ -135,7 +137,7 @@ def sign_flip_p(d: Floats) -> float:
     first, second = sums(d[: n // 2]), np.sort(sums(d[n // 2 :]))
     above = second.size - np.searchsorted(second, threshold - first, side="left")
     below = np.searchsorted(second, -threshold - first, side="right")
-    return float((above + below).sum()) / 2**n
+    return float((above + below).sum()) / (1 << n)
 
 
 def paired_t(d: Floats) -> tuple[float, float]:
@@ -188,7 +190,9 @@ def paired_comparison(diffs: ArrayLike) -> dict[str, float | None]:
 # ---------------------------------------------------------------- fixed effects
 
 
-def fixed_effects(forecaster: Codes, question: Codes, y: Floats) -> tuple[Floats, Floats]:
+def fixed_effects(
+    forecaster: Codes, question: Codes, y: Floats
+) -> tuple[Floats, Floats]:
     """Least squares of y = a[forecaster] + b[question], without a dense design.
 
     The normal equations of the larger side are solved in closed form
