@@ -47,6 +47,8 @@ import numpy as np
 import pandas as pd
 
 from ledger.score.bootstrap import bootstrap_means, percentiles
+from ledger.score.groups import group_sums
+from ledger.score.scorecard import HEADLINE
 from ledger.score.stats import fixed_effects, t_quantile
 
 if TYPE_CHECKING:
@@ -58,18 +60,13 @@ if TYPE_CHECKING:
     Codes = NDArray[np.intp]
     Strata = list[dict[str, dict[str, Any]]]
 
+PEER = ("peer_score_mean", "peer_score_sum", "relative_brier", "coverage")
+"""The columns that measure a forecaster against the others."""
+
 LEADERBOARD = [
     "forecaster",
-    "n",
-    "brier",
-    "brier_ci_low",
-    "brier_ci_high",
-    "log_score",
-    "baseline_score",
-    "peer_score_mean",
-    "peer_score_sum",
-    "relative_brier",
-    "coverage",
+    *HEADLINE,
+    *PEER,
     "flagged",
     "adjusted_brier",
     "strata",
@@ -306,18 +303,13 @@ def leaderboard(
     fake = np.isin(np.asarray(names, dtype=object), list(synthetic))
     real = ~fake[f_codes]
     brier = rows["brier"].to_numpy(float)
-    log = rows["log_score"].to_numpy(float)
-    peer = _peer(log, q_codes, real)
     n = np.bincount(f_codes, minlength=n_f)
-
-    def mean(values: Floats) -> Floats:
-        return np.bincount(f_codes, values, n_f) / n
-
     strata = _strata(rows["tags"], balance_by).to_numpy(object)
     headline, low, high, per = _brier_with_ci(
         brier, f_codes, n_f, strata, ci, n_boot, seed
     )
     difficulty = adjust == "difficulty"
+    adjusted = _adjusted(brier, f_codes, q_codes, real, n_f) if difficulty else None
     table = pd.DataFrame(
         {
             "forecaster": np.asarray(names, dtype=object),
@@ -325,18 +317,10 @@ def leaderboard(
             "brier": headline,
             "brier_ci_low": low,
             "brier_ci_high": high,
-            "log_score": mean(log),
-            "baseline_score": mean(rows["baseline_score"].to_numpy(float)),
-            "peer_score_mean": mean(peer),
-            "peer_score_sum": np.bincount(f_codes, peer, n_f),
-            "relative_brier": _relative_mean(
-                _relative(brier, q_codes, real), f_codes, n_f
-            ),
+            **_means(rows, f_codes, q_codes, real, n),
             "coverage": n / len(np.unique(q_codes)),
             "flagged": n < min_questions,
-            "adjusted_brier": _adjusted(brier, f_codes, q_codes, real, n_f)
-            if difficulty
-            else None,
+            "adjusted_brier": adjusted,
             "strata": per if balance_by is not None else None,
             "synthetic": fake,
         },
@@ -344,3 +328,28 @@ def leaderboard(
     )
     key = "adjusted_brier" if difficulty else "brier"
     return table.sort_values([key, "forecaster"], ignore_index=True, kind="stable")
+
+
+def _means(
+    rows: pd.DataFrame,
+    f_codes: Codes,
+    q_codes: Codes,
+    real: NDArray[np.bool_],
+    n: NDArray[np.intp],
+) -> dict[str, Floats]:
+    """Per forecaster: mean log and Baseline scores, peer scores, relative Brier."""
+    n_f = len(n)
+
+    def mean(values: Floats) -> Floats:
+        return np.bincount(f_codes, values, n_f) / n
+
+    log = rows["log_score"].to_numpy(float)
+    peer = _peer(log, q_codes, real)
+    relative = _relative(rows["brier"].to_numpy(float), q_codes, real)
+    return {
+        "log_score": mean(log),
+        "baseline_score": mean(rows["baseline_score"].to_numpy(float)),
+        "peer_score_mean": mean(peer),
+        "peer_score_sum": group_sums(f_codes, peer, n_f),
+        "relative_brier": _relative_mean(relative, f_codes, n_f),
+    }

@@ -161,12 +161,12 @@ def unscored_shared(
         pairs = every_pair(sorted(index))
     # As Python floats: the gap of one pair of forecasts is `pairs.gap` on scalars.
     made, latest = _days(standing, "made"), _days(standing, "made_latest")
-    found = []
+    excluded, found = rows.excluded, []
     for a, b in pairs:
         mine, theirs = index.get(a, {}), index.get(b, {})
         for question in sorted(mine.keys() & theirs.keys()):
             i, j = mine[question], theirs[question]
-            if rows.excluded[i] == "" and rows.excluded[j] == "":
+            if excluded[i] == "" and excluded[j] == "":
                 continue
             least = max(made[i] - latest[j], made[j] - latest[i], 0.0)
             most = max(latest[i] - made[j], latest[j] - made[i])

@@ -87,6 +87,14 @@ def _key_codes(frame: pd.DataFrame, key: str, year_of: str) -> tuple[Codes, list
     return np.asarray(values.codes, dtype=np.int64), [str(c) for c in values.categories]
 
 
+def group_sums(
+    code: NDArray[np.integer[Any]], values: NDArray[np.float64], size: int
+) -> NDArray[np.float64]:
+    """The sum of `values` in each of `size` groups, given each value's group code."""
+    # numpy's stubs give every bincount intp elements; with weights they are floats
+    return cast("NDArray[np.float64]", np.bincount(code, values, size))
+
+
 @dataclass(frozen=True)
 class Groups:
     """Rows of a frame sorted into groups.

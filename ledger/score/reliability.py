@@ -11,7 +11,7 @@ pass over the rows is needed for each term.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -27,7 +27,7 @@ from ledger.score.calibration import (
     murphy,
     wilson,
 )
-from ledger.score.groups import prepare
+from ledger.score.groups import group_sums, prepare
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -45,18 +45,12 @@ _BIN_LABELS = [f"{lo}-{lo + 10}%" for lo in _EDGES]
 _BIN_COLUMNS = ["bin", "lo", "hi", "n", "mean_p", "observed", "wilson_lo", "wilson_hi"]
 
 
-def _total(cell: NDArray[np.int64], values: Floats, size: int) -> Floats:
-    """The sum of `values` in each of `size` cells."""
-    # numpy's stubs give every bincount intp elements; with weights they are floats
-    return cast("Floats", np.bincount(cell, values, size))
-
-
 def _sums(cell: NDArray[np.int64], size: int, outcome: Floats, p: Floats) -> Cells:
     """Count, sum of forecasts and sum of outcomes in each of `size` cells."""
     return (
         np.bincount(cell, minlength=size).astype(np.float64),
-        _total(cell, p, size),
-        _total(cell, outcome, size),
+        group_sums(cell, p, size),
+        group_sums(cell, outcome, size),
     )
 
 
@@ -93,7 +87,7 @@ def _summary(
     g = len(index)
 
     def total(values: Floats) -> Floats:
-        return _total(code, values, g)
+        return group_sums(code, values, g)
 
     n_k, f_k, o_k = bins
     n = n_k.sum(axis=1)

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COUNTS",
     "GROUPS",
+    "HEADLINE",
     "SUMMARY",
     "aggregate",
     "bootstrap",
@@ -48,13 +49,19 @@ __all__ = [
     "scored",
 ]
 
-SUMMARY = (
+HEADLINE = (
     "n",
     "brier",
     "brier_ci_low",
     "brier_ci_high",
     "log_score",
     "baseline_score",
+)
+"""A count, the mean Brier and its 95% CI, the mean log and Baseline scores: the
+first columns of every table of scores (the scorecard's, the leaderboard's)."""
+
+SUMMARY = (
+    *HEADLINE,
     "spherical",
     "bss_half",
     "bss_base_rate",
@@ -266,6 +273,18 @@ def aggregate(
         brier_ci_low=factor * low,
         brier_ci_high=factor * high,
     )
+    return _joined(counts, means, keys, time_averaged=time_averaged, scale=scale)
+
+
+def _joined(
+    counts: pd.DataFrame,
+    means: pd.DataFrame,
+    keys: list[str],
+    *,
+    time_averaged: bool,
+    scale: str,
+) -> pd.DataFrame:
+    """The counts and the means of each group with a standing forecast, in order."""
     if not time_averaged:  # the same groups, in the same order
         table = counts.join(means.drop(columns=keys))
     elif keys:  # the scored pairs were grouped apart from the frame

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Required, TypedDict, Unpack
 
+from ledger.compare.ranking import PEER
 from ledger.compare.shared import DETAIL_ROWS, summary_of
 from ledger.core.text import interval, json_value, number
 from ledger.score.rules import scale_text
@@ -32,14 +33,7 @@ class Settings(TypedDict, total=False):
     questions: int  # how many questions were scored
 
 
-_MEANS = (
-    "log_score",
-    "baseline_score",
-    "peer_score_mean",
-    "peer_score_sum",
-    "relative_brier",
-    "coverage",
-)
+_NUMBERS = ("log_score", "baseline_score", *PEER)
 
 
 def _forecaster_json(row: dict[Any, Any]) -> dict[str, Any]:
@@ -49,7 +43,7 @@ def _forecaster_json(row: dict[Any, Any]) -> dict[str, Any]:
         "n": int(row["n"]),
         "brier": json_value(row["brier"]),
         "brier_ci": [json_value(row["brier_ci_low"]), json_value(row["brier_ci_high"])],
-        **{k: json_value(row[k]) for k in _MEANS},
+        **{k: json_value(row[k]) for k in _NUMBERS},
         "flagged": bool(row["flagged"]),
         "synthetic": bool(row["synthetic"]),
     }
