@@ -309,29 +309,32 @@ def _pair_lines(out: dict[str, Any], same_window: int | None) -> list[str]:
     lines += columns(
         ["a", "b", "n", "mean diff", "95% CI", "p", "test", "gap days"], body
     )
+    return lines + _detail_lines(pairs)
+
+
+def _detail_lines(pairs: list[dict[str, Any]]) -> list[str]:
+    """Each shared scored question of every pair, or how many there are."""
     detail = [(p, q) for p in pairs for q in p["questions"]]
-    if len(detail) <= DETAIL_ROWS:
-        lines += [
-            "",
-            "Each shared scored question (gap: days between the two forecasts):",
-        ]
-        body = [
-            [
-                p["a"],
-                p["b"],
-                q["question"],
-                number(q["brier_a"]),
-                number(q["brier_b"]),
-                _days(q["gap_days"]),
-            ]
-            for p, q in detail
-        ]
-        lines += columns(["a", "b", "question", "brier a", "brier b", "gap days"], body)
-    else:
-        lines.append(
+    if len(detail) > DETAIL_ROWS:
+        return [
             f"({len(detail):,} pair-questions: the gap on each is in --format json.)"
-        )
-    return lines
+        ]
+    body = [
+        [
+            p["a"],
+            p["b"],
+            q["question"],
+            number(q["brier_a"]),
+            number(q["brier_b"]),
+            _days(q["gap_days"]),
+        ]
+        for p, q in detail
+    ]
+    return [
+        "",
+        "Each shared scored question (gap: days between the two forecasts):",
+        *columns(["a", "b", "question", "brier a", "brier b", "gap days"], body),
+    ]
 
 
 def _unscored_lines(total: int, rows: list[dict[str, Any]]) -> list[str]:
