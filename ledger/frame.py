@@ -37,16 +37,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ledger.core.dates import When
 from ledger.core.memory import gc_paused
-from ledger.core.model import Forecast, Ledger, Outcome, Question, Window
 from ledger.core.rules import STATUSES, index, outcome, standing_among, status, timely
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ledger.core.model import Bound, Forecast, Ledger, Outcome, Question, Window
 
 ASSUMED_COVERAGE = 0.5
 """Coverage assumed for the interval score of a window stated without a probability."""
@@ -59,9 +62,9 @@ SCHEMA: dict[str, Any] = {
     "forecaster": "category",
     "kind": pd.CategoricalDtype(["binary", "date", "numeric"]),
     "tags": "object",
-    "status": pd.CategoricalDtype(STATUSES),
+    "status": pd.CategoricalDtype(list(STATUSES)),
     "standing": "bool",
-    "excluded": pd.CategoricalDtype(EXCLUDED),
+    "excluded": pd.CategoricalDtype(list(EXCLUDED)),
     "basis": pd.CategoricalDtype(["stated", "mapped", "judged"]),
     "made": "datetime64[s]",
     "made_latest": "datetime64[s]",
@@ -93,13 +96,13 @@ def _day(value: dt.date | None) -> np.datetime64:
 def _window_ends(window: Window) -> tuple[float, float]:
     """Widest reading of a window as numbers (days since epoch for dates)."""
 
-    def number(bound: object, latest: bool) -> float:
+    def number(bound: Bound, latest: bool) -> float:
         if bound is None:
             return math.inf if latest else -math.inf
         if isinstance(bound, When):
             day = bound.latest if latest else bound.earliest
             return float(day.toordinal())
-        return float(bound)  # type: ignore[arg-type]
+        return float(bound)
 
     return number(window.start, False), number(window.end, True)
 
@@ -130,7 +133,7 @@ def _window_scores(
         return math.nan, math.nan, True, math.nan, False
     miss = max(lo - last, first - hi, 0.0) / scale
     assumed = forecast.p is None
-    alpha = 1 - (ASSUMED_COVERAGE if assumed else float(forecast.p))  # type: ignore[arg-type]
+    alpha = 1 - (ASSUMED_COVERAGE if forecast.p is None else float(forecast.p))
     width = (hi - lo) / scale
     if not math.isfinite(width) or censored or alpha <= 0:
         interval = math.nan
@@ -177,6 +180,21 @@ def _row(
     return row
 
 
+def _exclusion(
+    question: Question, state: str, result: Outcome | None, provisional: bool
+) -> str | None:
+    """Why forecasts on `question` are not scored, or None when they may be."""
+    if question.unscorable:
+        return "unscorable"
+    if state == "void":
+        return "void"
+    if result is None:
+        return state
+    if result.result.kind == "provisional":
+        return None if provisional else state
+    return None if state == "resolved" else state
+
+
 def _score_outcome(
     row: dict[str, Any],
     question: Question,
@@ -186,20 +204,23 @@ def _score_outcome(
     provisional: bool,
 ) -> str:
     """Fill the outcome and window scores of `row`; return why it is excluded."""
-    if question.unscorable:
-        return "unscorable"
-    if state == "void":
-        return "void"
-    if result is not None and result.result.kind == "provisional":
-        if not provisional:
-            return state
+    excluded = _exclusion(question, state, result, provisional)
+    if excluded is not None:
+        return excluded
+    assert result is not None, "a forecast without an outcome is excluded"
+    if result.result.kind == "provisional":
         row["outcome"], row["provisional"] = result.result.value, True
         return ""
-    if state != "resolved" or result is None:
-        return state
     if question.kind == "binary":
         row["outcome"] = result.result.value
         return ""
+    return _window_outcome(row, question, forecast, result)
+
+
+def _window_outcome(
+    row: dict[str, Any], question: Question, forecast: Forecast, result: Outcome
+) -> str:
+    """Fill the window scores of `row`; return why it is excluded."""
     inside, miss, censored, interval, assumed = _window_scores(
         question, forecast, result
     )
@@ -257,7 +278,16 @@ def frame(ledger: Ledger, as_of: dt.date, *, provisional: bool = False) -> pd.Da
         return _frame(ledger, as_of, provisional)
 
 
-_PER_FORECAST = ("forecaster", "standing", "basis", "made", "made_latest", "until", "p", "line")
+_PER_FORECAST = (
+    "forecaster",
+    "standing",
+    "basis",
+    "made",
+    "made_latest",
+    "until",
+    "p",
+    "line",
+)
 _DATES = ("made", "made_latest", "until", "deadline", "known")
 
 
@@ -275,8 +305,15 @@ def _frame(ledger: Ledger, as_of: dt.date, provisional: bool) -> pd.DataFrame:
         untils = _untils(counted, question, result)
         if question.kind != "binary" or not counted:
             for forecast, until in zip(counted, untils, strict=True):
-                row = _row(question, forecast, id(forecast) in standing, until, state,
-                           result, provisional)
+                row = _row(
+                    question,
+                    forecast,
+                    id(forecast) in standing,
+                    until,
+                    state,
+                    result,
+                    provisional,
+                )
                 for name, values in columns.items():
                     values.append(row[name])
             continue

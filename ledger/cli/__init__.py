@@ -244,7 +244,7 @@ def _score_table(
     records: list[dict[str, object]], keys: list[str], as_of: dt.date, scale: str, time_averaged: bool,
     due: list[str],
 ) -> str:
-    from ledger.score.scorecard import SCALE_WORDS
+    from ledger.score.rules import BRIER_SCALE_WORDS as SCALE_WORDS
 
     mode = "time-averaged over the days each forecast stood" if time_averaged else "standing forecasts"
     lines = [
@@ -285,7 +285,7 @@ def _score_table(
 
 
 def _print_explain(rows: list[dict[str, object]], question: str, as_of: dt.date, scale: str, format_: str) -> None:
-    from ledger.score.scorecard import scale_text
+    from ledger.score.rules import scale_text
 
     if format_ == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -689,9 +689,10 @@ def compare(file: str, as_of: dt.date, provisional: bool, min_questions: int, pa
 def _compare(file: str, as_of: dt.date, provisional: bool, min_questions: int, pairs: str | None,
              same_window: int | None, aggregates: tuple[str, ...], crowd: tuple[str, ...],
              balance_by: str | None, adjust: str | None, ci: str, format_: str) -> None:
-    from ledger.compare import leaderboard as comparing
+    from ledger import compare as comparing
     from ledger.frame import frame as make_frame
     from ledger.score import scorecard
+    from ledger.show import compare as showing
 
     ledger = checked(file)
     data = make_frame(ledger, as_of, provisional=provisional)
@@ -719,22 +720,22 @@ def _compare(file: str, as_of: dt.date, provisional: bool, min_questions: int, p
     # The text table shows a summary, made without listing every pair (see unscored_summary).
     unscored = ([] if note or format_ != "json"
                 else comparing.unscored_shared(data, chosen, unscorable))
-    out = comparing.to_json(board, h2h, unscored, as_of=as_of.isoformat(), ci=ci,
+    out = showing.to_json(board, h2h, unscored, as_of=as_of.isoformat(), ci=ci,
                             balance_by=balance_by, crowd=members, methods=list(dict.fromkeys(aggregates)),
                             pairs_note=note, questions=comparing.scored_questions(rows))
     if format_ == "json":
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
     elif format_ == "csv":
-        click.echo(comparing.to_csv(board), nl=False)
+        click.echo(showing.to_csv(board), nl=False)
     else:
         summary = (0, []) if note else comparing.unscored_summary(data, chosen, unscorable)
-        click.echo(comparing.table(out, min_questions=min_questions, same_window=same_window,
+        click.echo(showing.table(out, min_questions=min_questions, same_window=same_window,
                                    adjust=adjust, unscored=summary), nl=False)
 
 
 def _crowd_members(selectors: tuple[str, ...], ledger: Ledger, names: list[str]) -> list[str]:
     """The forecasters an aggregate is made of (see --aggregate-of)."""
-    from ledger.compare.leaderboard import default_crowd
+    from ledger.compare.crowd import default_crowd
 
     if not selectors:
         return default_crowd(names)
@@ -766,7 +767,7 @@ def _forecaster_id(ledger: Ledger, name: str, option: str) -> str:
 def _compare_pairs(option: str | None, names: list[str], added: list[str],
                    ledger: Ledger) -> tuple[list[tuple[str, str]], str | None]:
     """The head-to-head pairs, and why there are none when they were not computed."""
-    from ledger.compare.leaderboard import LARGE_PANEL
+    from ledger.compare.pairs import LARGE_PANEL
 
     if option is None:
         if len(names) > LARGE_PANEL:

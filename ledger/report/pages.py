@@ -50,7 +50,8 @@ import markupsafe
 import numpy as np
 import pandas as pd
 
-from ledger.compare import leaderboard as comparing
+from ledger import compare as comparing
+from ledger import score
 from ledger.core import rules, words
 from ledger.core.dates import When
 from ledger.core.memory import gc_paused
@@ -61,7 +62,6 @@ from ledger.frame import frame as make_frame
 from ledger.query.due import span
 from ledger.query.listing import window_text
 from ledger.report import charts
-from ledger.score import rules as score
 from ledger.score import scorecard
 
 FORMATS = ("md", "html")

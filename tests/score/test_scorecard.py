@@ -19,7 +19,7 @@ from ledger.frame import frame
 from ledger.score import scorecard
 from ledger.validate import check as check_file
 
-SAMPLE = Path(__file__).parent / "data" / "sample.yaml"
+SAMPLE = Path(__file__).parents[1] / "data" / "sample.yaml"
 AS_OF = dt.date(2029, 1, 1)
 YEAR = 365.25
 

@@ -22,12 +22,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from ledger.cli import main
-from ledger.compare import leaderboard as compare
-from ledger.score import rules as score
+from ledger import compare
+from ledger import score
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = str(ROOT / "predictions.yaml")
-FORECASTBENCH = Path(__file__).parent / "data" / "forecastbench"
+FORECASTBENCH = Path(__file__).parents[1] / "data" / "forecastbench"
 AS_OF = "2031-01-01"
 CLIP = 0.001
 
@@ -283,7 +283,7 @@ def test_fixed_effects_equal_dense_least_squares_on_random_panels() -> None:
         dense, _ = score.two_way_fixed_effects(frame)
         f, names = pd.factorize(frame["forecaster"], sort=True)
         q, _ = pd.factorize(frame["question"], sort=True)
-        a, b = compare.fixed_effects(f, q, frame["brier"].to_numpy())
+        a, b = score.fixed_effects(f, q, frame["brier"].to_numpy())
         fitted = a[f] + b[q]
         residual = frame["brier"].to_numpy() - fitted
         assert np.bincount(f, residual) == pytest.approx(np.zeros(len(names)), abs=1e-12)  # normal equations
@@ -291,7 +291,7 @@ def test_fixed_effects_equal_dense_least_squares_on_random_panels() -> None:
         mine = pd.Series(a, index=names)
         assert (mine - mine.iloc[0]).to_numpy() == pytest.approx((dense - dense.iloc[0]).to_numpy(), abs=1e-12)
     with pytest.raises(ValueError, match="not all linked"):
-        compare.fixed_effects(np.array([0, 1]), np.array([0, 1]), np.array([0.1, 0.2]))
+        score.fixed_effects(np.array([0, 1]), np.array([0, 1]), np.array([0.1, 0.2]))
 
 
 # -- head to head ---------------------------------------------------------------------------
@@ -373,9 +373,9 @@ def test_sign_flip_meets_in_the_middle_exactly() -> None:
     cases += [rng.integers(-2, 3, size=n) / 10 for n in (1, 5, 12, 20)]  # many ties
     cases += [rng.normal(size=n) for n in (3, 9, 16)]
     for d in cases:
-        assert compare._sign_flip_p(d) == pytest.approx(sign_flip(list(d)) if d.size <= 16 else score._sign_flip_p(d))
-    assert compare._sign_flip_p(cases[0]) == pytest.approx(0.0078125)
-    assert compare._sign_flip_p(np.zeros(4)) == 1.0
+        assert score.sign_flip_p(d) == pytest.approx(sign_flip(list(d)) if d.size <= 16 else score.sign_flip_p(d))
+    assert score.sign_flip_p(cases[0]) == pytest.approx(0.0078125)
+    assert score.sign_flip_p(np.zeros(4)) == 1.0
 
 
 def test_pairs_above_fifty_forecasters_only_on_request(tmp_path: Path) -> None:
@@ -672,7 +672,7 @@ def test_readme_example_is_the_real_output() -> None:
 def _summary_from_the_list(data: pd.DataFrame, unscorable: dict[str, str],
                            pairs: list[tuple[str, str]] | None = None) -> tuple[int, list]:
     listed = compare.unscored_shared(data, pairs, unscorable)
-    return len(listed), listed if len(listed) <= compare.DETAIL_ROWS else compare._summarise(listed)
+    return len(listed), listed if len(listed) <= compare.DETAIL_ROWS else compare.summarise(listed)
 
 
 @pytest.mark.parametrize("seed", range(8))

@@ -17,7 +17,7 @@ from ledger.core.model import Ledger
 from ledger.frame import EXCLUDED, SCHEMA, frame, years
 from ledger.validate import check as check_file
 
-SAMPLE = Path(__file__).parent / "data" / "sample.yaml"
+SAMPLE = Path(__file__).parents[1] / "data" / "sample.yaml"
 AS_OF = dt.date(2029, 1, 1)  # every outcome in the sample is known by then
 YEAR = 365.25
 

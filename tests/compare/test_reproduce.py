@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from ledger.cli import main
 
-SYNTHETIC = Path(__file__).parent / "data" / "forecastbench" / "synthetic" / "leaderboard"
+SYNTHETIC = Path(__file__).parents[1] / "data" / "forecastbench" / "synthetic" / "leaderboard"
 AS_OF = "2030-12-31"
 
 

@@ -19,13 +19,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.score import rules as score
+from ledger import score
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-DATA = Path(__file__).parent / "data" / "scoring-vectors.json"
-SHARED = Path(__file__).parents[2] / "shared" / "scoring" / "scoring-vectors.json"
+DATA = Path(__file__).parents[1] / "data" / "scoring-vectors.json"
+SHARED = Path(__file__).parents[3] / "shared" / "scoring" / "scoring-vectors.json"
 VECTORS = json.loads(DATA.read_text(encoding="utf-8"))
 CASES = {case["id"]: case for case in VECTORS["cases"]}
 
