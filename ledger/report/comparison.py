@@ -19,9 +19,11 @@ from ledger.score import scorecard
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Iterable
 
     import pandas as pd
 
+    from ledger.core.model import Question
     from ledger.report.book import Book
     from ledger.report.cards import More
     from ledger.report.render import Charts
@@ -66,17 +68,25 @@ def _pairs(book: Book, rows: pd.DataFrame, board: pd.DataFrame) -> list[dict[str
     return pairs
 
 
-def _together(book: Book, day: dt.date) -> tuple[list[dict[str, Any]], More | None]:
-    """The questions with standing forecasts by more than one forecaster, cut."""
+def shared_questions(
+    book: Book, day: dt.date, questions: Iterable[Question]
+) -> tuple[list[Question], More | None]:
+    """The `questions` more than one forecaster has a standing forecast on, cut."""
     forecasters = book.standing_forecasters(day)
-    shared = [q for q in book.ledger.questions if len(forecasters.get(q.id, ())) > 1]
-    shared, more = cut(
+    shared = [q for q in questions if len(forecasters.get(q.id, ())) > 1]
+    return cut(
         shared,
         book,
         "questions with more than one forecaster",
         f"--as-of {day.isoformat()} --format csv",
         False,
     )
+
+
+def _together(book: Book, day: dt.date) -> tuple[list[dict[str, Any]], More | None]:
+    """The questions with standing forecasts by more than one forecaster, cut."""
+    forecasters = book.standing_forecasters(day)
+    shared, more = shared_questions(book, day, book.ledger.questions)
     together = []
     for question in shared:
         names = book.forecaster_order(forecasters[question.id])

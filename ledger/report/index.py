@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 from ledger.core import rules
 from ledger.core.text import DASH
 from ledger.report.book import records
-from ledger.report.cards import by_deadline, card, cut, interval, num, when
+from ledger.report.cards import by_deadline, card, interval, num, when
 from ledger.report.common import methods
-from ledger.report.comparison import comparison, trend
+from ledger.report.comparison import comparison, shared_questions, trend
 from ledger.report.resolved import resolved_mask
+from ledger.score import scorecard
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -25,21 +26,13 @@ if TYPE_CHECKING:
     from ledger.report.book import Book
     from ledger.report.render import Charts
 
-from ledger.score import scorecard
-
 
 def compare_page(book: Book, drawn: Charts) -> dict[str, Any]:
     """The context of the comparison page, as of the as-of date."""
     day = book.as_of
     frame = book.frame(day)
     resolved = resolved_mask(frame, None)
-    forecasters = book.standing_forecasters(day)
-    shared = [
-        q for q in by_deadline(book.ledger.questions)
-        if len(forecasters.get(q.id, ())) > 1
-    ]
-    shared, more = cut(shared, book, "questions with more than one forecaster",
-                       f"--as-of {day.isoformat()} --format csv", False)
+    shared, more = shared_questions(book, day, by_deadline(book.ledger.questions))
     return {
         "kind": "compare",
         "day": day.isoformat(),
