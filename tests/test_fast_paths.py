@@ -19,8 +19,9 @@ import random
 import numpy as np
 import pytest
 
+from ledger import report
 from ledger.load import loader
-from ledger.report import pages as report
+from ledger.report import escape, render
 from ledger.score import rules as score
 from ledger.validate import check
 
@@ -130,7 +131,7 @@ def test_the_report_written_as_it_renders_is_the_report_built(
 ) -> None:
     ledger, errors = check(SAMPLE)
     assert errors == []
-    monkeypatch.setattr(report, "_BATCH", batch)
+    monkeypatch.setattr(render, "_BATCH", batch)
     as_of = dt.date(2028, 10, 1)
     built = report.build(ledger, as_of)
     written = dict(report.generate(ledger, as_of, utf8=True))
@@ -167,9 +168,9 @@ def test_plain_text_is_escaped_for_markdown_as_before() -> None:
 
     def general(value: object) -> str:
         text = " ".join(report.clean(str(value)).split())
-        text = report._MD_ENTITY.sub("&amp;", text)
-        text = report._MD_ACTIVE.sub(r"\\\1", text)
-        return report._MD_LEADING.sub(
+        text = escape._MD_ENTITY.sub("&amp;", text)
+        text = escape._MD_ACTIVE.sub(r"\\\1", text)
+        return escape._MD_LEADING.sub(
             lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text
         )
 

@@ -1010,7 +1010,7 @@ def report(file: str, years: tuple[int, ...], as_of: dt.date, out: str, formats:
     """
     import os
 
-    from ledger.report import pages as reporting
+    import ledger.report as reporting
 
     chosen = list(dict.fromkeys(name.strip() for name in formats.split(",") if name.strip()))
     unknown = [name for name in chosen if name not in reporting.FORMATS] or ([] if chosen else [formats])

@@ -94,3 +94,8 @@ def atomic_stream(
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def make_folder(path: str) -> None:
+    """Create the folder `path` and its missing parents; one already there is fine."""
+    os.makedirs(path, exist_ok=True)

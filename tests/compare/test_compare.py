@@ -21,9 +21,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
+from ledger import compare, score
 from ledger.cli import main
-from ledger import compare
-from ledger import score
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = str(ROOT / "predictions.yaml")

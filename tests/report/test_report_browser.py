@@ -41,7 +41,7 @@ FLAGS = (
     "--enable-logging=stderr",
     "--v=0",
 )
-SAMPLE = str(Path(__file__).parent / "data" / "sample.yaml")
+SAMPLE = str(Path(__file__).parent.parent / "data" / "sample.yaml")
 BLUE = tuple(int(PALETTE[0][i : i + 2], 16) for i in (1, 3, 5))  # markers and windows
 
 

@@ -2,7 +2,7 @@
 
 The golden files in tests/golden/ are tests/data/sample.yaml rendered as of
 GOLDEN_AS_OF; after an intended change, rewrite them with
-`python -m pytest tests/test_report.py --update-golden` and read the diff.
+`python -m pytest tests/report/test_report.py --update-golden` and read the diff.
 """
 
 from __future__ import annotations
@@ -19,14 +19,16 @@ import html5lib
 import pytest
 from click.testing import CliRunner, Result
 
+from ledger import report
 from ledger.cli import main
-from ledger.report import pages as report
+from ledger.report import cards, forecaster
+from ledger.report.write import _share
 from ledger.validate import check as check_file
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = str(Path(__file__).parent / "data" / "sample.yaml")
+ROOT = Path(__file__).resolve().parent.parent.parent
+SAMPLE = str(Path(__file__).parent.parent / "data" / "sample.yaml")
 SHIPPED = str(ROOT / "predictions.yaml")
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parent.parent / "golden"
 GOLDEN_AS_OF = "2028-10-01"  # every sample outcome known; 2028 not over yet
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
@@ -87,7 +89,8 @@ def test_the_sample_report_matches_the_golden_files(
     for name, data in expected.items():
         assert sample[name] == data, (
             f"{name} differs from tests/golden/{name}; if the change is intended, "
-            "run `python -m pytest tests/test_report.py --update-golden`, read the diff"
+            "run `python -m pytest tests/report/test_report.py --update-golden`, "
+            "read the diff"
         )
 
 
@@ -121,7 +124,9 @@ def test_the_committed_reports_are_the_shipped_ledger_rendered(tmp_path: Path) -
     assert as_of, "reports/README.md does not say its as-of date"
     fresh = render(SHIPPED, as_of[1], tmp_path)
     # scorecard.png is the README's screenshot of the 2026 page, not rendered output.
-    rendered = {name: data for name, data in tree(committed).items() if name != "scorecard.png"}
+    rendered = {
+        name: data for name, data in tree(committed).items() if name != "scorecard.png"
+    }
     assert rendered == fresh, (
         "reports/ is stale: run `ledger report predictions.yaml "
         f"--as-of {as_of[1]} --out reports` and commit the result"
@@ -626,39 +631,58 @@ def test_default_years_are_those_with_forecasts_or_outcomes() -> None:
     ]
 
 
-# -- long lists: cut at LIST_LIMIT, with the count and the command that lists them all ----
+# -- long lists: cut at LIST_LIMIT, with the count and the command that lists them all
 
 
-NOTE = re.compile(r"Showing the first (\d[\d,]*) of (\d[\d,]*) ([^;]+); (every one:|all of them are in) "
-                  r"`(ledger [^`]+)`\.")
+NOTE = re.compile(
+    r"Showing the first (\d[\d,]*) of (\d[\d,]*) ([^;]+); "
+    r"(every one:|all of them are in) "
+    r"`(ledger [^`]+)`\."
+)
 
 
 @pytest.fixture(scope="module")
 def cut(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(report, "LIST_LIMIT", 1)
-        patch.setattr(report, "SHARED_TITLES", 1)
+        patch.setattr(cards, "LIST_LIMIT", 1)
+        patch.setattr(forecaster, "SHARED_TITLES", 1)
         return render(SAMPLE, GOLDEN_AS_OF, tmp_path_factory.mktemp("cut"))
 
 
 def test_a_long_list_shows_its_first_items_and_says_how_to_list_them_all(
     cut: dict[str, bytes], sample: dict[str, bytes]
 ) -> None:
-    notes = [(name, m) for name in sorted(cut) if name.endswith(".md")
-             for m in NOTE.finditer(text(cut, name))]
+    notes = [
+        (name, m)
+        for name in sorted(cut)
+        if name.endswith(".md")
+        for m in NOTE.finditer(text(cut, name))
+    ]
     kinds = {m[3] for _, m in notes}
-    assert {"open questions", "forecasts made in 2026", "questions with more than one forecaster",
-            "date and numeric questions with a window"} <= kinds, kinds
+    assert {
+        "open questions",
+        "forecasts made in 2026",
+        "questions with more than one forecaster",
+        "date and numeric questions with a window",
+    } <= kinds, kinds
     for name, m in notes:
         assert m[1] == "1" and int(m[2].replace(",", "")) > 1, (name, m[0])
         words = m[5].split()
-        assert words[:3] in (["ledger", "list", "sample.yaml"], ["ledger", "due", "sample.yaml"],
-                             ["ledger", "compare", "sample.yaml"]), m[5]
+        assert words[:3] in (
+            ["ledger", "list", "sample.yaml"],
+            ["ledger", "due", "sample.yaml"],
+            ["ledger", "compare", "sample.yaml"],
+        ), m[5]
         listed = run(words[1], SAMPLE, *words[3:])
         assert listed.exit_code == 0, (m[5], listed.output)
         if m[4] == "every one:" and words[1] == "list":  # exactly these questions
-            again = run(words[1], SAMPLE, *[w for w in words[3:] if w not in ("--format", "csv")],
-                        "--format", "csv")
+            again = run(
+                words[1],
+                SAMPLE,
+                *[w for w in words[3:] if w not in ("--format", "csv")],
+                "--format",
+                "csv",
+            )
             questions = {line.split(",")[0] for line in again.stdout.splitlines()[1:]}
             assert len(questions) == int(m[2].replace(",", "")), (name, m[0])
     year = text(cut, "2027.md")
@@ -670,39 +694,74 @@ def test_a_long_list_shows_its_first_items_and_says_how_to_list_them_all(
         if name.endswith(".html"):
             source = text(cut, name)
             parse_html(source)  # still strict HTML5
-            notes_md = len(NOTE.findall(text(cut, name[:-5] + ".md"))) if name != "index.html" else 0
+            notes_md = (
+                len(NOTE.findall(text(cut, name[:-5] + ".md")))
+                if name != "index.html"
+                else 0
+            )
             assert source.count('<p class="more">') == notes_md, name
-    assert len([n for n in cut if "-timing-" in n]) <= len([n for n in cut if n.endswith(".md")])
+    assert len([n for n in cut if "-timing-" in n]) <= len(
+        [n for n in cut if n.endswith(".md")]
+    )
 
 
 def test_a_command_in_a_note_is_a_code_span() -> None:
-    assert report.md_code("ledger list 'a b|c.yaml' --as-of 2026-01-01") == \
-        "`ledger list 'a b|c.yaml' --as-of 2026-01-01`"
+    assert (
+        report.md_code("ledger list 'a b|c.yaml' --as-of 2026-01-01")
+        == "`ledger list 'a b|c.yaml' --as-of 2026-01-01`"
+    )
     assert report.md_code("a`b\nc") == "``a`b c``"
 
 
-# -- several processes (--jobs) ---------------------------------------------------------------
+# -- several processes (--jobs) ----------------------------------------------------
 
 
-@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="--jobs > 1 forks: POSIX only")
-def test_several_processes_write_the_same_files(tmp_path: Path, sample: dict[str, bytes]) -> None:
+@pytest.mark.skipif(
+    not hasattr(__import__("os"), "fork"), reason="--jobs > 1 forks: POSIX only"
+)
+def test_several_processes_write_the_same_files(
+    tmp_path: Path, sample: dict[str, bytes]
+) -> None:
     assert render(SAMPLE, GOLDEN_AS_OF, tmp_path / "two", "--jobs", "2") == sample
     assert render(SAMPLE, GOLDEN_AS_OF, tmp_path / "three", "--jobs", "3") == sample
-    again = run("report", SAMPLE, "--as-of", GOLDEN_AS_OF, "--out", str(tmp_path / "two"), "--jobs", "2")
+    again = run(
+        "report",
+        SAMPLE,
+        "--as-of",
+        GOLDEN_AS_OF,
+        "--out",
+        str(tmp_path / "two"),
+        "--jobs",
+        "2",
+    )
     assert again.exit_code == 0 and f"{len(sample)} files (0 changed)" in again.output
 
 
-@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="--jobs > 1 forks: POSIX only")
+@pytest.mark.skipif(
+    not hasattr(__import__("os"), "fork"), reason="--jobs > 1 forks: POSIX only"
+)
 @pytest.mark.parametrize("blocked", ["2025.md", "forecaster-alice.html", "index.html"])
-def test_a_file_another_process_cannot_write_is_reported(tmp_path: Path, blocked: str) -> None:
+def test_a_file_another_process_cannot_write_is_reported(
+    tmp_path: Path, blocked: str
+) -> None:
     (tmp_path / blocked).mkdir(parents=True)  # a folder where the page goes
-    result = run("report", SAMPLE, "--as-of", GOLDEN_AS_OF, "--out", str(tmp_path), "--jobs", "2")
+    result = run(
+        "report", SAMPLE, "--as-of", GOLDEN_AS_OF, "--out", str(tmp_path), "--jobs", "2"
+    )
     assert result.exit_code == 1
     assert blocked in result.output and "Traceback" not in result.output
 
 
 def test_year_pages_share_one_process_and_the_rest_go_heaviest_first() -> None:
-    kinds = ["year", "year", "forecaster", "forecaster", "forecaster", "compare", "index"]
-    assert report._share(kinds, 1) == [set(range(7))]
-    assert report._share(kinds, 2) == [{0, 1}, {2, 3, 4, 5, 6}]
-    assert report._share(kinds, 3) == [{0, 1}, {4, 5}, {2, 3, 6}]  # 7 + 1, 5 + 1 + 1
+    kinds = [
+        "year",
+        "year",
+        "forecaster",
+        "forecaster",
+        "forecaster",
+        "compare",
+        "index",
+    ]
+    assert _share(kinds, 1) == [set(range(7))]
+    assert _share(kinds, 2) == [{0, 1}, {2, 3, 4, 5, 6}]
+    assert _share(kinds, 3) == [{0, 1}, {4, 5}, {2, 3, 6}]  # 7 + 1, 5 + 1 + 1

@@ -1,0 +1,130 @@
+"""The report's front pages: the index and the comparison of every forecaster.
+
+The index counts the questions by status, lists the yearly scorecards and
+the forecasters with their scores, and names the next deadline; the
+comparison page puts every forecaster's resolved forecasts side by side,
+with the questions more than one of them forecast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ledger.core import rules
+from ledger.core.text import DASH
+from ledger.report.book import records
+from ledger.report.cards import by_deadline, card, interval, num, when
+from ledger.report.common import methods
+from ledger.report.comparison import comparison, shared_questions, trend
+from ledger.report.resolved import resolved_mask
+from ledger.score import scorecard
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ledger.core.model import Question
+    from ledger.report.book import Book
+    from ledger.report.render import Charts
+
+
+def compare_page(book: Book, drawn: Charts) -> dict[str, Any]:
+    """The context of the comparison page, as of the as-of date."""
+    day = book.as_of
+    frame = book.frame(day)
+    resolved = resolved_mask(frame, None)
+    shared, more = shared_questions(book, day, by_deadline(book.ledger.questions))
+    return {
+        "kind": "compare",
+        "day": day.isoformat(),
+        "comparison": comparison(book, frame, resolved, day),
+        "questions": [card(book, q, day) for q in shared],
+        "more": more,
+        "trend": trend(book, day.year, drawn, "compare-scores"),
+        "methods": methods(book, day),
+    }
+
+
+def _year_rows(book: Book, years: Sequence[int]) -> list[dict[str, Any]]:
+    """Each yearly scorecard: resolved and made in the year, open at its end."""
+    rows = []
+    for year in years:
+        cut_day = book.cutoff(year)
+        frame = book.frame(cut_day)
+        rows.append(
+            {
+                "year": str(year),
+                "resolved": int(resolved_mask(frame, year).sum()),
+                "made": int((frame["made"].dt.year == year).sum()),  # timely ones
+                "open": sum(
+                    1
+                    for q in book.ledger.questions
+                    if book.state(q, cut_day)[0] in ("open", "due")
+                ),
+                "day": cut_day.isoformat(),
+            }
+        )
+    return rows
+
+
+def _people(
+    book: Book, forecasters: Sequence[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each forecaster's link with affiliation, standing and scored counts, Brier."""
+    frame = book.frame(book.as_of)
+    table = records(scorecard.aggregate(frame, ["forecaster"]))
+    summaries = {str(r["forecaster"]): r for r in table}
+    people = []
+    for f in forecasters:
+        r = summaries.get(f["forecaster"])
+        record = next(
+            (x for x in book.ledger.forecasters if x.id == f["forecaster"]), None
+        )
+        mine = frame["forecaster"] == f["forecaster"]
+        people.append(
+            {
+                **f,
+                "affiliation": record.affiliation if record else None,
+                "standing": int((frame["standing"] & mine).sum()),
+                "scored": 0 if r is None else int(r["n"]),
+                "brier": DASH if r is None else num(r["brier"]),
+                "ci": DASH
+                if r is None
+                else interval(r["brier_ci_low"], r["brier_ci_high"]),
+            }
+        )
+    return people
+
+
+def _next_deadline(book: Book, upcoming: list[Question]) -> dict[str, str] | None:
+    """The soonest deadline of the open questions, and the questions due then."""
+    if not upcoming:
+        return None
+    first = upcoming[0].deadline.latest
+    same = [q for q in upcoming if q.deadline.latest == first]
+    return {
+        "day": first.isoformat(),
+        "when": when(same[0], "open", book.as_of),
+        "titles": "; ".join(q.title for q in same),
+    }
+
+
+def index_page(
+    book: Book, years: Sequence[int], forecasters: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    """The context of the index page, as of the as-of date."""
+    day = book.as_of
+    states = [book.state(q, day)[0] for q in book.ledger.questions]
+    upcoming = by_deadline(
+        q for q, s in zip(book.ledger.questions, states, strict=True) if s == "open"
+    )
+    return {
+        "kind": "index",
+        "day": day.isoformat(),
+        "counts": {s: states.count(s) for s in rules.STATUSES},
+        "questions": len(states),
+        "forecasts": len(book.frame(day)),
+        "years": _year_rows(book, years),
+        "people": _people(book, forecasters),
+        "next_deadline": _next_deadline(book, upcoming),
+        "methods": methods(book, day),
+    }

@@ -1,0 +1,204 @@
+"""A year's scorecard: the ledger as it stood at the end of that year.
+
+Or on the as-of date, for the current year: outcomes known by then count,
+and forecasts made by then. "Resolved this year" holds the standing
+forecasts on questions whose outcome became known that year (latest reading
+of `known`); "Forecasts made this year" those made that year (earliest
+reading of `made`). The page also lists what is still open, what is due but
+unrecorded (`ledger due`'s overdue list), what comes due next year, the
+windows closing by then, and a timing chart per date or numeric question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from ledger.core import rules
+from ledger.core.dates import When
+from ledger.report import cards
+from ledger.report.book import records
+from ledger.report.calibration import calibration
+from ledger.report.cards import by_deadline, card, claim, cut
+from ledger.report.common import methods
+from ledger.report.comparison import comparison, trend
+from ledger.report.escape import safe_name
+from ledger.report.resolved import per_forecaster, resolved_mask, summary
+from ledger.report.timing import timing
+from ledger.score import scorecard
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ledger.core.model import Forecast, Question
+    from ledger.report.book import Book, State
+    from ledger.report.cards import More
+    from ledger.report.render import Charts
+
+Lists = tuple[dict[str, Any], dict[str, int], dict[str, "More | None"]]
+"""Some of a year page's lists, how many each holds in all, and their notes."""
+
+
+def _made(book: Book, frame: pd.DataFrame, year: int, day: dt.date) -> Lists:
+    """The forecasts made in `year`: by day, question and name, claims as shown.
+
+    They are the frame's rows (every timely forecast, question by question
+    in ledger order, each question's in order of `made`); claims are made
+    only for those shown.
+    """
+    chosen = frame.loc[
+        (frame["made"].dt.year == year).to_numpy(),
+        ["made", "question", "forecaster", "line", "standing"],
+    ]
+    columns = zip(
+        chosen["made"].tolist(),
+        chosen["question"].tolist(),
+        chosen["forecaster"].astype(str).tolist(),
+        chosen["line"].tolist(),
+        chosen["standing"].tolist(),
+        strict=True,
+    )
+    found = sorted(
+        (
+            (made.date(), question, book.name(who).casefold(), i),
+            (question, line),
+            standing,
+        )
+        for i, (made, question, who, line, standing) in enumerate(columns)
+    )
+    total = len(found)
+    options = f"--as-of {day.isoformat()} --format csv"
+    found, more = cut(found, book, f"forecasts made in {year}", options, False)
+    made = []
+    for _, key, standing in found:
+        question, forecast = book.questions[key[0]], book.forecast(key)
+        made.append({
+            **claim(book, question, forecast, standing),
+            "title": question.title,
+            "question": question.id,
+            "status": book.state(question, day)[0],
+            "order": forecast.made.earliest,
+        })
+    return {"made": made}, {"made": total}, {"made": more}
+
+
+def _waiting(book: Book, year: int, day: dt.date, states: dict[str, State]) -> Lists:
+    """Cards of the questions still open, due but unrecorded, and due next year."""
+    as_of = f"--as-of {day.isoformat()}"
+    ordered = by_deadline(book.ledger.questions)
+    still_open = [q for q in ordered if states[q.id][0] == "open"]
+    next_questions = [q for q in still_open if q.deadline.latest.year == year + 1]
+    late = book.overdue(day)
+    totals = {"open": len(still_open), "overdue": len(late)}
+    status = f"--status open {as_of}"
+    shown_open, more_open = cut(still_open, book, "open questions", status)
+    coming = f"questions coming due in {year + 1}"
+    shown_next, more_next = cut(next_questions, book, coming, status, False)
+    unrecorded = "questions due but unrecorded"
+    shown_late, more_late = cut(late, book, unrecorded, f"due {as_of}")
+    lists = {
+        "open": [card(book, q, day) for q in shown_open],
+        "next": [card(book, q, day) for q in shown_next],
+        "overdue": [card(book, q, day) for q in shown_late],
+    }
+    return lists, totals, {"open": more_open, "next": more_next, "overdue": more_late}
+
+
+def _closing(book: Book, year: int, day: dt.date, states: dict[str, State]) -> Lists:
+    """The standing windows on open or due questions that close by next year's end."""
+    windows: list[tuple[tuple[str, str, str, int], Question, Forecast]] = []
+    horizon = dt.date(year + 1, 12, 31)
+    for q in book.ledger.questions:
+        if q.kind == "binary" or states[q.id][0] not in ("open", "due"):
+            continue  # a binary question's forecasts have no window
+        for f in book.standing(q, day):
+            end = f.window.end if f.window is not None else None
+            if isinstance(end, When) and day < end.latest <= horizon:
+                name = book.name(f.by).casefold()
+                key = (end.latest.isoformat(), q.title, name, len(windows))
+                windows.append((key, q, f))
+    windows.sort(key=lambda item: item[0])
+    windows, more = cut(
+        windows, book, f"forecast windows closing by the end of {year + 1}",
+        f"--as-of {day.isoformat()} --format csv", False,
+    )
+    closing = [
+        {**claim(book, q, f, True), "title": q.title, "closes": key[0]}
+        for key, q, f in windows
+    ]
+    return {"closing": closing}, {}, {"closing": more}
+
+
+def _timing(
+    book: Book, year: int, day: dt.date, states: dict[str, State], drawn: Charts
+) -> Lists:
+    """A timing chart per date or numeric question with a standing window.
+
+    Its questions are those not yet resolved or void, or scored in `year`;
+    when there are more than LIST_LIMIT, those scored in the year first.
+    """
+    windowed = []
+    for q in book.ledger.questions:
+        if q.kind == "binary":
+            continue
+        state, found = states[q.id]
+        if state in ("resolved", "void") and found is not None and (
+            found.known.latest.year != year
+        ):
+            continue
+        if any(f.window is not None for f in book.standing(q, day)):
+            windowed.append(q)
+    if len(windowed) > cards.LIST_LIMIT:  # the ones scored in the year first
+        scored = [q for q in windowed if states[q.id][0] in ("resolved", "void")]
+        rest = [q for q in windowed if states[q.id][0] not in ("resolved", "void")]
+        windowed = scored + rest
+    shown, more = cut(
+        windowed, book, "date and numeric questions with a window",
+        f"--as-of {day.isoformat()} --format csv", False,
+    )
+    charts = [
+        timing(book, q, day, drawn, f"{year}-timing-{safe_name(q.id)}") for q in shown
+    ]
+    return {"timing": [t for t in charts if t is not None]}, {}, {"timing": more}
+
+
+def year_page(book: Book, year: int, drawn: Charts) -> dict[str, Any]:
+    """The context of `year`'s scorecard page."""
+    day = book.cutoff(year)
+    frame = book.frame(day)
+    resolved = resolved_mask(frame, year)
+    groups = per_forecaster(book, frame, resolved, day)
+    everyone = records(scorecard.aggregate(frame[resolved], []))
+    states = {q.id: book.state(q, day) for q in book.ledger.questions}
+    lists: dict[str, Any] = {}
+    totals: dict[str, int] = {}
+    more: dict[str, More | None] = {}
+    for part in (
+        _made(book, frame, year, day),
+        _waiting(book, year, day, states),
+        _closing(book, year, day, states),
+        _timing(book, year, day, states, drawn),
+    ):
+        lists.update(part[0])
+        totals.update(part[1])
+        more.update(part[2])
+    scope = (f"{year}-calibration", f"resolved in {year}", f", {year}")
+    return {
+        "kind": "year",
+        "year": str(year),
+        "next_year": str(year + 1),
+        "day": day.isoformat(),
+        "partial": day < dt.date(year, 12, 31),
+        "counts": {s: sum(v[0] == s for v in states.values()) for s in rules.STATUSES},
+        "resolved_n": int(resolved.sum()),
+        "groups": groups,
+        "scores": [{"label": g["name"], **g["summary"]} for g in groups]
+        + [{"label": "All forecasters", **summary(r)} for r in everyone if groups],
+        "calibration": calibration(frame, resolved, frame["standing"], drawn, *scope),
+        **lists,
+        "totals": totals,
+        "more": more,
+        "trend": trend(book, year, drawn, f"{year}-scores"),
+        "comparison": comparison(book, frame, resolved, day),
+        "methods": methods(book, day),
+    }
