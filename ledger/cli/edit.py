@@ -1,5 +1,4 @@
-"""Commands that write to the ledger: add, forecast, resolve, forecaster add and
-source add.
+"""Commands that write: add, forecast, resolve, forecaster add and source add.
 
 Each checks the ledger first, asks for what is missing in a terminal (a usage
 error in a script), and appends one entry through `ledger.record.edit.write`,
@@ -18,8 +17,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ledger.cli.errors import checked, date_text, known_question, probability, report_errors
-from ledger.cli.options import into_option, with_options, write_file_option
+from ledger.cli.errors import (
+    checked,
+    date_text,
+    known_question,
+    probability,
+    report_errors,
+)
+from ledger.cli.options import F, into_option, with_options, write_file_option
 
 if TYPE_CHECKING:
     from ledger.core.model import Ledger
@@ -28,6 +33,10 @@ if TYPE_CHECKING:
 Edit = Callable[[str, "Ledger"], tuple[str, int]]
 """An edit for `record.write`: (text, ledger) -> (new text, line of the new entry)."""
 BASES = ["stated", "mapped", "judged"]
+SOURCE_KINDS = [
+    "interview", "podcast", "article", "post", "platform", "dataset", "paper", "talk",
+    "book", "summary", "other",
+]
 
 
 def _ask(value: str | None, option: str, label: str) -> str:
@@ -40,8 +49,10 @@ def _ask(value: str | None, option: str, label: str) -> str:
 
 
 def _write(file: str, edit: Edit, what: str, target: str | None = None) -> None:
-    """Run an edit of `target` (default: FILE itself) through `record.write`,
-    checking the whole ledger FILE; report errors (exit 1) or what was added.
+    """Run an edit of `target` (default: FILE itself) through `record.write`.
+
+    The whole ledger FILE is checked before and after; print its errors (exit 1)
+    or what was added, at which PATH:LINE.
     """
     from ledger.record import edit as record
 
@@ -98,6 +109,27 @@ def _forecast_entry(claim: Claim, by: str) -> Entry:
     ]
 
 
+def _claim_options(helps: dict[str, str]) -> Callable[[F], F]:
+    """A forecast's options: --by, --p, --window, --made, --quote, --source, --basis.
+
+    The first four have the command's own `helps`, keyed by name.
+    """
+
+    def decorate(function: F) -> F:
+        function = click.option(
+            "--basis", type=click.Choice(BASES), default="stated", show_default=True
+        )(function)
+        function = click.option("--source", help="A source id.")(function)
+        function = click.option("--quote", help="The forecaster's words, verbatim.")(
+            function
+        )
+        for name in ("made", "window", "p", "by"):
+            function = click.option(f"--{name}", help=helps[name])(function)
+        return function
+
+    return decorate
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AddOptions(Claim):
     """`ledger add`'s options: the question's, then its first forecast's."""
@@ -118,17 +150,19 @@ class AddOptions(Claim):
 @click.option("--id", "id_", help="The question's id (a slug).")
 @click.option("--title", help="A short title.")
 @click.option("--criteria", help="What a neutral judge applies to decide it.")
-@click.option("--kind", type=click.Choice(["binary", "date", "numeric"]), help="binary, date or numeric.")
+@click.option(
+    "--kind", type=click.Choice(["binary", "date", "numeric"]),
+    help="binary, date or numeric.",
+)
 @click.option("--deadline", help="By when it resolves (a date in any ledger form).")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
 @click.option("--unit", help="Unit of a numeric question.")
-@click.option("--by", help="Also record a first forecast by this forecaster.")
-@click.option("--p", "p", help="The first forecast's probability (0.7 or 70%).")
-@click.option("--window", help="The first forecast's window A..B (date and numeric questions).")
-@click.option("--made", help="When the first forecast was made (default: today).")
-@click.option("--quote", help="The forecaster's words, verbatim.")
-@click.option("--source", help="A source id.")
-@click.option("--basis", type=click.Choice(BASES), default="stated", show_default=True)
+@_claim_options({
+    "by": "Also record a first forecast by this forecaster.",
+    "p": "The first forecast's probability (0.7 or 70%).",
+    "window": "The first forecast's window A..B (date and numeric questions).",
+    "made": "When the first forecast was made (default: today).",
+})
 @click.option("--note", help="A note on the first forecast (required for judged).")
 @into_option
 @with_options(AddOptions)
@@ -138,7 +172,9 @@ def add(options: AddOptions) -> None:
 
     id_ = _ask(options.id_, "--id", "Question id (a slug)")
     title = _ask(options.title, "--title", "Title")
-    criteria = _ask(options.criteria, "--criteria", "Criteria (what a neutral judge applies)")
+    criteria = _ask(
+        options.criteria, "--criteria", "Criteria (what a neutral judge applies)"
+    )
     kind = options.kind or _ask(None, "--kind", "Kind (binary, date or numeric)")
     deadline = date_text(_ask(options.deadline, "--deadline", "Deadline"), "--deadline")
     entry: Entry = [
@@ -173,13 +209,13 @@ class ForecastOptions(Claim):
 @click.command()
 @write_file_option
 @click.argument("question_id")
-@click.option("--by", help="The forecaster's id.")
-@click.option("--p", "p", help="Probability: 0.7 or 70% (for a window: of landing in it).")
-@click.option("--window", help="For date and numeric questions: A..B (ends may be +2y, relative to --made).")
-@click.option("--made", help="When it was made (any ledger date form; default: today).")
-@click.option("--quote", help="The forecaster's words, verbatim.")
-@click.option("--source", help="A source id.")
-@click.option("--basis", type=click.Choice(BASES), default="stated", show_default=True)
+@_claim_options({
+    "by": "The forecaster's id.",
+    "p": "Probability: 0.7 or 70% (for a window: of landing in it).",
+    "window": "For date and numeric questions: A..B (ends may be +2y, relative to "
+    "--made).",
+    "made": "When it was made (any ledger date form; default: today).",
+})
 @click.option("--table", help="For --basis mapped: icd-203 or mauboussin-2018.")
 @click.option("--words", help="For --basis mapped: the speaker's words.")
 @click.option("--note", help="A note (required for --basis judged).")
@@ -189,10 +225,11 @@ def forecast(options: ForecastOptions) -> None:
     by = _ask(options.by, "--by", "Forecaster id")
     claim: Claim = options
     if options.p is None and options.window is None and options.basis != "mapped":
-        claim = dataclasses.replace(options, p=_ask(None, "--p", "Probability (0.7 or 70%)"))
+        p = _ask(None, "--p", "Probability (0.7 or 70%)")
+        claim = dataclasses.replace(options, p=p)
     entry = _forecast_entry(claim, by)
-    _append(options.file, options.question_id, "forecasts", entry,
-            f"a forecast by '{by}' on '{options.question_id}'")
+    what = f"a forecast by '{by}' on '{options.question_id}'"
+    _append(options.file, options.question_id, "forecasts", entry, what)
 
 
 def _append(file: str, question_id: str, name: str, entry: Entry, what: str) -> None:
@@ -208,7 +245,15 @@ def _append(file: str, question_id: str, name: str, entry: Entry, what: str) -> 
     _write(file, edit, what, target)
 
 
-@click.command()
+# The help is given here, not as the docstring: its first sentence does not fit
+# a docstring's one-line summary, and rewrapping it would change `--help`.
+@click.command(
+    help="""Record an outcome of QUESTION_ID: RESULT is yes, no, a fraction (0.5),
+    provisional:0.37, a date, a number, void or ambiguous.
+
+    Resolving again appends a new outcome entry; the earlier one stays.
+    """,
+)
 @write_file_option
 @click.argument("question_id")
 @click.argument("result")
@@ -216,20 +261,18 @@ def _append(file: str, question_id: str, name: str, entry: Entry, what: str) -> 
 @click.option("--by", "by", help="Who records it.")
 @click.option("--evidence", multiple=True, help="A link to evidence (repeatable).")
 @click.option("--note", help="A note.")
-def resolve(*, file: str, question_id: str, result: str, known: str | None, by: str | None,
-            evidence: tuple[str, ...], note: str | None) -> None:
-    """Record an outcome of QUESTION_ID: RESULT is yes, no, a fraction (0.5),
-    provisional:0.37, a date, a number, void or ambiguous.
-
-    Resolving again appends a new outcome entry; the earlier one stays.
-    """
+def resolve(
+    *, file: str, question_id: str, result: str, known: str | None, by: str | None,
+    evidence: tuple[str, ...], note: str | None,
+) -> None:
+    """Append an outcome of QUESTION_ID (the help text is above)."""
     today = dt.date.today().isoformat()
     entry: Entry = [
         ("result", result), ("known", date_text(known, "--known") or today),
         ("recorded", today), ("by", by), ("evidence", list(evidence)), ("note", note),
     ]
-    _append(file, question_id, "outcomes", entry,
-            f"an outcome of '{question_id}' ({result})")
+    what = f"an outcome of '{question_id}' ({result})"
+    _append(file, question_id, "outcomes", entry, what)
 
 
 def _add_top(file: str, into: str | None, kind: str, entry: Entry) -> None:
@@ -258,19 +301,25 @@ def forecaster_group() -> None:
 @write_file_option
 @click.option("--id", "id_", help="A slug, such as jerry-tworek.")
 @click.option("--name", help="The forecaster's name.")
-@click.option("--alias", "aliases", multiple=True, help="Another name or spelling (repeatable).")
+@click.option(
+    "--alias", "aliases", multiple=True, help="Another name or spelling (repeatable).",
+)
 @click.option("--affiliation")
 @click.option("--link", "links", multiple=True, help="A link (repeatable).")
 @click.option("--note")
 @into_option
-def forecaster_add(*, into: str | None, file: str, id_: str | None, name: str | None,
-                   aliases: tuple[str, ...], affiliation: str | None, links: tuple[str, ...],
-                   note: str | None) -> None:
+def forecaster_add(
+    *, into: str | None, file: str, id_: str | None, name: str | None,
+    aliases: tuple[str, ...], affiliation: str | None, links: tuple[str, ...],
+    note: str | None,
+) -> None:
     """Add a forecaster."""
     id_ = _ask(id_, "--id", "Forecaster id (a slug)")
     name = _ask(name, "--name", "Name")
-    entry: Entry = [("id", id_), ("name", name), ("aliases", list(aliases)),
-                    ("affiliation", affiliation), ("links", list(links)), ("note", note)]
+    entry: Entry = [
+        ("id", id_), ("name", name), ("aliases", list(aliases)),
+        ("affiliation", affiliation), ("links", list(links)), ("note", note),
+    ]
     _add_top(file, into, "forecaster", entry)
 
 
@@ -283,13 +332,15 @@ def source_group() -> None:
 @write_file_option
 @click.option("--id", "id_", help="A slug.")
 @click.option("--title")
-@click.option("--kind", type=click.Choice(["interview", "podcast", "article", "post", "platform", "dataset", "paper", "talk", "book", "summary", "other"]))
+@click.option("--kind", type=click.Choice(SOURCE_KINDS))
 @click.option("--url")
 @click.option("--date", "date_", help="Its date, in any ledger date form.")
 @click.option("--note")
 @into_option
-def source_add(*, into: str | None, file: str, id_: str | None, title: str | None,
-               kind: str | None, url: str | None, date_: str | None, note: str | None) -> None:
+def source_add(
+    *, into: str | None, file: str, id_: str | None, title: str | None,
+    kind: str | None, url: str | None, date_: str | None, note: str | None,
+) -> None:
     """Add a source: the interview, post or data set a forecast comes from."""
     id_ = _ask(id_, "--id", "Source id (a slug)")
     title = _ask(title, "--title", "Title")

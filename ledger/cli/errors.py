@@ -10,16 +10,17 @@ did-you-mean where one is close.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from ledger.core.dates import DateError
+from ledger.core.dates import DateError, parse_when
 from ledger.core.words import did_you_mean
 from ledger.validate import check as check_file
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from ledger.core.model import Error, Ledger, Question
 
 
@@ -48,8 +49,11 @@ def checked(path: str) -> Ledger:
 
 
 def resolve_forecaster(ledger: Ledger, name: str, option: str = "--forecaster") -> str:
-    """A forecaster id from an id, a name or an alias (any case); a usage error
-    naming `option`, with a hint, if there is no such forecaster.
+    """A forecaster's id from its id, name or an alias, in any case.
+
+    Raises:
+        click.BadParameter: no forecaster goes by `name` (naming `option`, with a
+            did-you-mean when one is close).
     """
     known: dict[str, str] = {}
     for forecaster in ledger.forecasters:
@@ -61,36 +65,46 @@ def resolve_forecaster(ledger: Ledger, name: str, option: str = "--forecaster") 
     raise click.BadParameter(f"unknown forecaster '{name}'{hint}", param_hint=option)
 
 
-def known_question(ledger: Ledger, question_id: str, option: str = "QUESTION_ID") -> Question:
-    """The question with this id; a usage error naming `option`, with a hint, if none."""
+def known_question(
+    ledger: Ledger, question_id: str, option: str = "QUESTION_ID"
+) -> Question:
+    """The question `question_id`, or a usage error naming `option`, with a hint."""
     questions = {q.id: q for q in ledger.questions}
     if question_id in questions:
         return questions[question_id]
     hint = did_you_mean(question_id, questions)
-    raise click.BadParameter(f"unknown question '{question_id}'{hint}", param_hint=option)
+    raise click.BadParameter(
+        f"unknown question '{question_id}'{hint}", param_hint=option
+    )
+
+
+def _readable(
+    value: str | None,
+    option: str,
+    read: Callable[[str], object],
+    error: type[Exception],
+) -> str | None:
+    """`value` as given, once `read` reads it; None stays None.
+
+    Raises:
+        click.BadParameter: `read` raised `error`; its message, naming `option`.
+    """
+    if value is None:
+        return None
+    try:
+        read(value)
+    except error as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
+    return value
 
 
 def probability(value: str | None, option: str = "--p") -> str | None:
-    """`value` as given, once it reads as a probability (0.7 or 70%); None stays None."""
-    if value is None:
-        return None
+    """`value` as given, once it reads as a probability (0.7 or 70%)."""
     from ledger.core.numbers import parse_probability
 
-    try:
-        parse_probability(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint=option) from None
-    return value
+    return _readable(value, option, parse_probability, ValueError)
 
 
 def date_text(value: str | None, option: str) -> str | None:
-    """`value` as given, once it reads as a ledger date; None stays None."""
-    if value is None:
-        return None
-    from ledger.core.dates import parse_when
-
-    try:
-        parse_when(value)
-    except DateError as exc:
-        raise click.BadParameter(str(exc), param_hint=option) from None
-    return value
+    """`value` as given, once it reads as a ledger date (any form, or a range)."""
+    return _readable(value, option, parse_when, DateError)

@@ -1,18 +1,16 @@
-"""Other tools' data in, the tidy frame out: `ledger import forecastbench | csv |
-fatebook` and `ledger export`.
+"""Other tools' data in, the tidy frame out: `ledger import ...` and `ledger export`.
 
-An importer (`ledger.importers`) returns the new ledger's text and its
-problems; this module prints the problems (exit 1, nothing written) or writes
-the file and says what it holds. The progress bar an importer shows while it
-reads is drawn here (`progress_bar`), since only the command line prints.
+`ledger import` has three commands: forecastbench, csv and fatebook. An
+importer (`ledger.importers`) returns the new ledger's text and its problems;
+this module prints the problems (exit 1, nothing written) or writes the file
+and says what it holds. The progress bar an importer shows while it reads is
+drawn here (`progress_bar`), since only the command line prints.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import sys
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -30,6 +28,9 @@ from ledger.cli.options import (
 from ledger.core.text import plural
 
 if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable, Iterator
+
     from ledger.importers.common import Imported
 
 T = TypeVar("T")
@@ -39,7 +40,7 @@ T = TypeVar("T")
 def progress_bar(
     items: Iterable[T], label: str, length: int | None = None
 ) -> Iterator[Iterable[T]]:
-    """A progress bar over `items` on stderr when it is a terminal; the items otherwise."""
+    """A progress bar over `items` on stderr if it is a terminal; else the items."""
     if not sys.stderr.isatty():
         yield items
         return
@@ -86,8 +87,10 @@ def import_group() -> None:
 @import_group.command("forecastbench")
 @click.option("--questions", "questions", required=True, type=FILE, metavar="Q.json",
               help="A ForecastBench question set.")
-@click.option("--forecasts", "forecasts", multiple=True, type=FILE, metavar="F.json",
-              help="A forecast set answering it; more may follow (F1.json F2.json ...).")
+@click.option(
+    "--forecasts", "forecasts", multiple=True, type=FILE, metavar="F.json",
+    help="A forecast set answering it; more may follow (F1.json F2.json ...).",
+)
 @click.argument("more_forecasts", nargs=-1, type=FILE, metavar="[F.json ...]")
 @click.option("--resolutions", type=FILE, metavar="R.json", help="Its resolution set.")
 @output_options
@@ -122,31 +125,53 @@ class CsvOptions:
     force: bool
 
 
-@import_group.command("csv")
+# The help is given here, not as the docstring: its first sentence does not fit
+# a docstring's one-line summary, and rewrapping it would change `--help`.
+@import_group.command(
+    "csv",
+    help="""Import forecasts from a CSV file: columns question, forecaster,
+    probability and optionally made and deadline (or --wide: forecaster, then
+    one column per question). Every question is binary.
+    """,
+)
 @click.argument("forecasts_file", metavar="FORECASTS.csv", type=FILE)
 @click.option("--outcomes", type=FILE, metavar="OUTCOMES.csv",
               help="Outcomes: columns question, outcome and optionally known.")
-@click.option("--percent", is_flag=True, help="Probabilities are percents (70 means 0.7).")
-@click.option("--made", metavar="DATE", help="When the forecasts were made, for rows without a made date.")
-@click.option("--deadline", metavar="DATE", help="The questions' deadline, for questions without one.")
-@click.option("--known", metavar="DATE", help="When the outcomes became known, for rows without a known date.")
-@click.option("--wide", is_flag=True, help="One row per forecaster, one column per question.")
+@click.option(
+    "--percent", is_flag=True,
+    help="Probabilities are percents (70 means 0.7).",
+)
+@click.option(
+    "--made", metavar="DATE",
+    help="When the forecasts were made, for rows without a made date.",
+)
+@click.option(
+    "--deadline", metavar="DATE",
+    help="The questions' deadline, for questions without one.",
+)
+@click.option(
+    "--known", metavar="DATE",
+    help="When the outcomes became known, for rows without a known date.",
+)
+@click.option(
+    "--wide", is_flag=True,
+    help="One row per forecaster, one column per question.",
+)
 @output_options
 @with_options(CsvOptions)
 def import_csv(options: CsvOptions) -> None:
-    """Import forecasts from a CSV file: columns question, forecaster,
-    probability and optionally made and deadline (or --wide: forecaster, then
-    one column per question). Every question is binary.
-    """
+    """Import FORECASTS.csv into OUT.yaml (the help text is above)."""
     from ledger.importers.csvfile import import_csv as run
 
     made = date_text(options.made, "--made")
     deadline = date_text(options.deadline, "--deadline")
     known = date_text(options.known, "--known")
     _refuse_overwrite(options.output, options.force)
-    imported = run(options.forecasts_file, options.outcomes, percent=options.percent,
-                   wide=options.wide, output=options.output, made=made,
-                   deadline=deadline, known=known)
+    imported = run(
+        options.forecasts_file, options.outcomes, percent=options.percent,
+        wide=options.wide, output=options.output, made=made, deadline=deadline,
+        known=known,
+    )
     _write_import(imported, options.output, options.force)
 
 
@@ -163,14 +188,17 @@ def import_fatebook(export_file: str, output: str, force: bool) -> None:
 
 @click.command("export")
 @argument_file
-@click.option("--format", "format_", type=click.Choice(["csv", "json"]), default="csv",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format", "format_", type=click.Choice(["csv", "json"]), default="csv",
+    show_default=True, help="Output format.",
+)
 @as_of_option
 @provisional_option
 def export(file: str, format_: str, as_of: dt.date, provisional: bool) -> None:
     """Write the tidy frame of FILE (one row per forecast) to stdout for other tools.
 
-    Dates are ISO, missing values empty (CSV) or null (JSON), tags joined with ';' in CSV.
+    Dates are ISO, missing values empty (CSV) or null (JSON), tags joined with ';'
+    in CSV.
     """
     from ledger.frame import frame as make_frame
     from ledger.show import export as exporting

@@ -1,8 +1,9 @@
-"""Options the commands share: FILE, --as-of, --format, --provisional, the
-write commands' -f/--file and --into, the importers' -o/--output and --force,
-and `with_options`, which hands a command its options as one dataclass.
+"""Options the commands share, and `with_options` for commands that take many.
 
-Each shared option is a typed decorator, so a command keeps its type.
+FILE, --as-of, --format and --provisional; the write commands' -f/--file and
+--into; the importers' -o/--output and --force. Each is a typed decorator
+(click's own, made once here), so a command keeps its type. `with_options`
+hands a command its options as one dataclass.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import click
 from ledger.core.dates import DateError, parse_day
 
 F = TypeVar("F", bound=Callable[..., Any])
+"""A command function, before click makes it a command."""
 T = TypeVar("T")
 
 DEFAULT_FILE = "predictions.yaml"
@@ -51,57 +53,38 @@ class AsOf(_DateType):
             self.fail(str(exc), param, ctx)
 
 
-def argument_file(function: F) -> F:
-    """FILE: the ledger to read (default: predictions.yaml)."""
-    return click.argument("file", type=FILE, default=DEFAULT_FILE)(function)
+argument_file = click.argument("file", type=FILE, default=DEFAULT_FILE)
+"""FILE: the ledger to read (default: predictions.yaml)."""
 
+as_of_option = click.option(
+    "--as-of", type=AsOf(), default="today", show_default=True,
+    help="Treat this day (YYYY-MM-DD) as today.",
+)
+"""--as-of DATE: the day treated as today (default: the real date)."""
 
-def as_of_option(function: F) -> F:
-    """--as-of DATE: the day treated as today (default: the real date)."""
-    return click.option(
-        "--as-of",
-        type=AsOf(),
-        default="today",
-        show_default=True,
-        help="Treat this day (YYYY-MM-DD) as today.",
-    )(function)
+format_option = click.option(
+    "--format", "format_", type=click.Choice(["table", "csv", "json"]), default="table",
+    show_default=True, help="Output format.",
+)
+"""--format table|csv|json."""
 
+provisional_option = click.option(
+    "--provisional", is_flag=True,
+    help="Score provisional outcomes (market prices on open questions).",
+)
+"""--provisional: score market prices on open questions as outcomes."""
 
-def format_option(function: F) -> F:
-    """--format table|csv|json."""
-    return click.option(
-        "--format",
-        "format_",
-        type=click.Choice(["table", "csv", "json"]),
-        default="table",
-        show_default=True,
-        help="Output format.",
-    )(function)
+write_file_option = click.option(
+    "-f", "--file", "file", type=FILE, default=DEFAULT_FILE, show_default=True,
+    help="The ledger file to change.",
+)
+"""-f/--file FILE: the ledger a write command changes."""
 
-
-def provisional_option(function: F) -> F:
-    """--provisional: score market prices on open questions as outcomes."""
-    return click.option(
-        "--provisional",
-        is_flag=True,
-        help="Score provisional outcomes (market prices on open questions).",
-    )(function)
-
-
-def write_file_option(function: F) -> F:
-    """-f/--file FILE: the ledger a write command changes."""
-    return click.option(
-        "-f", "--file", "file", type=FILE, default=DEFAULT_FILE, show_default=True,
-        help="The ledger file to change.",
-    )(function)
-
-
-def into_option(function: F) -> F:
-    """--into FILE: a file the ledger includes, to hold the new entry."""
-    return click.option(
-        "--into", type=FILE,
-        help="Write the new entry into this file of the ledger (one it includes).",
-    )(function)
+into_option = click.option(
+    "--into", type=FILE,
+    help="Write the new entry into this file of the ledger (one it includes).",
+)
+"""--into FILE: a file the ledger includes, to hold the new entry."""
 
 
 def output_options(function: F) -> F:
@@ -117,11 +100,11 @@ def output_options(function: F) -> F:
 
 
 def with_options(kind: type[T]) -> Callable[[Callable[[T], None]], Callable[..., None]]:
-    """Hand a command its options as one `kind` (a dataclass whose fields are
-    the options' names) instead of as many arguments.
+    """Hand a command its options as one `kind`, instead of as many arguments.
 
-    Put it nearest the function, under the click decorators; the function's
-    name and docstring (its help) stay the command's.
+    `kind` is a dataclass whose fields are the options' names. Put it nearest
+    the function, under the click decorators; the function's name and
+    docstring (its help) stay the command's.
     """
 
     def decorate(function: Callable[[T], None]) -> Callable[..., None]:

@@ -1,11 +1,13 @@
-"""Commands that read a ledger and print what it holds: check, list, schema,
-due and verify. None of them imports pandas or jinja2, so they start fast.
+"""Commands that read a ledger: check, list, schema, due and verify.
+
+They print what the ledger holds and never change it. None of them imports
+pandas or jinja2, so they start fast.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,6 +20,11 @@ from ledger.cli.options import (
     format_option,
 )
 from ledger.validate import check as check_file
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from ledger.core.model import Ledger
 
 
 @click.command()
@@ -35,8 +42,14 @@ def check(files: tuple[str, ...], as_json: bool) -> None:
 
 @click.command("list")
 @argument_file
-@click.option("--forecaster", help="Only questions this forecaster (id, name or alias) forecast.")
-@click.option("--tag", "tags", multiple=True, help="Only questions with this tag (repeatable).")
+@click.option(
+    "--forecaster",
+    help="Only questions this forecaster (id, name or alias) forecast.",
+)
+@click.option(
+    "--tag", "tags", multiple=True,
+    help="Only questions with this tag (repeatable).",
+)
 @click.option(
     "--status",
     "statuses",
@@ -79,25 +92,53 @@ def schema() -> None:
     """Print the JSON Schema of the ledger file format."""
     from pathlib import Path
 
-    click.echo(Path(__file__).parent.parent.joinpath("schema.json").read_text("utf-8"), nl=False)
+    text = Path(__file__).parent.parent.joinpath("schema.json").read_text("utf-8")
+    click.echo(text, nl=False)
 
 
-@click.command()
-@argument_file
-@as_of_option
-@click.option("--within", default="90d", show_default=True, metavar="SPAN",
-              help="Show deadlines this far ahead: 90d, 12w, 6m or 1y.")
-@format_option
-@click.option("--ics", "ics", type=click.Path(dir_okay=False), metavar="OUT.ics",
-              help="Also write every open or due deadline to this iCalendar file.")
-@click.option("--fail-if-overdue", is_flag=True,
-              help="Exit 1 when a question is overdue (for CI).")
-def due(*, file: str, as_of: dt.date, within: str, format_: str, ics: str | None,
-        fail_if_overdue: bool) -> None:
-    """What needs attention in FILE: overdue questions, deadlines coming up
+def _write_calendar(ics: str, ledger: Ledger, as_of: dt.date) -> None:
+    """Write every open or due deadline to the iCalendar file `ics`."""
+    from ledger.files.write import atomic_write
+    from ledger.query.due import deadlines
+    from ledger.show.calendar import calendar
+
+    questions = deadlines(ledger, as_of)
+    try:
+        atomic_write(ics, calendar(questions, as_of).encode("utf-8"))
+    except OSError as exc:
+        raise click.FileError(ics, hint=exc.strerror or str(exc)) from None
+    count = len(questions)
+    click.echo(f"wrote {count} deadline{'' if count == 1 else 's'} to {ics}", err=True)
+
+
+# The help is given here, not as the docstring: its first sentence does not fit
+# a docstring's one-line summary, and rewrapping it would change `--help`.
+@click.command(
+    help="""What needs attention in FILE: overdue questions, deadlines coming up
     within --within, and standing forecasts older than a year (a nudge: exit 0,
     unless --fail-if-overdue and something is overdue).
-    """
+    """,
+)
+@argument_file
+@as_of_option
+@click.option(
+    "--within", default="90d", show_default=True, metavar="SPAN",
+    help="Show deadlines this far ahead: 90d, 12w, 6m or 1y.",
+)
+@format_option
+@click.option(
+    "--ics", "ics", type=click.Path(dir_okay=False), metavar="OUT.ics",
+    help="Also write every open or due deadline to this iCalendar file.",
+)
+@click.option(
+    "--fail-if-overdue", is_flag=True,
+    help="Exit 1 when a question is overdue (for CI).",
+)
+def due(
+    *, file: str, as_of: dt.date, within: str, format_: str, ics: str | None,
+    fail_if_overdue: bool,
+) -> None:
+    """Print what needs attention in FILE (the help text is above)."""
     from ledger.query import due as due_
     from ledger.show import due as due_text
 
@@ -114,26 +155,22 @@ def due(*, file: str, as_of: dt.date, within: str, format_: str, ics: str | None
     else:
         click.echo(due_text.table(found), nl=False)
     if ics is not None:
-        from ledger.files.write import atomic_write
-        from ledger.show.calendar import calendar
-
-        questions = due_.deadlines(ledger, as_of)
-        try:
-            atomic_write(ics, calendar(questions, as_of).encode("utf-8"))
-        except OSError as exc:
-            raise click.FileError(ics, hint=exc.strerror or str(exc)) from None
-        count = len(questions)
-        click.echo(f"wrote {count} deadline{'' if count == 1 else 's'} to {ics}", err=True)
+        _write_calendar(ics, ledger, as_of)
     if fail_if_overdue and found.overdue:
         sys.exit(1)
 
 
 @click.command("verify")
 @argument_file
-@click.option("--threshold-days", type=click.IntRange(min=0), default=30, show_default=True,
-              help="Warn when a forecast was made more than this many days before its first commit.")
-@click.option("--format", "format_", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="Output format.")
+@click.option(
+    "--threshold-days", type=click.IntRange(min=0), default=30, show_default=True,
+    help="Warn when a forecast was made more than this many days before its first "
+    "commit.",
+)
+@click.option(
+    "--format", "format_", type=click.Choice(["table", "json"]), default="table",
+    show_default=True, help="Output format.",
+)
 def verify_(file: str, threshold_days: int, format_: str) -> None:
     """Tamper evidence from FILE's git history.
 

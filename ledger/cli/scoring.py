@@ -7,7 +7,6 @@ prints what `ledger.show` writes.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -23,6 +22,8 @@ from ledger.cli.options import (
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from ledger.core.model import Ledger
 
 
@@ -52,10 +53,23 @@ class ScoreOptions:
 )
 @as_of_option
 @provisional_option
-@click.option("--time-averaged", is_flag=True, help="Average each forecaster's score day by day over the time each forecast stood.")
-@click.option("--year-of", type=click.Choice(["made", "resolved"]), default="made", show_default=True, help="Which date's year --by year uses.")
-@click.option("--scale", type=click.Choice(["0-1", "0-2"]), default="0-1", show_default=True, help="Brier scale: 0-1, or 0-2 as GJ Open and Fatebook show it.")
-@click.option("--explain", "explain_id", metavar="QUESTION_ID", help="Show every forecast on one question: whether it counts, why, and its scores.")
+@click.option(
+    "--time-averaged", is_flag=True,
+    help="Average each forecaster's score day by day over the time each forecast "
+    "stood.",
+)
+@click.option(
+    "--year-of", type=click.Choice(["made", "resolved"]), default="made",
+    show_default=True, help="Which date's year --by year uses.",
+)
+@click.option(
+    "--scale", type=click.Choice(["0-1", "0-2"]), default="0-1", show_default=True,
+    help="Brier scale: 0-1, or 0-2 as GJ Open and Fatebook show it.",
+)
+@click.option(
+    "--explain", "explain_id", metavar="QUESTION_ID",
+    help="Show every forecast on one question: whether it counts, why, and its scores.",
+)
 @format_option
 @with_options(ScoreOptions)
 def score(options: ScoreOptions) -> None:
@@ -109,12 +123,18 @@ def _explained(rows: list[dict[str, Any]], options: ScoreOptions) -> str:
 @click.command()
 @argument_file
 @click.option("--forecaster", help="Only this forecaster (id, name or alias).")
-@click.option("--basis", "bases", multiple=True, type=click.Choice(["stated", "mapped", "judged"]), help="Only forecasts with this basis (repeatable): show stated and mapped apart.")
+@click.option(
+    "--basis", "bases", multiple=True,
+    type=click.Choice(["stated", "mapped", "judged"]),
+    help="Only forecasts with this basis (repeatable): show stated and mapped apart.",
+)
 @as_of_option
 @click.option("--provisional", is_flag=True, help="Include provisional outcomes.")
 @format_option
-def calibration(*, file: str, forecaster: str | None, bases: tuple[str, ...], as_of: dt.date,
-                provisional: bool, format_: str) -> None:
+def calibration(
+    *, file: str, forecaster: str | None, bases: tuple[str, ...], as_of: dt.date,
+    provisional: bool, format_: str,
+) -> None:
     """Calibration of the standing forecasts in FILE.
 
     Ten bins [0,10%) ... [90,100%] (empty bins kept, Wilson 95% intervals), the
@@ -161,14 +181,44 @@ class CompareOptions:
 @argument_file
 @as_of_option
 @provisional_option
-@click.option("--min-questions", default=5, show_default=True, type=click.IntRange(min=0), help="Flag forecasters with fewer scored questions.")
-@click.option("--pairs", help="Head-to-head pairs among these forecasters (A,B,...) or 'all'; needed above 50 forecasters.")
-@click.option("--same-window", type=click.IntRange(min=0), metavar="DAYS", help="Head to head only on forecasts made within DAYS of each other.")
-@click.option("--aggregate", "aggregates", multiple=True, type=click.Choice(["median", "mean", "geo-mean-odds"]), help="Add a synthetic crowd forecaster, crowd-METHOD (repeatable).")
-@click.option("--aggregate-of", "crowd", multiple=True, metavar="WHO", help="Who the aggregate is made of: forecaster ids, names or aliases, or affiliation:TEXT (repeatable or comma-separated). Default: everyone but crowds (ids ending in -crowd).")
-@click.option("--balance-by", metavar="TAG_PREFIX", help="Stratify by the tag with this prefix; Brier = unweighted mean of per-stratum means.")
-@click.option("--adjust", type=click.Choice(["difficulty"]), help="Add ForecastBench's difficulty-adjusted Brier (two-way fixed effects).")
-@click.option("--ci", type=click.Choice(["bootstrap", "t"]), default="bootstrap", show_default=True, help="How the 95% CI of the mean Brier is computed.")
+@click.option(
+    "--min-questions", default=5, show_default=True, type=click.IntRange(min=0),
+    help="Flag forecasters with fewer scored questions.",
+)
+@click.option(
+    "--pairs",
+    help="Head-to-head pairs among these forecasters (A,B,...) or 'all'; needed above "
+    "50 forecasters.",
+)
+@click.option(
+    "--same-window", type=click.IntRange(min=0), metavar="DAYS",
+    help="Head to head only on forecasts made within DAYS of each other.",
+)
+@click.option(
+    "--aggregate", "aggregates", multiple=True,
+    type=click.Choice(["median", "mean", "geo-mean-odds"]),
+    help="Add a synthetic crowd forecaster, crowd-METHOD (repeatable).",
+)
+@click.option(
+    "--aggregate-of", "crowd", multiple=True, metavar="WHO",
+    help="Who the aggregate is made of: forecaster ids, names or aliases, or "
+    "affiliation:TEXT (repeatable or comma-separated). Default: everyone but "
+    "crowds (ids ending in -crowd).",
+)
+@click.option(
+    "--balance-by", metavar="TAG_PREFIX",
+    help="Stratify by the tag with this prefix; Brier = unweighted mean of "
+    "per-stratum means.",
+)
+@click.option(
+    "--adjust", type=click.Choice(["difficulty"]),
+    help="Add ForecastBench's difficulty-adjusted Brier (two-way fixed effects).",
+)
+@click.option(
+    "--ci", type=click.Choice(["bootstrap", "t"]), default="bootstrap",
+    show_default=True,
+    help="How the 95% CI of the mean Brier is computed.",
+)
 @format_option
 @with_options(CompareOptions)
 def compare(options: CompareOptions) -> None:
@@ -213,7 +263,7 @@ def _compare(options: CompareOptions) -> None:
             rows, min_questions=options.min_questions, balance_by=options.balance_by,
             ci=options.ci, adjust=options.adjust, synthetic=added,
         )
-    except ValueError as exc:  # a difficulty fit on forecasters with no question in common
+    except ValueError as exc:  # a difficulty fit on forecasters with no shared question
         raise click.BadParameter(str(exc), param_hint="--adjust") from None
     shown = [a for a in added if a in set(board["forecaster"])]
     chosen, note = _compare_pairs(options.pairs, real, shown, ledger)
@@ -222,66 +272,89 @@ def _compare(options: CompareOptions) -> None:
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--pairs") from None
     unscorable = {q.id: q.unscorable for q in ledger.questions if q.unscorable}
-    # The text table shows a summary, made without listing every pair (see unscored_summary).
-    unscored = ([] if note or options.format_ != "json"
-                else comparing.unscored_shared(data, chosen, unscorable))
-    out = comparing.to_json(board, h2h, unscored, as_of=options.as_of.isoformat(),
-                            ci=options.ci, balance_by=options.balance_by, crowd=members,
-                            methods=methods, pairs_note=note,
-                            questions=comparing.scored_questions(rows))
+    # The text table shows a summary, made without listing every pair
+    # (see unscored_summary).
+    unscored = (
+        [] if note or options.format_ != "json"
+        else comparing.unscored_shared(data, chosen, unscorable)
+    )
+    out = comparing.to_json(
+        board, h2h, unscored, as_of=options.as_of.isoformat(), ci=options.ci,
+        balance_by=options.balance_by, crowd=members, methods=methods, pairs_note=note,
+        questions=comparing.scored_questions(rows),
+    )
     if options.format_ == "json":
         click.echo(json_text(out), nl=False)
     elif options.format_ == "csv":
         click.echo(comparing.to_csv(board), nl=False)
     else:
-        summary = (0, []) if note else comparing.unscored_summary(data, chosen, unscorable)
-        click.echo(comparing.table(out, min_questions=options.min_questions,
-                                   same_window=options.same_window, adjust=options.adjust,
-                                   unscored=summary), nl=False)
+        summary = (
+            (0, []) if note else comparing.unscored_summary(data, chosen, unscorable)
+        )
+        click.echo(comparing.table(
+            out, min_questions=options.min_questions, same_window=options.same_window,
+            adjust=options.adjust, unscored=summary,
+        ), nl=False)
 
 
-def _crowd_members(selectors: tuple[str, ...], ledger: Ledger, names: list[str]) -> list[str]:
+def _affiliated(ledger: Ledger, text: str) -> set[str]:
+    """The forecasters with the affiliation `text` (any case); a usage error if none."""
+    from ledger.core.words import did_you_mean
+
+    wanted = text.strip().lower()
+    found = {
+        f.id for f in ledger.forecasters
+        if (f.affiliation or "").strip().lower() == wanted
+    }
+    if not found:
+        known = sorted({f.affiliation for f in ledger.forecasters if f.affiliation})
+        hint = did_you_mean(text.strip(), known)
+        raise click.BadParameter(
+            f"no forecaster has the affiliation '{wanted}'{hint}",
+            param_hint="--aggregate-of",
+        )
+    return found
+
+
+def _crowd_members(
+    selectors: tuple[str, ...], ledger: Ledger, names: list[str]
+) -> list[str]:
     """The forecasters an aggregate is made of (see --aggregate-of)."""
     from ledger.compare.leaderboard import default_crowd
-    from ledger.core.words import did_you_mean
 
     if not selectors:
         return default_crowd(names)
     chosen: set[str] = set()
-    for item in (part.strip() for selector in selectors for part in selector.split(",")):
+    items = (part.strip() for selector in selectors for part in selector.split(","))
+    for item in items:
         if not item:
             continue
         if item.lower().startswith("affiliation:"):
-            wanted = item.split(":", 1)[1].strip().lower()
-            found = {f.id for f in ledger.forecasters if (f.affiliation or "").strip().lower() == wanted}
-            if not found:
-                known = sorted({f.affiliation for f in ledger.forecasters if f.affiliation})
-                hint = did_you_mean(item.split(":", 1)[1].strip(), known)
-                raise click.BadParameter(f"no forecaster has the affiliation '{wanted}'{hint}",
-                                         param_hint="--aggregate-of")
-            chosen |= found
+            chosen |= _affiliated(ledger, item.split(":", 1)[1])
+        elif item in names:
+            chosen.add(item)
         else:
-            chosen.add(item if item in names else resolve_forecaster(ledger, item, "--aggregate-of"))
+            chosen.add(resolve_forecaster(ledger, item, "--aggregate-of"))
     return sorted(chosen)
 
 
-def _compare_pairs(option: str | None, names: list[str], added: list[str],
-                   ledger: Ledger) -> tuple[list[tuple[str, str]], str | None]:
+def _compare_pairs(
+    option: str | None, names: list[str], added: list[str], ledger: Ledger
+) -> tuple[list[tuple[str, str]], str | None]:
     """The head-to-head pairs, and why there are none when they were not computed."""
     from ledger.compare.leaderboard import LARGE_PANEL
 
-    if option is None:
-        if len(names) > LARGE_PANEL:
-            return [], (f"{len(names):,} forecasters: head-to-head pairs are computed only on "
-                        "request (--pairs A,B,... or --pairs all).")
-        chosen = names + added
-    elif option.strip() == "all":
+    if option is None and len(names) > LARGE_PANEL:
+        return [], (
+            f"{len(names):,} forecasters: head-to-head pairs are computed only on "
+            "request (--pairs A,B,... or --pairs all)."
+        )
+    if option is None or option.strip() == "all":
         chosen = names + added
     else:
         chosen = []
-        for name in option.split(","):
-            name = name.strip()
-            if name:
-                found = name if name in names or name in added else resolve_forecaster(ledger, name, "--pairs")
-                chosen += [found] if found not in chosen else []
+        for name in filter(None, (part.strip() for part in option.split(","))):
+            known = name in names or name in added
+            found = name if known else resolve_forecaster(ledger, name, "--pairs")
+            chosen += [found] if found not in chosen else []
     return [(a, b) for i, a in enumerate(chosen) for b in chosen[i + 1:]], None

@@ -17,15 +17,18 @@ the report as a table, CSV or JSON.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from typing import Any
-
-from dateutil.relativedelta import relativedelta
+from typing import TYPE_CHECKING, Any
 
 from ledger.core.dates import DateError, parse_offset
-from ledger.core.model import Ledger, Question
 from ledger.core.rules import index, outcome, standing_forecasts, status
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from dateutil.relativedelta import relativedelta
+
+    from ledger.core.model import Ledger, Question
 
 STALE_DAYS = 365
 SECTIONS = ("overdue", "upcoming", "stale")
@@ -132,7 +135,7 @@ def report(ledger: Ledger, as_of: dt.date, until: dt.date) -> Report:
 
 
 def deadlines(ledger: Ledger, as_of: dt.date) -> list[Question]:
-    """The open and due questions as of `as_of`, by deadline (latest reading), then id."""
+    """The open and due questions as of `as_of`, by deadline (latest day), then id."""
     questions = index(ledger)
     chosen = [
         q for q in ledger.questions

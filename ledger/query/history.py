@@ -12,12 +12,24 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 class NoHistory(Exception):
     """The file has no git history to check; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The file as one commit left it; `data` is None when the commit deleted it."""
+
+    commit: Commit
+    path: str
+    data: bytes | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,15 +42,6 @@ class Commit:
 
     def __str__(self) -> str:
         return f"commit {self.short} ({self.date.isoformat()})"
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """The file as one commit left it; `data` is None when the commit deleted it."""
-
-    commit: Commit
-    path: str
-    data: bytes | None
 
 
 def _git(cwd: str, *args: str, stdin: bytes | None = None) -> bytes:

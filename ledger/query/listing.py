@@ -8,12 +8,10 @@ table, CSV or JSON.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ledger.core.dates import When
-from ledger.core.model import Bound, Forecast, Ledger, Question
 from ledger.core.rules import (
     index,
     made_key,
@@ -22,6 +20,11 @@ from ledger.core.rules import (
     status,
 )
 from ledger.core.text import exact
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from ledger.core.model import Bound, Forecast, Ledger, Question
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +70,9 @@ def _forecast_row(forecast: Forecast, standing: bool) -> dict[str, Any]:
     }
 
 
-def rows(ledger: Ledger, as_of: dt.date, filters: Filters = Filters()) -> list[dict[str, Any]]:
+def rows(
+    ledger: Ledger, as_of: dt.date, filters: Filters = Filters()
+) -> list[dict[str, Any]]:
     """One row per question (with its forecasts nested), filtered and sorted."""
     questions = index(ledger)
     found = []
@@ -88,7 +93,7 @@ def rows(ledger: Ledger, as_of: dt.date, filters: Filters = Filters()) -> list[d
         if filters.forecaster is not None and not forecasts:
             continue
         found.append(_question_row(question, state, standing, forecasts, as_of))
-    rank = {name: number for number, name in enumerate(("due", "open", "resolved", "void"))}
+    rank = {name: n for n, name in enumerate(("due", "open", "resolved", "void"))}
     found.sort(key=lambda row: (rank[row["status"]], row["deadline_latest"], row["id"]))
     return found
 

@@ -38,15 +38,18 @@ them and exits.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ledger.core.model import Forecast, Ledger
 from ledger.load.loader import decode, load_text
-from ledger.query.history import Commit, Snapshot
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable
+
+    from ledger.query.history import Commit, Snapshot
 
 Level = Literal["error", "warning"]
 Key = tuple[str, str, int]
@@ -184,7 +187,7 @@ class _Walk:
                 )))
 
     def removed(self, version: dict[Key, Forecast], where: str) -> None:
-        """A finding for each forecast of the previous version missing from `version`."""
+        """A finding for each forecast of the last version that `version` lacks."""
         for key in self.present:
             if key not in version:
                 self.raw.append((key, "error", (
@@ -229,7 +232,7 @@ class _Walk:
         self.present = version
 
     def first_findings(self, key: Key, forecast: Forecast, commit: Commit) -> list[Raw]:
-        """Backdated and late entries, judged at the commit that first recorded `key`."""
+        """Backdated and late entries, judged at the commit that first holds `key`."""
         found: list[Raw] = []
         if key[0] in self.known and commit.date > self.known[key[0]][0]:
             day, where = self.known[key[0]]

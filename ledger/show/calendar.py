@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from ledger.core.model import Question
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ledger.core.model import Question
 
 DAY = dt.timedelta(days=1)
 
@@ -59,7 +62,7 @@ def _stamp(day: dt.date) -> str:
 
 
 def calendar(questions: Sequence[Question], as_of: dt.date) -> str:
-    """iCalendar text with an all-day event on each question's deadline (latest reading)."""
+    """The calendar: an all-day event on each question's deadline (its latest day)."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

@@ -8,7 +8,10 @@ written out: indented by two, non-ASCII kept as is, ending in a newline.
 from __future__ import annotations
 
 import json
-from collections.abc import Container, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Container, Sequence
 
 
 def columns(

@@ -7,16 +7,18 @@ writes them.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ledger.core.rules import STATUSES
 from ledger.core.text import exact
 from ledger.query.due import span
 from ledger.show.layout import json_text
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable, Iterator, Sequence
 
 
 def summary(found: Sequence[dict[str, Any]], as_of: dt.date) -> str:
@@ -62,7 +64,9 @@ def table(found: Sequence[dict[str, Any]], as_of: dt.date) -> str:
         width = max((len(f["by"]) for f in row["forecasts"]), default=0)
         made = max((len(f["made"]) for f in row["forecasts"]), default=0)
         for forecast in row["forecasts"]:
-            replaced = "" if forecast["standing"] else "  (replaced by a later forecast)"
+            replaced = (
+                "" if forecast["standing"] else "  (replaced by a later forecast)"
+            )
             lines.append(
                 f"  {forecast['by']:<{width}}  made {forecast['made']:<{made}}  "
                 f"{_claim(forecast)}  [{forecast['basis']}]{replaced}"
@@ -93,7 +97,8 @@ def to_csv(found: Iterable[dict[str, Any]]) -> str:
             writer.writerow([
                 *head, forecast["by"], forecast["made"],
                 "" if forecast["p"] is None else exact(forecast["p"]),
-                start or "", end or "", forecast["basis"], str(forecast["standing"]).lower(),
+                start or "", end or "", forecast["basis"],
+                str(forecast["standing"]).lower(),
             ])
     return buffer.getvalue()
 

@@ -1,15 +1,14 @@
-"""Scores as text: `ledger score` (the scorecard and one question explained) and
-`ledger calibration`, each as a terminal table, CSV or JSON.
+"""Scores as text: `ledger score`, `score --explain` and `ledger calibration`.
 
-The numbers come from `ledger.score.scorecard` (pandas frames and plain rows);
-this module only writes them, so the command line prints what these functions
-return.
+The scorecard, one question explained and calibration, each as a terminal
+table, CSV or JSON. The numbers come from `ledger.score.scorecard` (pandas
+frames and plain rows); this module only writes them, and the command line
+prints what these functions return.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,8 @@ from ledger.score.scorecard import SCALE_WORDS, scale_text
 from ledger.show.layout import columns, json_text
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     import pandas as pd
 
 Row = Mapping[str, Any]
@@ -50,7 +51,9 @@ def records(table: pd.DataFrame, keys: Sequence[str]) -> list[dict[str, Any]]:
             **{key: json_value(row[key]) for key in keys},
             "n": int(row["n"]),
             "brier": json_value(row["brier"]),
-            "brier_ci": [json_value(row["brier_ci_low"]), json_value(row["brier_ci_high"])],
+            "brier_ci": [
+                json_value(row["brier_ci_low"]), json_value(row["brier_ci_high"])
+            ],
             **{name: json_value(row[name]) for name in PLAIN},
             "scale": row["scale"],
         }
@@ -94,7 +97,8 @@ def _totals(rows: Sequence[Row], keys: Sequence[str], as_of: dt.date) -> list[st
     ]
     if totals["n"] == 0 and totals["n_window_only"] == 0:
         lines.append(
-            f"Nothing has resolved as of {as_of.isoformat()}: there is nothing to score yet."
+            f"Nothing has resolved as of {as_of.isoformat()}: "
+            "there is nothing to score yet."
         )
     return lines
 
@@ -115,7 +119,8 @@ def table(
     )
     lines = [
         f"Scores as of {as_of.isoformat()} ({mode}).",
-        f"Brier {SCALE_WORDS[scale]}; 95% CI: question bootstrap, 1,000 resamples, seed 0.",
+        f"Brier {SCALE_WORDS[scale]}; "
+        "95% CI: question bootstrap, 1,000 resamples, seed 0.",
         "Log: ln p, at most 0, higher is better (p clipped to [0.001, 0.999]). "
         "Baseline (Metaculus): 0 = chance, 100 = perfect, higher is better.",
         "",
@@ -145,14 +150,18 @@ def explain_csv(rows: Sequence[Row]) -> str:
     return buffer.getvalue()
 
 
-def explain_table(rows: Sequence[Row], question: str, as_of: dt.date, scale: str) -> str:
+def explain_table(
+    rows: Sequence[Row], question: str, as_of: dt.date, scale: str
+) -> str:
     """Every forecast on `question`: whether it counts, why, and its scores."""
     lines = [f"{question} as of {as_of.isoformat()} ({scale_text(scale)})"]
     for r in rows:
         p = "no p" if r["p"] is None else f"p {r['p']:g}"
         lines.append(f"  line {r['line']}: {r['forecaster']}, made {r['made']}, {p}")
         lines.append(f"    {r['why']}")
-        scores = [f"{name} {number(r[name])}" for name in EXPLAINED if r[name] is not None]
+        scores = [
+            f"{name} {number(r[name])}" for name in EXPLAINED if r[name] is not None
+        ]
         if scores:
             lines.append("    " + ", ".join(scores))
         if r["bin"] is not None:
@@ -165,8 +174,9 @@ def explain_table(rows: Sequence[Row], question: str, as_of: dt.date, scale: str
 # ---------------------------------------------------------------- calibration
 
 
-def _plain_rows(data: pd.DataFrame) -> list[dict[str, object]]:
-    return [{k: json_value(v) for k, v in row.items()} for row in data.to_dict("records")]
+def _plain(values: Mapping[Any, Any]) -> dict[Any, object]:
+    """Each value a plain JSON value (numpy numbers as Python ones, NaN as null)."""
+    return {k: json_value(v) for k, v in values.items()}
 
 
 def calibration_json(result: Mapping[str, Any]) -> str:
@@ -174,15 +184,16 @@ def calibration_json(result: Mapping[str, Any]) -> str:
     murphy = result["murphy"]
     return json_text({
         "n": result["n"],
-        "bins": _plain_rows(result["bins"]),
-        "folded": _plain_rows(result["folded"]),
-        "murphy": None if murphy is None else {k: json_value(v) for k, v in murphy.items()},
+        "bins": [_plain(row) for row in result["bins"].to_dict("records")],
+        "folded": [_plain(row) for row in result["folded"].to_dict("records")],
+        "murphy": None if murphy is None else _plain(murphy),
         "ece": json_value(result["ece"]),
     })
 
 
 def _frame_text(data: pd.DataFrame) -> str:
-    return str(data.to_string(index=False, na_rep=DASH, float_format=lambda x: f"{x:.3f}"))
+    text = data.to_string(index=False, na_rep=DASH, float_format=lambda x: f"{x:.3f}")
+    return str(text)
 
 
 def calibration_table(result: Mapping[str, Any], as_of: dt.date) -> str:

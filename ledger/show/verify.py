@@ -7,9 +7,13 @@ where each forecast was first committed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ledger.core.text import DASH, plural
-from ledger.query.verify import Report
 from ledger.show.layout import columns, json_text
+
+if TYPE_CHECKING:
+    from ledger.query.verify import Report
 
 
 def to_json(report: Report) -> str:
