@@ -24,6 +24,8 @@ from ledger.cli.options import (
 if TYPE_CHECKING:
     import datetime as dt
 
+    import pandas as pd
+
     from ledger.core.model import Ledger
 
 
@@ -250,13 +252,7 @@ def _compare(options: CompareOptions) -> None:
     real = sorted(set(data["forecaster"].astype(str)))
     members = _crowd_members(options.crowd, ledger, real) if options.aggregates else []
     methods = list(dict.fromkeys(options.aggregates))
-    added = []
-    for method in methods:
-        try:
-            data = comparing.aggregate_forecaster(data, method, members)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--aggregate") from None
-        added.append(comparing.crowd_name(method))
+    data, added = _with_crowds(data, methods, members)
     rows = scorecard.scored(data)
     try:
         board = comparing.leaderboard(
@@ -295,6 +291,22 @@ def _compare(options: CompareOptions) -> None:
             out, min_questions=options.min_questions, same_window=options.same_window,
             adjust=options.adjust, unscored=summary,
         ), nl=False)
+
+
+def _with_crowds(
+    data: pd.DataFrame, methods: list[str], members: list[str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """The frame with a synthetic crowd forecaster per method, and their names."""
+    from ledger.compare import leaderboard as comparing
+
+    added = []
+    for method in methods:
+        try:
+            data = comparing.aggregate_forecaster(data, method, members)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--aggregate") from None
+        added.append(comparing.crowd_name(method))
+    return data, added
 
 
 def _affiliated(ledger: Ledger, text: str) -> set[str]:
