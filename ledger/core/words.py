@@ -9,7 +9,7 @@ the words; this module is the only place that turns words into a probability.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -60,7 +60,7 @@ def map_words(table: str, words: str) -> float:
 
 
 def did_you_mean(
-    word: str, choices: Iterable[str], shown: Mapping[str, str] | None = None
+    word: str, choices: Iterable[str], shown: dict[str, str] | None = None
 ) -> str:
     """`; did you mean 'x'?` for the closest choice, or '' when none is close.
 
