@@ -106,7 +106,10 @@ def import_forecastbench(*, questions: str, forecasts: tuple[str, ...],
     from ledger.importers.forecastbench import import_forecastbench as run
 
     _refuse_overwrite(output, force)
-    imported = run(questions, [*forecasts, *more_forecasts], resolutions, output)
+    imported = run(
+        questions, [*forecasts, *more_forecasts], resolutions, output,
+        progress=progress_bar,
+    )
     _write_import(imported, output, force)
 
 
@@ -170,7 +173,7 @@ def import_csv(options: CsvOptions) -> None:
     imported = run(
         options.forecasts_file, options.outcomes, percent=options.percent,
         wide=options.wide, output=options.output, made=made, deadline=deadline,
-        known=known,
+        known=known, progress=progress_bar,
     )
     _write_import(imported, options.output, options.force)
 
@@ -183,7 +186,7 @@ def import_fatebook(export_file: str, output: str, force: bool) -> None:
     from ledger.importers.fatebook import import_fatebook as run
 
     _refuse_overwrite(output, force)
-    _write_import(run(export_file, output), output, force)
+    _write_import(run(export_file, output, progress=progress_bar), output, force)
 
 
 @click.command("export")
