@@ -5,11 +5,13 @@ The Python API, for notebooks and scripts (see the README's "Python API")::
     import ledger
     book = ledger.load("predictions.yaml")
     df = ledger.to_frame(book, datetime.date(2030, 12, 31))
+    ledger.scorecard.aggregate(df, ["forecaster"])
     ledger.score.brier([0, 1], [0.1, 0.8])
 
 Import-light on purpose: `import ledger` pulls in neither pandas nor jinja2 (so
-`ledger check` stays fast as a pre-commit hook); `ledger.to_frame`, `ledger.score`
-and `ledger.scorecard` are imported the first time they are used.
+`ledger check` stays fast as a pre-commit hook); `ledger.to_frame`,
+`ledger.score`, `ledger.scorecard` and `ledger.__version__` are imported the
+first time they are used.
 """
 
 from __future__ import annotations
@@ -17,13 +19,21 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# Imported here, before `load` is defined: importing the package `ledger.load`
+# (the loader, which `validate` uses) makes it an attribute of this module
+# once, the first time; the function `load` below then takes the name for good.
+from ledger.validate import check as _check
+
 if TYPE_CHECKING:
     from ledger.core.model import Error, Ledger
 
-__version__ = "0.1.0"
-
-_LAZY = {"to_frame": ("ledger.frame", "frame"), "score": ("ledger.score", None),
-         "scorecard": ("ledger.scorecard", None)}
+_LAZY = {
+    "to_frame": ("ledger.frame", "frame"),
+    "score": ("ledger.score", None),
+    "scorecard": ("ledger.score.scorecard", None),
+    "__version__": ("ledger.core.version", "version"),
+}
+"""name: (module, attribute); the module itself when the attribute is None."""
 
 
 class LedgerError(ValueError):
@@ -35,16 +45,19 @@ class LedgerError(ValueError):
 
 
 def load(path: str) -> Ledger:
-    """Load and validate the ledger at `path`; raise LedgerError listing every problem."""
-    from ledger.validate import check
+    """Load and validate the ledger at `path`.
 
-    book, errors = check(path)
+    Raises:
+        LedgerError: the ledger has problems; it lists every one.
+    """
+    book, errors = _check(path)
     if errors:
         raise LedgerError(errors)
     return book
 
 
 def __getattr__(name: str) -> Any:
+    """The lazily imported parts of the API (see `_LAZY`)."""
     if name not in _LAZY:
         raise AttributeError(f"module 'ledger' has no attribute '{name}'")
     module_name, attribute = _LAZY[name]

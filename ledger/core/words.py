@@ -64,13 +64,23 @@ def map_words(table: str, words: str) -> float:
     raise KeyError(f"'{words}' is not a phrase of table '{table}'{hint}")
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
+def did_you_mean(
+    word: str, choices: Iterable[str], shown: dict[str, str] | None = None
+) -> str:
     """`; did you mean 'x'?` for the closest choice, or '' when none is close.
+
+    With `shown`, the hint names `shown[choice]` instead: a forecaster's id
+    for the name or alias that came closest.
 
     >>> did_you_mean("alcie", ["alice", "bob"])
     "; did you mean 'alice'?"
+    >>> names = {"jerry tworek": "jerry-tworek"}
+    >>> did_you_mean("jerry torqe", names, shown=names)
+    "; did you mean 'jerry-tworek'?"
     """
     import difflib  # only on the error path: keeps `ledger check` start-up short
 
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    if not close:
+        return ""
+    return f"; did you mean '{close[0] if shown is None else shown[close[0]]}'?"

@@ -8,11 +8,12 @@ are joined with `;` in CSV and a list in JSON.
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
 import pandas as pd
+
+from ledger.show.layout import json_text
 
 
 def _dates(data: pd.DataFrame) -> list[str]:
@@ -61,7 +62,7 @@ def records(data: pd.DataFrame) -> list[dict[str, Any]]:
 
 def to_json(data: pd.DataFrame) -> str:
     """The frame as a JSON array of objects, one per forecast."""
-    return json.dumps(records(data), indent=2, ensure_ascii=False) + "\n"
+    return json_text(records(data))
 
 
 def to_csv(data: pd.DataFrame) -> str:

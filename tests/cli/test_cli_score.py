@@ -17,8 +17,8 @@ from ledger.cli import main
 from ledger.core import rules
 from ledger.validate import check as check_file
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = str(Path(__file__).parent / "data" / "sample.yaml")
+ROOT = Path(__file__).resolve().parent.parent.parent
+SAMPLE = str(Path(__file__).parent.parent / "data" / "sample.yaml")
 SHIPPED = str(ROOT / "predictions.yaml")
 AS_OF = "2029-01-01"
 KEYS = {

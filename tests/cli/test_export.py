@@ -133,7 +133,7 @@ def test_a_broken_ledger_is_reported(tmp_path: Path) -> None:
 
 
 def test_export_of_an_imported_ledger(tmp_path: Path) -> None:
-    data = Path(__file__).parent / "data" / "forecastbench" / "synthetic"
+    data = Path(__file__).parent.parent / "data" / "forecastbench" / "synthetic"
     out = tmp_path / "fb.yaml"
     code, _, stderr = run(
         "import",

@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.cli import main
-from ledger.query.due import escape_text, fold
+from ledger.show.calendar import escape_text, fold
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 AS_OF = "2026-06-01"
 
 # Deadlines counted from 2026-06-01: old-overdue 121 days late, recent-overdue 31;

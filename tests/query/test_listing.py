@@ -21,9 +21,9 @@ import yaml
 from click.testing import CliRunner
 
 from ledger.cli import main
-from ledger.query import listing
+from ledger.show import lists as listing
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 SAMPLE = ROOT / "tests" / "data" / "sample.yaml"
 PREDICTIONS = ROOT / "predictions.yaml"
 

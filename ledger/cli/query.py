@@ -1,0 +1,201 @@
+"""Commands that read a ledger: check, list, schema, due and verify.
+
+They print what the ledger holds and never change it. None of them imports
+pandas or jinja2, so they start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from ledger.cli.errors import checked, report_errors, resolve_forecaster
+from ledger.cli.options import (
+    DEFAULT_FILE,
+    FILE,
+    argument_file,
+    as_of_option,
+    format_option,
+)
+from ledger.validate import check as check_file
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from ledger.core.model import Ledger
+
+
+@click.command()
+@click.argument("files", metavar="[FILE]...", nargs=-1, type=FILE)
+@click.option("--json", "as_json", is_flag=True, help="Print errors as a JSON array.")
+def check(files: tuple[str, ...], as_json: bool) -> None:
+    """Check each FILE (default: predictions.yaml); print nothing if all are clean.
+
+    Otherwise print every problem as PATH:LINE: message, sorted, and exit 1.
+    """
+    errors = [e for file in files or (DEFAULT_FILE,) for e in check_file(file)[1]]
+    if errors:
+        report_errors(errors, as_json)
+
+
+@click.command("list")
+@argument_file
+@click.option(
+    "--forecaster",
+    help="Only questions this forecaster (id, name or alias) forecast.",
+)
+@click.option(
+    "--tag", "tags", multiple=True,
+    help="Only questions with this tag (repeatable).",
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(["open", "due", "resolved", "void"]),
+    help="Only questions with this status (repeatable).",
+)
+@as_of_option
+@format_option
+def list_(
+    *,
+    file: str,
+    forecaster: str | None,
+    tags: tuple[str, ...],
+    statuses: tuple[str, ...],
+    as_of: dt.date,
+    format_: str,
+) -> None:
+    """List the questions in FILE with their status, deadline and forecasts.
+
+    Statuses: open; due (deadline passed, no outcome recorded); resolved; void.
+    """
+    from ledger.query import listing
+    from ledger.show import lists
+
+    ledger = checked(file)
+    who = None if forecaster is None else resolve_forecaster(ledger, forecaster)
+    found = listing.rows(ledger, as_of, listing.Filters(who, tags, statuses))
+    if format_ == "json":
+        for part in lists.json_parts(found):  # a big listing is hundreds of MB
+            click.echo(part, nl=False)
+    elif format_ == "csv":
+        click.echo(lists.to_csv(found), nl=False)
+    else:
+        click.echo(lists.table(found, as_of), nl=False)
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema of the ledger file format."""
+    from pathlib import Path
+
+    text = Path(__file__).parent.parent.joinpath("schema.json").read_text("utf-8")
+    click.echo(text, nl=False)
+
+
+def _write_calendar(ics: str, ledger: Ledger, as_of: dt.date) -> None:
+    """Write every open or due deadline to the iCalendar file `ics`."""
+    from ledger.files.write import atomic_write
+    from ledger.query.due import deadlines
+    from ledger.show.calendar import calendar
+
+    questions = deadlines(ledger, as_of)
+    try:
+        atomic_write(ics, calendar(questions, as_of).encode("utf-8"))
+    except OSError as exc:
+        raise click.FileError(ics, hint=exc.strerror or str(exc)) from None
+    count = len(questions)
+    click.echo(f"wrote {count} deadline{'' if count == 1 else 's'} to {ics}", err=True)
+
+
+# The help is given here, not as the docstring: its first sentence does not fit
+# a docstring's one-line summary, and rewrapping it would change `--help`.
+@click.command(
+    help="""What needs attention in FILE: overdue questions, deadlines coming up
+    within --within, and standing forecasts older than a year (a nudge: exit 0,
+    unless --fail-if-overdue and something is overdue).
+    """,
+)
+@argument_file
+@as_of_option
+@click.option(
+    "--within", default="90d", show_default=True, metavar="SPAN",
+    help="Show deadlines this far ahead: 90d, 12w, 6m or 1y.",
+)
+@format_option
+@click.option(
+    "--ics", "ics", type=click.Path(dir_okay=False), metavar="OUT.ics",
+    help="Also write every open or due deadline to this iCalendar file.",
+)
+@click.option(
+    "--fail-if-overdue", is_flag=True,
+    help="Exit 1 when a question is overdue (for CI).",
+)
+def due(
+    *, file: str, as_of: dt.date, within: str, format_: str, ics: str | None,
+    fail_if_overdue: bool,
+) -> None:
+    """Print what needs attention in FILE (the help text is above)."""
+    from ledger.query import due as due_
+    from ledger.show import due as due_text
+
+    try:
+        until = due_.window_end(as_of, due_.parse_within(within), within)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--within") from None
+    ledger = checked(file)
+    found = due_.report(ledger, as_of, until)
+    if format_ == "json":
+        click.echo(due_text.to_json(found), nl=False)
+    elif format_ == "csv":
+        click.echo(due_text.to_csv(found), nl=False)
+    else:
+        click.echo(due_text.table(found), nl=False)
+    if ics is not None:
+        _write_calendar(ics, ledger, as_of)
+    if fail_if_overdue and found.overdue:
+        sys.exit(1)
+
+
+@click.command("verify")
+@argument_file
+@click.option(
+    "--threshold-days", type=click.IntRange(min=0), default=30, show_default=True,
+    help="Warn when a forecast was made more than this many days before its first "
+    "commit.",
+)
+@click.option(
+    "--format", "format_", type=click.Choice(["table", "json"]), default="table",
+    show_default=True, help="Output format.",
+)
+def verify_(file: str, threshold_days: int, format_: str) -> None:
+    """Tamper evidence from FILE's git history.
+
+    Shows the commit that first recorded each forecast, and reports forecasts
+    whose claim changed or that were removed after being committed, committed
+    after their outcome was known, or entered more than --threshold-days late.
+    Exit 1 if anything is found; without git history, say so and check nothing.
+    """
+    from ledger.load.loader import load_file
+    from ledger.query import history
+    from ledger.query import verify as verifying
+    from ledger.show import verify as verify_text
+
+    current, errors = load_file(file)
+    if errors:
+        report_errors(sorted(errors, key=lambda e: e.location))
+    try:
+        snapshots = history.history(file)
+    except history.NoHistory as exc:
+        click.echo(f"no git history for {file}: nothing checked ({exc})", err=True)
+        return
+    report = verifying.verify(file, current, snapshots, threshold_days)
+    if format_ == "json":
+        click.echo(verify_text.to_json(report), nl=False)
+    else:
+        click.echo(verify_text.table(report), nl=False)
+    if report.findings:
+        sys.exit(1)

@@ -1,0 +1,117 @@
+"""`ledger report`: yearly scorecards, forecaster pages, a comparison and an index.
+
+`ledger.report` makes and writes the files (pandas and jinja2 are imported
+inside the command); this module checks the options and says what was written.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import click
+
+from ledger.cli.errors import checked
+from ledger.cli.options import argument_file, as_of_option
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Collection
+
+
+def _formats(formats: str, known: tuple[str, ...]) -> list[str]:
+    """The formats --format names, in order, once each; a usage error for others."""
+    names = (name.strip() for name in formats.split(","))
+    chosen = list(dict.fromkeys(name for name in names if name))
+    unknown = [name for name in chosen if name not in known]
+    if unknown or not chosen:
+        raise click.BadParameter(
+            f"unknown format '{(unknown or [formats])[0]}'; use md, html or md,html",
+            param_hint="--format",
+        )
+    return chosen
+
+
+def _summary(
+    out: str, files: Collection[str], changed: int, years: list[int], chosen: list[str]
+) -> str:
+    """What was written (after 'Report as of DATE in OUT: '), and where to start."""
+    people = sum(
+        1 for name in files
+        if name.startswith("forecaster-") and name.endswith(chosen[0])
+    )
+    pages = f"{people} forecaster page{'' if people == 1 else 's'}"
+    scorecards = ", ".join(map(str, years)) or "none (nothing forecast yet)"
+    start = [
+        os.path.join(out, "index.html" if fmt == "html" else "README.md")
+        for fmt in chosen
+    ]
+    return (
+        f"{len(files)} files ({changed} changed); yearly scorecards: {scorecards}; "
+        f"{pages}; a comparison.\nStart at {' or '.join(start)}."
+    )
+
+
+# The help is given here, not as the docstring: its first sentence does not fit
+# a docstring's one-line summary, and rewrapping it would change `--help`.
+@click.command(
+    "report",
+    help="""Write yearly scorecards, a page per forecaster, a comparison and an index
+    of FILE to --out.
+
+    Markdown (README.md is the index) and self-contained HTML (index.html). A year's
+    scorecard is the ledger as it stood at the end of that year (or on --as-of). The
+    same ledger and --as-of give byte-identical files; files that would not change
+    are left alone.
+    """,
+)
+@argument_file
+@click.option(
+    "--year", "years", multiple=True, type=click.IntRange(1, 9999),
+    help="Write this year's scorecard (repeatable; default: every year with a "
+    "forecast or an outcome).",
+)
+@as_of_option
+@click.option(
+    "--out", default="reports", show_default=True, type=click.Path(file_okay=False),
+    help="The folder to write into (created if missing).",
+)
+@click.option(
+    "--format", "formats", default="md,html", show_default=True, metavar="md,html",
+    help="md (Markdown, charts as SVG files in charts/), html (self-contained pages), "
+    "or both.",
+)
+@click.option(
+    "--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
+    help="Processes that make the pages (default on Linux: 2 for a ledger of 50,000 "
+    "forecasts or more, where the machine has 2 CPUs; else 1). The files are the "
+    "same.",
+)
+def report(
+    *, file: str, years: tuple[int, ...], as_of: dt.date, out: str, formats: str,
+    jobs: int | None,
+) -> None:
+    """Write the report files of FILE to --out (the help text is above)."""
+    import ledger.report as reporting
+
+    chosen = _formats(formats, reporting.FORMATS)
+    late = sorted(year for year in years if year > as_of.year)
+    if late:
+        raise click.BadParameter(
+            f"year {late[0]} is after the as-of date {as_of.isoformat()}",
+            param_hint="--year",
+        )
+    ledger = checked(file)
+    chosen_years = sorted(set(years)) or reporting.default_years(ledger, as_of)
+    # One page at a time (a big ledger's report runs to gigabytes), in --jobs processes.
+    try:
+        files, changed = reporting.write(
+            ledger, as_of, out, chosen_years, chosen,
+            jobs=jobs or reporting.default_jobs(ledger),
+        )
+    except reporting.WriteError as exc:
+        if exc.path == str(out):
+            raise click.ClickException(exc.message) from None
+        raise click.FileError(exc.path, hint=exc.message) from None
+    summary = _summary(out, files, changed, chosen_years, chosen)
+    click.echo(f"Report as of {as_of.isoformat()} in {out}: {summary}")

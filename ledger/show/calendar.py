@@ -1,0 +1,95 @@
+"""iCalendar (RFC 5545) text for `ledger due --ics`: an all-day event per deadline.
+
+Written by hand as text: CRLF line endings, TEXT escaping, lines folded at 75
+octets without splitting a UTF-8 character, and a DTSTAMP taken from the as-of
+date, so the same ledger and date give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ledger.core.model import Question
+
+DAY = dt.timedelta(days=1)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def escape_text(text: str) -> str:
+    r"""A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newline escaped.
+
+    >>> escape_text("a,b;c\\d\ne")
+    'a\\,b\\;c\\\\d\\ne'
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub(" ", text)  # control characters other than tab are not allowed
+    for char in "\\;,":
+        text = text.replace(char, "\\" + char)
+    return text.replace("\n", "\\n")
+
+
+def fold(line: str, limit: int = 75) -> str:
+    r"""Fold a content line (RFC 5545 3.1): at most `limit` octets a line, CRLF ended.
+
+    Continuation lines start with one space, which counts toward the limit. A
+    line is split only between characters, never inside a UTF-8 sequence.
+
+    >>> fold("SUMMARY:" + "é" * 40).split("\r\n")[1]
+    ' ééééééé'
+    """
+    pieces: list[str] = []
+    current: list[str] = []
+    size, room = 0, limit
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > room:
+            pieces.append("".join(current))
+            current, size, room = [], 0, limit - 1
+        current.append(char)
+        size += width
+    pieces.append("".join(current))
+    return "\r\n ".join(pieces) + "\r\n"
+
+
+def _stamp(day: dt.date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def calendar(questions: Sequence[Question], as_of: dt.date) -> str:
+    """The calendar: an all-day event on each question's deadline (its latest day)."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//ledger//ledger due//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:Ledger deadlines",
+    ]
+    stamp = f"{_stamp(as_of)}T000000Z"
+    for question in questions:
+        day = question.deadline.latest
+        # an all-day event ends the next day; without DTEND it lasts one day anyway
+        end = [] if day == dt.date.max else [f"DTEND;VALUE=DATE:{_stamp(day + DAY)}"]
+        description = (
+            f"Question: {question.id}\nKind: {question.kind}\n"
+            f"Deadline: {question.deadline}\n\nCriteria:\n{question.criteria}"
+        )
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{question.id}@ledger",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{_stamp(day)}",
+            *end,
+            f"SUMMARY:{escape_text('Due: ' + question.title)}",
+            f"DESCRIPTION:{escape_text(description)}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) for line in lines)

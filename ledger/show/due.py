@@ -1,0 +1,100 @@
+"""`ledger due` as text: a terminal report in three sections, CSV or JSON.
+
+The report comes from `ledger.query.due`; this module only writes it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ledger.core.text import plural
+from ledger.query.due import SECTIONS, Report
+from ledger.show.layout import json_text
+
+
+def upcoming_heading(found: Report) -> str:
+    """'Due within 90 days (by 2027-04-15)'."""
+    days = plural(found.within_days, "day")
+    return f"Due within {days} (by {found.until.isoformat()})"
+
+
+def summary(found: Report) -> str:
+    """One line: how many items each section holds."""
+    return (
+        f"As of {found.as_of.isoformat()}: {len(found.overdue)} overdue, "
+        f"{len(found.upcoming)} due within {plural(found.within_days, 'day')}, "
+        f"{plural(len(found.stale), 'stale forecast')}."
+    )
+
+
+def _section(title: str, lines: list[str]) -> list[str]:
+    return ["", title, *(lines or ["  none"])]
+
+
+def table(found: Report) -> str:
+    """Plain text for a terminal: a summary line, then three headed sections."""
+    questions = [*found.overdue, *found.upcoming]
+    width = max((len(r["question"]) for r in questions), default=0)
+    overdue = []
+    for row in found.overdue:
+        overdue.append(
+            f"  {row['question']:<{width}}  deadline {row['deadline']}  "
+            f"overdue by {plural(row['days'], 'day')} ({row['span']})"
+        )
+        overdue.append(f"    {row['title']}")
+    upcoming = []
+    for row in found.upcoming:
+        when = "due today" if row["days"] == 0 else f"in {plural(row['days'], 'day')}"
+        upcoming.append(
+            f"  {row['question']:<{width}}  deadline {row['deadline']}  {when}"
+        )
+        upcoming.append(f"    {row['title']}")
+    who = max((len(r["forecaster"]) for r in found.stale), default=0)
+    made = max((len(r["made"]) for r in found.stale), default=0)
+    ages = [f"{row['age_days']} days old ({row['span']})" for row in found.stale]
+    age = max(map(len, ages), default=0)
+    stale = [
+        f"  {row['forecaster']:<{who}}  made {row['made']:<{made}}  "
+        f"{text:<{age}}  on {row['question']}"
+        for row, text in zip(found.stale, ages, strict=True)
+    ]
+    lines = [
+        summary(found),
+        *_section("Overdue", overdue),
+        *_section(upcoming_heading(found), upcoming),
+        *_section("Stale forecasts (older than a year)", stale),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def to_json(found: Report) -> str:
+    """{as_of, within_days, until, overdue, upcoming, stale} as JSON."""
+    data = {
+        "as_of": found.as_of.isoformat(),
+        "within_days": found.within_days,
+        "until": found.until.isoformat(),
+        "overdue": found.overdue,
+        "upcoming": found.upcoming,
+        "stale": found.stale,
+    }
+    return json_text(data)
+
+
+CSV_COLUMNS = (
+    "section", "question", "title", "deadline", "days", "span",
+    "forecaster", "made", "age_days",
+)
+
+
+def to_csv(found: Report) -> str:
+    """One line per item, with a `section` column: overdue, upcoming or stale."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(
+        buffer, fieldnames=CSV_COLUMNS, lineterminator="\n", extrasaction="ignore"
+    )
+    writer.writeheader()
+    for section in SECTIONS:
+        for row in getattr(found, section):
+            writer.writerow({"section": section, **row})
+    return buffer.getvalue()

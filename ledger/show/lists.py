@@ -1,0 +1,128 @@
+"""`ledger list` as text: a terminal listing, CSV (a line per forecast) or JSON.
+
+The rows come from `ledger.query.listing`, JSON-ready; this module only
+writes them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TYPE_CHECKING, Any
+
+from ledger.core.rules import STATUSES
+from ledger.core.text import exact
+from ledger.query.due import span
+from ledger.show.layout import json_text
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable, Iterator, Sequence
+
+
+def summary(found: Sequence[dict[str, Any]], as_of: dt.date) -> str:
+    """One line: how many questions are in each status."""
+    counts = {name: 0 for name in STATUSES}
+    for row in found:
+        counts[row["status"]] += 1
+    parts = ", ".join(f"{counts[name]} {name}" for name in STATUSES)
+    return f"{len(found)} questions as of {as_of.isoformat()}: {parts}"
+
+
+def _when_due(row: dict[str, Any]) -> str:
+    days = row["days_to_deadline"]
+    if row["status"] == "due":
+        return f"overdue by {span(days)}"
+    if row["status"] in ("resolved", "void"):
+        out = row["outcome"]
+        return f"{row['status']}: {out['result']} (known {out['known']})"
+    return f"in {span(days)}" if days > 0 else "due today"
+
+
+def _claim(forecast: dict[str, Any]) -> str:
+    p = "" if forecast["p"] is None else f"p {100 * forecast['p']:.4g}%"
+    if forecast["window"] is None:
+        return p
+    start, end = forecast["window"]
+    window = f"window {start or '…'}..{end or '…'}"
+    return f"{window}  {p or 'no p'}"
+
+
+def table(found: Sequence[dict[str, Any]], as_of: dt.date) -> str:
+    """Plain-text listing for a terminal."""
+    lines = [summary(found, as_of)]
+    for row in found:
+        lines.append("")
+        lines.append(
+            f"{row['id']}  [{row['kind']}]  {row['status'].upper()}  "
+            f"deadline {row['deadline']} ({_when_due(row)})"
+        )
+        lines.append(f"  {row['title']}")
+        if row["unscorable"]:
+            lines.append("  not scored: see 'unscorable' in the ledger")
+        width = max((len(f["by"]) for f in row["forecasts"]), default=0)
+        made = max((len(f["made"]) for f in row["forecasts"]), default=0)
+        for forecast in row["forecasts"]:
+            replaced = (
+                "" if forecast["standing"] else "  (replaced by a later forecast)"
+            )
+            lines.append(
+                f"  {forecast['by']:<{width}}  made {forecast['made']:<{made}}  "
+                f"{_claim(forecast)}  [{forecast['basis']}]{replaced}"
+            )
+        if not row["forecasts"]:
+            lines.append("  (no forecasts)")
+    return "\n".join(lines) + "\n"
+
+
+CSV_COLUMNS = (
+    "question", "title", "kind", "status", "deadline", "forecaster", "made",
+    "p", "window_start", "window_end", "basis", "standing",
+)
+
+
+def to_csv(found: Iterable[dict[str, Any]]) -> str:
+    """One line per forecast (a question without forecasts gets one line)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in found:
+        head = [row["id"], row["title"], row["kind"], row["status"], row["deadline"]]
+        for forecast in row["forecasts"] or [None]:
+            if forecast is None:
+                writer.writerow([*head, "", "", "", "", "", "", ""])
+                continue
+            start, end = forecast["window"] or ("", "")
+            writer.writerow([
+                *head, forecast["by"], forecast["made"],
+                "" if forecast["p"] is None else exact(forecast["p"]),
+                start or "", end or "", forecast["basis"],
+                str(forecast["standing"]).lower(),
+            ])
+    return buffer.getvalue()
+
+
+def to_json(found: Sequence[dict[str, Any]]) -> str:
+    """The rows as a JSON array."""
+    return json_text(list(found))
+
+
+def json_parts(found: Sequence[dict[str, Any]], size: int = 1 << 20) -> Iterator[str]:
+    """`to_json(found)` in parts of about `size` characters, to write as they come.
+
+    json.dumps joins the millions of small pieces of a big ledger's listing
+    at once; these are the same pieces (json's own encoder, with the same
+    options), joined a part at a time.
+    """
+    encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
+    part: list[str] = []
+    length = 0
+    for piece in encoder.iterencode(list(found)):
+        part.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(part)
+            part, length = [], 0
+    part.append("\n")
+    yield "".join(part)
