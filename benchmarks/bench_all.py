@@ -407,8 +407,9 @@ def main() -> None:
         help="Run a command only once when its first run takes longer than this.",
     )
     parser.add_argument(
-        "--warm", action="store_true",
-        help="Also time every command with the parse cache (a first run, then warm ones)."
+        "--warm",
+        action="store_true",
+        help="Also time every command with the parse cache (a first run, then warm ones).",
     )
     parser.add_argument(
         "--only", default="", help="Comma-separated commands to time (default: all)."
@@ -518,13 +519,25 @@ def main() -> None:
             if args.warm:
                 shutil.rmtree(cache_dir, ignore_errors=True)  # a miss: loads and stores
                 first, first_peak, _ = measure(command, 1, warm_env, fresh)
-                warm, warm_peak, warm_times = measure(command, args.runs, warm_env, fresh)
-                results.append(
-                    (size, megabytes, f"{name}, parse cache warm", warm, warm_peak, warm_times,
-                     f"first run (cache miss, stores): {_time(first)}, {first_peak:.0f} MB")
+                warm, warm_peak, warm_times = measure(
+                    command, args.runs, warm_env, fresh
                 )
-                print(f"{size} {name} warm: {_time(warm)}, {warm_peak:.0f} MB; first {_time(first)}",
-                      file=sys.stderr, flush=True)
+                results.append(
+                    (
+                        size,
+                        megabytes,
+                        f"{name}, parse cache warm",
+                        warm,
+                        warm_peak,
+                        warm_times,
+                        f"first run (cache miss, stores): {_time(first)}, {first_peak:.0f} MB",
+                    )
+                )
+                print(
+                    f"{size} {name} warm: {_time(warm)}, {warm_peak:.0f} MB; first {_time(first)}",
+                    file=sys.stderr,
+                    flush=True,
+                )
         if (
             not args.no_baselines
             and "check" in commands

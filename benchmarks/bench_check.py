@@ -33,8 +33,17 @@ def generate(path: Path, questions: int, forecasts: int, seed: int = 0) -> None:
     lines = ["forecasters:"]
     for i in range(50):
         lines += [f"  - id: f{i}", f"    name: Forecaster {i}"]
-    lines += ["sources:", "  - id: gen", "    title: Generated", "    kind: dataset", "questions:"]
-    per = [forecasts // questions + (1 if i < forecasts % questions else 0) for i in range(questions)]
+    lines += [
+        "sources:",
+        "  - id: gen",
+        "    title: Generated",
+        "    kind: dataset",
+        "questions:",
+    ]
+    per = [
+        forecasts // questions + (1 if i < forecasts % questions else 0)
+        for i in range(questions)
+    ]
     for i in range(questions):
         date = i % 5 == 0
         lines += [
@@ -66,8 +75,12 @@ def median_time(command: list[str], runs: int) -> float:
     for _ in range(runs):
         start = time.perf_counter()
         # The parse cache off: this measures parsing, against a bare parse.
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
-                       env={**os.environ, "LEDGER_CACHE": "off"})
+        subprocess.run(
+            command,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "LEDGER_CACHE": "off"},
+        )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -84,20 +97,35 @@ def main() -> None:
     generate(big, args.questions, args.forecasts)
     py = sys.executable
     ledger = [py, "-m", "ledger"]
-    bare = [py, "-c", f"import yaml; yaml.load(open({str(big)!r}, 'rb'), Loader=yaml.CSafeLoader)"]
+    bare = [
+        py,
+        "-c",
+        f"import yaml; yaml.load(open({str(big)!r}, 'rb'), Loader=yaml.CSafeLoader)",
+    ]
     rows = [
-        ("check, generated ledger", median_time([*ledger, "check", str(big)], args.runs),
-         "bare CSafeLoader parse", median_time(bare, args.runs)),
-        ("check, predictions.yaml",
-         median_time([*ledger, "check", str(ROOT / "predictions.yaml")], args.runs),
-         "python -c 'import click, yaml'", median_time([py, "-c", "import click, yaml"], args.runs)),
+        (
+            "check, generated ledger",
+            median_time([*ledger, "check", str(big)], args.runs),
+            "bare CSafeLoader parse",
+            median_time(bare, args.runs),
+        ),
+        (
+            "check, predictions.yaml",
+            median_time([*ledger, "check", str(ROOT / "predictions.yaml")], args.runs),
+            "python -c 'import click, yaml'",
+            median_time([py, "-c", "import click, yaml"], args.runs),
+        ),
     ]
     size = big.stat().st_size / 1e6
-    print(f"generated: {args.questions} questions, {args.forecasts} forecasts, {size:.1f} MB")
+    print(
+        f"generated: {args.questions} questions, {args.forecasts} forecasts, {size:.1f} MB"
+    )
     print("| command | median | baseline | median | ratio |")
     print("|---|---:|---|---:|---:|")
     for name, seconds, base, base_seconds in rows:
-        print(f"| {name} | {seconds:.3f} s | {base} | {base_seconds:.3f} s | {seconds / base_seconds:.2f}x |")
+        print(
+            f"| {name} | {seconds:.3f} s | {base} | {base_seconds:.3f} s | {seconds / base_seconds:.2f}x |"
+        )
 
 
 if __name__ == "__main__":

@@ -62,7 +62,9 @@ board.sort_values("brier").to_csv(sys.stdout)
 """
 
 
-def generate(forecasts: Path, outcomes: Path, people: int, questions: int, seed: int = 0) -> None:
+def generate(
+    forecasts: Path, outcomes: Path, people: int, questions: int, seed: int = 0
+) -> None:
     """A contest: each forecaster gives every question a probability in whole percents (0.01-0.99)."""
     rng = random.Random(seed)
     truth = [rng.random() < 0.4 for _ in range(questions)]
@@ -74,7 +76,9 @@ def generate(forecasts: Path, outcomes: Path, people: int, questions: int, seed:
             for i in range(people):
                 lean = skill[i] if truth[j] else -skill[i]
                 p = min(99, max(1, round(100 * (0.5 + lean + rng.gauss(0, 0.2)))))
-                out.writerow([f"Contest question {j + 1}", f"Player {i + 1}", f"{p / 100:g}"])
+                out.writerow(
+                    [f"Contest question {j + 1}", f"Player {i + 1}", f"{p / 100:g}"]
+                )
     with outcomes.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle, lineterminator="\n")
         out.writerow(["question", "outcome"])
@@ -82,11 +86,15 @@ def generate(forecasts: Path, outcomes: Path, people: int, questions: int, seed:
             out.writerow([f"Contest question {j + 1}", "yes" if truth[j] else "no"])
 
 
-def timed(command: list[str], runs: int, env: dict[str, str] | None = None) -> tuple[float, str]:
+def timed(
+    command: list[str], runs: int, env: dict[str, str] | None = None
+) -> tuple[float, str]:
     times, stdout = [], ""
     for _ in range(runs):
         start = time.perf_counter()
-        done = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
+        done = subprocess.run(
+            command, check=True, capture_output=True, text=True, env=env
+        )
         times.append(time.perf_counter() - start)
         stdout = done.stdout
     return statistics.median(times), stdout
@@ -103,16 +111,22 @@ def same_peer_scores(ledger_csv: str, plain_csv: str) -> float:
         for key in ("peer_score_mean", "peer_score_sum", "brier"):
             worst = max(worst, abs(float(mine[key]) - float(row[key])))
     if len(ours) != len(theirs):
-        raise SystemExit(f"{len(ours)} forecasters in ledger compare, {len(theirs)} in the plain script")
+        raise SystemExit(
+            f"{len(ours)} forecasters in ledger compare, {len(theirs)} in the plain script"
+        )
     return worst
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--forecasters", type=int, default=3300)
     parser.add_argument("--questions", type=int, default=50)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--cold", action="store_true", help="Also time compare without the parse cache.")
+    parser.add_argument(
+        "--cold", action="store_true", help="Also time compare without the parse cache."
+    )
     args = parser.parse_args()
     out = HERE / "out"
     out.mkdir(exist_ok=True)
@@ -125,10 +139,32 @@ def main() -> None:
     cold = {**env, "LEDGER_CACHE": "off"}
     py = sys.executable
     ledger = [py, "-m", "ledger"]
-    importing = [*ledger, "import", "csv", str(forecasts), "--outcomes", str(outcomes),
-                 "--made", MADE, "--deadline", DEADLINE, "--known", KNOWN,
-                 "-o", str(ledger_file), "--force"]
-    comparing = [*ledger, "compare", str(ledger_file), "--as-of", "2031-12-31", "--format", "csv"]
+    importing = [
+        *ledger,
+        "import",
+        "csv",
+        str(forecasts),
+        "--outcomes",
+        str(outcomes),
+        "--made",
+        MADE,
+        "--deadline",
+        DEADLINE,
+        "--known",
+        KNOWN,
+        "-o",
+        str(ledger_file),
+        "--force",
+    ]
+    comparing = [
+        *ledger,
+        "compare",
+        str(ledger_file),
+        "--as-of",
+        "2031-12-31",
+        "--format",
+        "csv",
+    ]
     plain = [py, "-c", PLAIN, str(forecasts), str(outcomes)]
 
     import_s, _ = timed(importing, args.runs, env)
@@ -136,20 +172,32 @@ def main() -> None:
     plain_s, theirs = timed(plain, args.runs, env)
     rows = [
         ("`ledger import csv`", import_s, ""),
-        ("`ledger compare` (leaderboard)", compare_s, f"{compare_s / plain_s:.1f}x the plain script"),
+        (
+            "`ledger compare` (leaderboard)",
+            compare_s,
+            f"{compare_s / plain_s:.1f}x the plain script",
+        ),
     ]
     if args.cold:
         cold_s, _ = timed(comparing, args.runs, cold)
-        rows.append(("`ledger compare`, no parse cache", cold_s, f"{cold_s / plain_s:.1f}x the plain script"))
+        rows.append(
+            (
+                "`ledger compare`, no parse cache",
+                cold_s,
+                f"{cold_s / plain_s:.1f}x the plain script",
+            )
+        )
     rows += [
         ("plain pandas script (read CSV, peer scores)", plain_s, "baseline"),
         ("import + compare", import_s + compare_s, "target <= 30 s"),
     ]
     worst = same_peer_scores(ours, theirs)
     size = ledger_file.stat().st_size / 1e6
-    print(f"{args.forecasters:,} forecasters x {args.questions} questions = "
-          f"{args.forecasters * args.questions:,} forecasts; ledger {size:.1f} MB; "
-          f"median of {args.runs} runs; {os.cpu_count()} CPUs")
+    print(
+        f"{args.forecasters:,} forecasters x {args.questions} questions = "
+        f"{args.forecasters * args.questions:,} forecasts; ledger {size:.1f} MB; "
+        f"median of {args.runs} runs; {os.cpu_count()} CPUs"
+    )
     print(f"peer scores and Brier agree with the plain script to {worst:.1e}")
     print()
     print("| step | median | note |")

@@ -30,7 +30,6 @@ import pstats
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -38,8 +37,13 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from typing import TYPE_CHECKING
+
 from ledger.frame import SCHEMA
 from ledger.score import scorecard
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def generate(

@@ -19,11 +19,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-# Imported here, before `load` is defined: importing the package `ledger.load`
-# (the loader, which `validate` uses) makes it an attribute of this module
-# once, the first time; the function `load` below then takes the name for good.
-from ledger.validate import check as _check
-
 if TYPE_CHECKING:
     from ledger.core.model import Error, Ledger
 
@@ -50,7 +45,9 @@ def load(path: str) -> Ledger:
     Raises:
         LedgerError: the ledger has problems; it lists every one.
     """
-    book, errors = _check(path)
+    from ledger.validate import check
+
+    book, errors = check(path)
     if errors:
         raise LedgerError(errors)
     return book

@@ -22,7 +22,7 @@ from ledger.core.model import (
 )
 from ledger.core.rules import index
 from ledger.core.words import did_you_mean
-from ledger.load.loader import load_file
+from ledger.loader.load import load_file
 
 Check = Callable[[Ledger], Iterator[Error]]
 Declared = Forecaster | Source | Question

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
-from ledger.core.model import Error, Ledger
-from ledger.load.loader import load_text
+from ledger.loader.load import load_text
 from ledger.validate import validate
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ledger.core.model import Error, Ledger
 
 
 def check_text(text: str, path: str = "test.yaml") -> tuple[Ledger, list[Error]]:

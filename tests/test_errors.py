@@ -29,8 +29,8 @@ PACKAGE = Path(ledger.__file__).parent
 # Where a user-facing message can come from. core/words.py is included because its
 # KeyError text reaches the user through load/claims.py.
 MESSAGE_MODULES = (
-    "load/nodes.py", "load/fields.py", "load/claims.py", "load/records.py",
-    "load/loader.py", "validate.py", "core/dates.py", "core/words.py", "core/numbers.py",
+    "loader/nodes.py", "loader/fields.py", "loader/claims.py", "loader/records.py",
+    "loader/load.py", "validate.py", "core/dates.py", "core/words.py", "core/numbers.py",
 )
 # Message text no file can produce, each with the unit test that covers it.
 UNREACHABLE_FROM_A_FILE = {

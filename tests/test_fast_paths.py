@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from ledger import report
-from ledger.load import loader
+from ledger.loader import load as loader
 from ledger.report import escape, render
 from ledger.score import rules as score
 from ledger.validate import check

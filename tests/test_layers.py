@@ -19,17 +19,20 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 import ledger
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
 LAYERS = [
     "core",  # records, dates, words, rules: no I/O, no pandas
     "files",  # every write, lock and guarded read of a file
-    "load",  # text → records; the parse cache
+    "loader",  # text → records; the parse cache
     "validate",  # checks across records; check = load + validate
     "record",  # byte-preserving edits of a ledger file
     "importers",  # other tools' files → a new ledger
@@ -148,7 +151,7 @@ def test_the_import_walk_sees_every_form_and_the_api_cycle(tmp_path: Path) -> No
     sample = tmp_path / "sample.py"
     sample.write_text(
         "import ledger.core.model\n"
-        "from ledger import load, __version__\n"
+        "from ledger import loader, __version__\n"
         "from ledger.frame import frame\n"
         "from ledger.importers.common import x\n"
         "def f():\n"
@@ -157,7 +160,7 @@ def test_the_import_walk_sees_every_form_and_the_api_cycle(tmp_path: Path) -> No
         encoding="utf-8",
     )
     assert imported_layers(sample) == {
-        "core", "load", "__init__", "frame", "importers", "score",
+        "core", "loader", "__init__", "frame", "importers", "score",
     }
 
 
@@ -187,7 +190,7 @@ EFFECTS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
         "date.today", "dt.date.today", "datetime.date.today", "datetime.now",
         "dt.datetime.now", "datetime.datetime.now", "datetime.today", "datetime.utcnow",
         "time.time", "time.localtime", "time.gmtime"})),
-    "file writes": (("files/", "load/cache.py"), frozenset({
+    "file writes": (("files/", "loader/cache.py"), frozenset({
         "os.replace", "os.rename", "os.unlink", "os.remove", "os.rmdir", "os.mkdir",
         "os.makedirs", "os.chmod", "os.chown", "os.fsync", "os.utime", "os.link",
         "os.symlink", "os.truncate", "tempfile.mkstemp", "tempfile.mkdtemp",
@@ -197,7 +200,7 @@ EFFECTS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
         "open:w"})),
     "locks": (("files/lock.py",), frozenset({
         "fcntl.flock", "fcntl.lockf", "time.monotonic", "time.sleep"})),
-    "the environment": (("load/cache.py",), frozenset({
+    "the environment": (("loader/cache.py",), frozenset({
         "os.environ", "os.getenv", "os.putenv", "os.environ.get"})),
     "git": (("query/history.py",), frozenset({
         "subprocess.run", "subprocess.Popen", "subprocess.check_output",
@@ -239,7 +242,7 @@ def effects(path: Path) -> list[tuple[str, int, str]]:
         names: list[str] = []
         if isinstance(node, ast.Call):
             name = dotted(node.func)
-            if name == "open" or (name or "").endswith(".open") and name != "os.open":
+            if name == "open" or ((name or "").endswith(".open") and name != "os.open"):
                 if _write_mode(node):
                     names.append("open:w")
             elif name is not None:

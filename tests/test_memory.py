@@ -222,7 +222,7 @@ def test_running_out_of_memory_while_composing_is_an_error(
     """The case above, without the 50 MB: libyaml's composer raising MemoryError."""
     import yaml
 
-    from ledger.load.loader import load_text
+    from ledger.loader.load import load_text
 
     def compose(*args: object, **kwargs: object) -> None:
         raise MemoryError

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pytest
 from click.testing import CliRunner
 
 from ledger.cli import main
+
+if TYPE_CHECKING:
+    import pytest
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START = "<!-- reference: generated from --help by tests/test_reference.py -->"

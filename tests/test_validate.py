@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ledger import validate
-from ledger.core.model import Error
-from ledger.load.loader import load_text
+from ledger.loader.load import load_text
+
+if TYPE_CHECKING:
+    from ledger.core.model import Error
 
 ROOT = Path(__file__).parents[1]
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, Unpack
 
 import click
 
@@ -23,7 +22,6 @@ from ledger.cli.options import (
     as_of_option,
     output_options,
     provisional_option,
-    with_options,
 )
 from ledger.core.text import plural
 
@@ -32,6 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from ledger.importers.common import Imported
+    from ledger.importers.csvfile import Options
 
 T = TypeVar("T")
 
@@ -113,21 +112,6 @@ def import_forecastbench(*, questions: str, forecasts: tuple[str, ...],
     _write_import(imported, output, force)
 
 
-@dataclass(frozen=True, slots=True)
-class CsvOptions:
-    """`ledger import csv`'s options."""
-
-    forecasts_file: str
-    outcomes: str | None
-    percent: bool
-    made: str | None
-    deadline: str | None
-    known: str | None
-    wide: bool
-    output: str
-    force: bool
-
-
 # The help is given here, not as the docstring: its first sentence does not fit
 # a docstring's one-line summary, and rewrapping it would change `--help`.
 @import_group.command(
@@ -161,21 +145,24 @@ class CsvOptions:
     help="One row per forecaster, one column per question.",
 )
 @output_options
-@with_options(CsvOptions)
-def import_csv(options: CsvOptions) -> None:
-    """Import FORECASTS.csv into OUT.yaml (the help text is above)."""
+def import_csv(
+    forecasts_file: str, outcomes: str | None, force: bool, **options: Unpack[Options]
+) -> None:
+    """Import FORECASTS.csv into OUT.yaml (the help text is above).
+
+    `options` are the importer's own (`ledger.importers.csvfile.Options`), as
+    click hands them over; the dates are checked here, as usage errors.
+    """
     from ledger.importers.csvfile import import_csv as run
 
-    made = date_text(options.made, "--made")
-    deadline = date_text(options.deadline, "--deadline")
-    known = date_text(options.known, "--known")
-    _refuse_overwrite(options.output, options.force)
-    imported = run(
-        options.forecasts_file, options.outcomes, percent=options.percent,
-        wide=options.wide, output=options.output, made=made, deadline=deadline,
-        known=known, progress=progress_bar,
-    )
-    _write_import(imported, options.output, options.force)
+    options["made"] = date_text(options.get("made"), "--made")
+    options["deadline"] = date_text(options.get("deadline"), "--deadline")
+    options["known"] = date_text(options.get("known"), "--known")
+    options["progress"] = progress_bar
+    output = options.get("output", "imported.yaml")
+    _refuse_overwrite(output, force)
+    imported = run(forecasts_file, outcomes, **options)
+    _write_import(imported, output, force)
 
 
 @import_group.command("fatebook")

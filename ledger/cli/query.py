@@ -179,7 +179,7 @@ def verify_(file: str, threshold_days: int, format_: str) -> None:
     after their outcome was known, or entered more than --threshold-days late.
     Exit 1 if anything is found; without git history, say so and check nothing.
     """
-    from ledger.load.loader import load_file
+    from ledger.loader.load import load_file
     from ledger.query import history
     from ledger.query import verify as verifying
     from ledger.show import verify as verify_text

@@ -104,6 +104,10 @@ class Forecaster(Record):
 class Source(Record):
     """A document a forecast or outcome comes from: an interview, a post, a data set.
 
+    Fields are keyword-only, so their order is only for reading: where to find
+    it (`url`, `date`), what it is (`title`, `note`), and its terms (`licence`,
+    `kind`, `attribution`).
+
     Attributes:
         kind: One of the schema's kinds (interview, podcast, article, ...).
         date: When it was published, possibly known only roughly.
@@ -111,12 +115,12 @@ class Source(Record):
     """
 
     id: str
-    title: str
-    kind: str
     url: str | None = None
     date: When | None = None
+    title: str
     note: str | None = None
     licence: str | None = None
+    kind: str
     attribution: str | None = None
 
 

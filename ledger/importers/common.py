@@ -38,8 +38,8 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ledger.core.dates import DateError, When, parse_day, parse_when
 from ledger.core.model import Error, Forecaster, Question, Result, Source
-from ledger.load import cache
-from ledger.load.loader import load_text
+from ledger.loader import cache
+from ledger.loader.load import load_text
 from ledger.record.emit import ledger_text
 from ledger.validate import validate
 

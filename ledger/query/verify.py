@@ -43,8 +43,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from ledger.core.model import Forecast, Ledger
-from ledger.load.loader import load_text
-from ledger.load.nodes import decode
+from ledger.loader.load import load_text
+from ledger.loader.nodes import decode
 
 if TYPE_CHECKING:
     import datetime as dt

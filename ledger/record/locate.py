@@ -19,8 +19,8 @@ from ledger.core.memory import gc_paused
 
 # `is_null` is the loader's own test of an empty value (`~`, `null`, nothing),
 # so what an edit treats as an empty list is exactly what the loader does.
-from ledger.load.nodes import compose, is_null
-from ledger.load.slices import question_items
+from ledger.loader.nodes import compose, is_null
+from ledger.loader.slices import question_items
 from ledger.record.write import EditError
 
 if TYPE_CHECKING:

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from ledger.core.model import Error, Ledger, Location
 from ledger.files.lock import LockTimeout, lock
 from ledger.files.write import atomic_write, remove_leftovers
-from ledger.load.loader import load_bytes, load_file
-from ledger.load.nodes import decode
+from ledger.loader.load import load_bytes, load_file
+from ledger.loader.nodes import decode
 from ledger.validate import validate
 
 RETRIES = 5

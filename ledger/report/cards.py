@@ -17,10 +17,7 @@ from ledger.core import words
 from ledger.core.text import MINUS, percent, plural
 from ledger.core.text import interval as text_interval
 from ledger.core.text import number as text_number
-
-# `span` is listing's private `_span`, which due imports under a public name (as
-# the report did before): import it from listing once listing makes it public.
-from ledger.query.due import span  # type: ignore[attr-defined]
+from ledger.query.due import span
 from ledger.query.listing import window_text
 from ledger.report.escape import clean
 

@@ -526,7 +526,7 @@ def test_forecastbench_sample_runs_through_import_and_compare(tmp_path: Path) ->
 
 @pytest.fixture
 def small_files_cached(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    from ledger.load import cache
+    from ledger.loader import cache
 
     monkeypatch.setattr(cache, "MIN_BYTES", 0)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
@@ -580,7 +580,7 @@ def test_cache_reloads_only_the_included_file_that_changed(small_files_cached: P
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """A ledger split with include: an edit to one file re-reads that file alone,
     and validation across files still runs on the whole (a duplicate id is found)."""
-    from ledger.load import loader
+    from ledger.loader import load as loader
     from ledger.validate import check
 
     lines = ledger_text(CONTEST).split("\nquestions:\n")
@@ -608,7 +608,7 @@ def test_cache_reloads_only_the_included_file_that_changed(small_files_cached: P
 
 def test_cache_can_be_turned_off_and_keeps_few_entries(small_files_cached: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from ledger.load import cache
+    from ledger.loader import cache
     from ledger.validate import check
 
     monkeypatch.setattr(cache, "KEEP", 4)
@@ -637,8 +637,8 @@ def test_cache_can_be_turned_off_and_keeps_few_entries(small_files_cached: Path,
 
 
 def test_import_primes_the_cache(small_files_cached: Path, tmp_path: Path) -> None:
-    from ledger.load import cache
-    from ledger.load.loader import load_file
+    from ledger.loader import cache
+    from ledger.loader.load import load_file
 
     forecasts = tmp_path / "f.csv"
     forecasts.write_text("question,forecaster,probability\nWill it?,Ann,0.7\nWill it?,Ben,0.2\n", encoding="utf-8")
@@ -720,7 +720,8 @@ def test_a_write_keeps_the_new_file_in_the_cache(small_files_cached: Path, tmp_p
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """`ledger forecast` checks the file from the cache and leaves the new bytes' load
     there, so the next command on a big ledger does not parse it again."""
-    from ledger.load import cache, loader
+    from ledger.loader import cache
+    from ledger.loader import load as loader
 
     path = tmp_path / "l.yaml"
     path.write_text(ledger_text(CONTEST), encoding="utf-8")

@@ -10,7 +10,7 @@ from ledger.core.model import Forecast, Forecaster, Location, Outcome, Question,
 from ledger.core.numbers import parse_probability
 from ledger.importers import common, read
 from ledger.importers.forecastbench.read import json_text
-from ledger.load.loader import load_text
+from ledger.loader.load import load_text
 from ledger.validate import validate
 
 

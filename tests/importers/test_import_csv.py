@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from click.testing import CliRunner
 
 from ledger.cli import main
-from ledger.core.model import Ledger
 from ledger.validate import check
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ledger.core.model import Ledger
 
 
 def run(*args: object) -> tuple[int, str, str]:

@@ -10,13 +10,17 @@ invented.
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from click.testing import CliRunner
 
 from ledger.cli import main
-from ledger.core.model import Ledger
 from ledger.validate import check
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ledger.core.model import Ledger
 
 HEADER = (
     "Question title,Multiple choice option,Forecast created by,Forecast (scale = 0-1),"

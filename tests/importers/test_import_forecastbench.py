@@ -14,13 +14,16 @@ import hashlib
 import json
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
 
 from ledger.cli import main
-from ledger.core.model import Ledger, Question
 from ledger.validate import check
+
+if TYPE_CHECKING:
+    from ledger.core.model import Ledger, Question
 
 DATA = Path(__file__).parent.parent / "data" / "forecastbench"
 LLM_QUESTIONS = DATA / "question_sets" / "2025-10-26-llm.dev_excerpt.json"

@@ -365,7 +365,7 @@ def test_ics_event_fields(book: str, tmp_path: Path) -> None:
     soon = found["soon@ledger"]
     assert soon["DTSTART"].dt == dt.date(2026, 7, 15)
     assert soon["DTEND"].dt == dt.date(2026, 7, 16)
-    assert soon["DTSTAMP"].dt == dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
+    assert soon["DTSTAMP"].dt == dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
     assert str(soon["SUMMARY"]) == "Due: Soon, it happens; really"
     description = str(soon["DESCRIPTION"])
     assert CRITERIA in description  # commas, semicolons, newlines, backslash, non-ASCII

@@ -17,8 +17,8 @@ import re
 from typing import Any
 
 from ledger.core.model import Error, Ledger, Location
-from ledger.load.loader import load_text
-from ledger.load.nodes import decode
+from ledger.loader.load import load_text
+from ledger.loader.nodes import decode
 from ledger.validate import validate
 
 BOM = b"\xef\xbb\xbf"

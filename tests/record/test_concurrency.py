@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -23,6 +23,9 @@ from recording import clean
 from ledger.cli import main
 from ledger.files import lock as locks
 from ledger.record import insert, write
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 N = 20
 

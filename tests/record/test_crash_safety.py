@@ -34,11 +34,14 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from recording import clean
 
 from ledger.record import emit, insert, write
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 BASE = """\
 # a ledger that writers keep adding to

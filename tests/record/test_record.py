@@ -1001,7 +1001,7 @@ def test_a_big_file_is_edited_as_if_composed_whole(monkeypatch: pytest.MonkeyPat
     document gives: forecasts and outcomes on questions at the start, the middle and
     the end, new questions, forecasters and sources; and, when the first items have
     no outcomes list to copy the indentation of, the whole document is read."""
-    from ledger.load.loader import load_text
+    from ledger.loader.load import load_text
 
     text = _many_questions(130, outcomes_from)
     ledger, errors = load_text(text, "big.yaml")

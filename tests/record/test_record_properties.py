@@ -27,7 +27,7 @@ from recording import BOM, added, assert_only_inserted, clean
 
 from ledger.cli import main
 from ledger.core.numbers import parse_probability
-from ledger.load.nodes import compose
+from ledger.loader.nodes import compose
 from ledger.record import emit
 
 FORECASTERS = ["ann", "ben", "cho", "dee"]

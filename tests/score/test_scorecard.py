@@ -589,7 +589,7 @@ def test_calibration_by_forecaster_matches_one_forecaster_at_a_time(table):
         "carol",
         "dan",
     ]
-    for who in SCORED:
+    for who, scored in SCORED.items():
         alone = scorecard.calibration(table[table["forecaster"] == who])
         bins = together["bins"][together["bins"]["forecaster"] == who].reset_index(
             drop=True
@@ -600,7 +600,7 @@ def test_calibration_by_forecaster_matches_one_forecaster_at_a_time(table):
             folded.drop(columns="forecaster").reset_index(drop=True), alone["folded"]
         )
         summary = together["summary"].set_index("forecaster").loc[who]
-        assert summary["n"] == alone["n"] == len(SCORED[who])
+        assert summary["n"] == alone["n"] == len(scored)
         for term, value in alone["murphy"].items():
             assert summary[term] == pytest.approx(value, abs=1e-12), (who, term)
         assert summary["ECE"] == pytest.approx(alone["ece"])

@@ -25,7 +25,7 @@ from ledger.core.dates import DateError, When, parse_when
 from ledger.core.model import Error, Location
 from ledger.core.numbers import parse_probability
 from ledger.core.words import did_you_mean
-from ledger.load.nodes import blank, describe, is_null, line
+from ledger.loader.nodes import blank, describe, is_null, line
 
 if TYPE_CHECKING:
     from collections.abc import Set as AbstractSet

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING
 
 from ledger.core.memory import gc_paused
 from ledger.core.model import Error, Ledger
-from ledger.load import cache as parse_cache
-from ledger.load import slices
-from ledger.load.nodes import compose, decode
+from ledger.loader import cache as parse_cache
+from ledger.loader import slices
+from ledger.loader.nodes import compose, decode
 
 # `_read_root` under this module's name: tests/test_fast_paths.py reads the whole
 # document through it, to compare with the sliced reading.
-from ledger.load.records import read_root as _read_root
+from ledger.loader.records import read_root as _read_root
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from click.testing import CliRunner, Result
@@ -34,10 +35,12 @@ from hypothesis import strategies as st
 
 from ledger.cli import main
 from ledger.core import rules
-from ledger.core.model import Error, Ledger
-from ledger.load.loader import load_text
-from ledger.load.nodes import decode
+from ledger.loader.load import load_text
+from ledger.loader.nodes import decode
 from ledger.validate import validate
+
+if TYPE_CHECKING:
+    from ledger.core.model import Error, Ledger
 
 ROOT = Path(__file__).parents[2]
 BASES = {

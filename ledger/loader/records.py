@@ -31,9 +31,9 @@ from ledger.core.model import (
 )
 from ledger.core.numbers import NUMBER, parse_probability
 from ledger.core.rules import made_key, recorded_key
-from ledger.load.claims import ClaimReader
-from ledger.load.fields import FieldError, Reader, Reported, finite, schema
-from ledger.load.nodes import describe, is_null, line
+from ledger.loader.claims import ClaimReader
+from ledger.loader.fields import FieldError, Reader, Reported, finite, schema
+from ledger.loader.nodes import describe, is_null, line
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

@@ -18,10 +18,10 @@ from ledger.core import rules
 from ledger.core.dates import When
 from ledger.core.model import Error, Ledger, Question, Result
 from ledger.core.numbers import parse_probability
-from ledger.load import nodes
-from ledger.load import records as load
-from ledger.load.loader import load_file, load_text
-from ledger.load.nodes import decode
+from ledger.loader import nodes
+from ledger.loader import records as load
+from ledger.loader.load import load_file, load_text
+from ledger.loader.nodes import decode
 from ledger.validate import validate
 
 ROOT = Path(__file__).parents[2]
@@ -556,7 +556,7 @@ def test_an_alias_bomb_stays_within_a_gigabyte(tmp_path: Path) -> None:
         import resource
         limit = 1 << 30
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        from ledger.load.loader import load_file
+        from ledger.loader.load import load_file
         from ledger.validate import validate
         ledger, errors = load_file({str(path)!r})
         errors += validate(ledger)

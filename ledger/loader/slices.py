@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from ledger.load.nodes import ALIAS_OR_ANCHOR, MAP, SEQ, STR, tree
+from ledger.loader.nodes import ALIAS_OR_ANCHOR, MAP, SEQ, STR, tree
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -58,7 +58,7 @@ BUDGET = 1 << 30
 is 140 MB); the least recently used beyond it are removed, never the newest."""
 
 _FORMAT = b"ledger-cache-2"
-_CODE = ("core/*.py", "core/*.json", "load/*.py", "schema.json")
+_CODE = ("core/*.py", "core/*.json", "loader/*.py", "schema.json")
 """The code and data cached records depend on, as globs below the package folder."""
 _SUFFIX = ".pickle"
 _OFF = ("off", "0", "no", "false")

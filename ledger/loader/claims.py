@@ -17,8 +17,8 @@ from ledger.core import words
 from ledger.core.dates import DateError, When, parse_offset, parse_when
 from ledger.core.model import Bound, Kind, Window
 from ledger.core.numbers import NUMBER
-from ledger.load.fields import FieldError, FieldReader, Reported, check_node, finite
-from ledger.load.nodes import describe, is_null, line
+from ledger.loader.fields import FieldError, FieldReader, Reported, check_node, finite
+from ledger.loader.nodes import describe, is_null, line
 
 _RELATIVE = re.compile(r"\+\d+[a-z]")
 
