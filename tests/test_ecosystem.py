@@ -37,7 +37,8 @@ def test_check_takes_several_files_as_pre_commit_passes_them() -> None:
 def test_due_fails_ci_only_when_something_is_overdue(tmp_path: Path) -> None:
     path = tmp_path / "predictions.yaml"
     shutil.copy(ROOT / "predictions.yaml", path)
-    quiet = CliRunner().invoke(main, ["due", str(path), "--as-of", "2026-11-26", "--fail-if-overdue"])
+    # before the first deadline of the shipped ledger (openai-declares-agi-2025, 2025-12-31)
+    quiet = CliRunner().invoke(main, ["due", str(path), "--as-of", "2025-12-01", "--fail-if-overdue"])
     assert quiet.exit_code == 0
     overdue = CliRunner().invoke(main, ["due", str(path), "--as-of", "2029-06-01", "--fail-if-overdue"])
     assert overdue.exit_code == 1

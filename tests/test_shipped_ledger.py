@@ -1,0 +1,113 @@
+"""The shipped ledger (predictions.yaml) is worth comparing, and its caveats are written down.
+
+Issue 14, point 10: after outcomes are recorded, `ledger compare` must find at least
+eight questions on which two or more forecasters are scored. The outcomes here are
+simulated (they say nothing about the world): each is appended to a copy of the ledger
+with the real `ledger resolve` command, and `compare` is run on that copy. Every note
+the file carries must say something (point 4: caveats that a report can show).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+
+from ledger.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "predictions.yaml"
+
+# Simulated outcomes: (question, result, known). "known" lies before any real run of the
+# test (the real `resolve` records today's date, and an outcome must be known by then)
+# and after every forecast on these questions was made.
+SIMULATED = [
+    ("robotics-chatgpt-moment-by-2028", "no", "2026-12-01"),
+    ("robotics-chatgpt-moment-by-2030", "yes", "2026-12-01"),
+    ("first-general-ai-system", "2026-11-01", "2026-12-01"),
+    ("first-agi-learns-after-deployment", "yes", "2026-12-01"),
+    ("continual-learning-shipped", "2026-10-01", "2026-12-01"),
+    ("jobs-widespread-automation", "no", "2026-12-01"),
+    ("jobs-market-drastically-different", "yes", "2026-12-01"),
+    ("fewer-people-type-code-by-2030", "yes", "2026-12-01"),
+    ("openai-declares-agi-2025", "no", "2026-01-01"),
+]
+
+
+def simulated_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped ledger with every simulated outcome resolved into it."""
+    path = tmp_path / "predictions.yaml"
+    shutil.copyfile(SHIPPED, path)
+    runner = CliRunner()
+    for question, result, known in SIMULATED:
+        args = ["resolve", "-f", str(path), question, result, "--known", known, "--by", "simulation"]
+        outcome = runner.invoke(main, args)
+        assert outcome.exit_code == 0, outcome.output
+    return path
+
+
+def shared_scored(compare_json: dict) -> set[str]:
+    """The questions on which at least one pair of forecasters is scored head to head."""
+    return {q["question"] for pair in compare_json["pairs"] for q in pair["questions"]}
+
+
+def test_compare_finds_at_least_eight_shared_scored_questions(tmp_path: Path) -> None:
+    path = simulated_copy(tmp_path)
+    result = CliRunner().invoke(
+        main, ["compare", str(path), "--as-of", "2036-01-01", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    shared = shared_scored(json.loads(result.stdout))
+    assert len(shared) >= 8, sorted(shared)
+    # every simulated question is shared: each has two or more forecasters with a p
+    assert shared == {question for question, _, _ in SIMULATED}
+
+
+def test_crowds_are_forecasters_of_their_own() -> None:
+    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    ids = {f["id"] for f in data["forecasters"]}
+    assert {"metaculus-crowd", "manifold-crowd"} <= ids
+    by = {f["by"] for q in data["questions"] for f in q.get("forecasts") or []}
+    assert {"metaculus-crowd", "manifold-crowd"} <= by
+
+
+def test_every_moved_number_is_judged_with_a_note() -> None:
+    """Levine's median for a stronger event is the keeper's reading, not a stated p."""
+    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    levine = [f for q in data["questions"] for f in q.get("forecasts") or []
+              if f["by"] == "sergey-levine"]
+    assert levine and all(f["basis"] == "judged" and f["note"].strip() for f in levine)
+
+
+def test_jim_fans_approximate_horizon_has_six_months_either_side() -> None:
+    """'~3 years' is +3y ± 6 months (the README's convention), not a one-month window."""
+    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    robotics = next(q for q in data["questions"] if q["id"] == "robotics-chatgpt-moment")
+    fan = next(f for f in robotics["forecasts"] if f["by"] == "jim-fan")
+    assert fan["window"] == "+30m..+42m"
+
+
+def notes(data: dict) -> list[tuple[str, object]]:
+    """Every `note` in the ledger, with where it sits."""
+    found: list[tuple[str, object]] = []
+    for kind in ("forecasters", "sources"):
+        for item in data.get(kind) or []:
+            if "note" in item:
+                found.append((f"{kind} {item['id']}", item["note"]))
+    for question in data["questions"]:
+        if "note" in question:
+            found.append((f"question {question['id']}", question["note"]))
+        for entry in (question.get("forecasts") or []) + (question.get("outcomes") or []):
+            if "note" in entry:
+                found.append((f"question {question['id']}: {entry.get('by')}", entry["note"]))
+    return found
+
+
+def test_every_note_in_the_shipped_ledger_says_something() -> None:
+    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    found = notes(data)
+    assert len(found) > 50
+    empty = [where for where, text in found if not isinstance(text, str) or not text.strip()]
+    assert empty == []
