@@ -323,7 +323,7 @@ def _affiliated(ledger: Ledger, text: str) -> set[str]:
         known = sorted({f.affiliation for f in ledger.forecasters if f.affiliation})
         hint = did_you_mean(text.strip(), known)
         raise click.BadParameter(
-            f"no forecaster has the affiliation '{wanted}'{hint}",
+            f"no forecaster has the affiliation '{text.strip()}'{hint}",
             param_hint="--aggregate-of",
         )
     return found

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from ledger.core.model import Forecast, Ledger
 from ledger.loader.load import load_text
@@ -156,8 +156,12 @@ def _load(snapshot: Snapshot, path: str) -> tuple[Ledger | None, str | None]:
     return ledger, None
 
 
-Raw = tuple[Key | None, Level, str]
-"""A finding before it has its line: (forecast, level, message)."""
+class Raw(NamedTuple):
+    """A finding before it has its line; `key` is None for the file as a whole."""
+
+    key: Key | None
+    level: Level
+    message: str
 
 
 @dataclass
@@ -181,7 +185,7 @@ class _Walk:
         old, new = claim(self.last[key]), claim(forecast)
         for name in CLAIM_FIELDS:
             if old[name] != new[name]:
-                self.raw.append((key, "error", (
+                self.raw.append(Raw(key, "error", (
                     f"{_name(key)}: {name} changed {_shown(name, old[name])} → "
                     f"{_shown(name, new[name])} in {where}, after it was first "
                     f"committed in {self.first[key]}"
@@ -191,7 +195,7 @@ class _Walk:
         """A finding for each forecast of the last version that `version` lacks."""
         for key in self.present:
             if key not in version:
-                self.raw.append((key, "error", (
+                self.raw.append(Raw(key, "error", (
                     f"{_name(key)}, first committed in {self.first[key]}, was removed "
                     f"in {where}"
                 )))
@@ -212,7 +216,7 @@ class _Walk:
         commit = snapshot.commit
         ledger, problem = _load(snapshot, self.path)
         if ledger is None:
-            self.raw.append((None, "warning", (
+            self.raw.append(Raw(None, "warning", (
                 f"commit {commit.short}: the file did not load ({problem}); "
                 "this version was skipped"
             )))
@@ -237,13 +241,13 @@ class _Walk:
         found: list[Raw] = []
         if key[0] in self.known and commit.date > self.known[key[0]][0]:
             day, where = self.known[key[0]]
-            found.append((key, "error", (
+            found.append(Raw(key, "error", (
                 f"{_name(key)} is backdated: first committed in {commit}, after its "
                 f"question's outcome was known ({day.isoformat()}, recorded in {where})"
             )))
         late = (commit.date - forecast.made.latest).days
         if late > self.threshold_days:
-            found.append((key, "warning", (
+            found.append(Raw(key, "warning", (
                 f"{_name(key)} was entered late: made {forecast.made} (latest reading "
                 f"{forecast.made.latest.isoformat()}), first committed in {commit}, "
                 f"{late} days later (threshold {self.threshold_days} days)"

@@ -206,7 +206,8 @@ def _write_files(items: Iterator[tuple[str, bytes]], out: str) -> tuple[set[str]
                 make_folder(str(path.parent))
                 # without fsync: made again by rerunning the command
                 atomic_write(str(path), data, durable=False)
-            except OSError as exc:
-                raise WriteError(str(path), exc.strerror or str(exc)) from None
+            except OSError as exc:  # named as the user wrote --out, not resolved
+                shown = os.path.join(out, *PurePosixPath(relative).parts)
+                raise WriteError(shown, exc.strerror or str(exc)) from None
             changed += 1
     return files, changed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,6 +13,9 @@ from ledger.importers import common, read
 from ledger.importers.forecastbench.read import json_text
 from ledger.loader.load import load_text
 from ledger.validate import validate
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @pytest.mark.parametrize(
@@ -170,3 +174,25 @@ def test_no_progress_yields_the_items_unchanged() -> None:
     items = [1, 2, 3]
     with common.no_progress(items, "reading") as seen:
         assert seen is items  # the CLI passes a progress bar instead (cli tests)
+
+
+def test_an_imported_ledger_that_would_not_pass_check_is_not_written() -> None:
+    # A bug in an importer, not in its input: reported against the output file.
+    at, day = Location("input.csv", 2), common.when("2026-02-01")
+    question = Question(
+        location=at, id="q", title="Q", criteria="c", kind="binary",
+        deadline=common.when("2026-12-31"),
+        forecasts=(Forecast(location=at, by="ghost", made=day, p=0.5, basis="stated"),),
+    )
+    imported = common.finish(common.Imported(), "Imported", [], [], [question], "out.yaml")
+    assert [str(e) for e in imported.errors] == [
+        "out.yaml:11: (not written) the imported ledger would not pass ledger check: "
+        "forecaster 'ghost' is not declared"
+    ]
+
+
+def test_a_file_that_cannot_be_read_is_an_error_at_line_one(tmp_path: Path) -> None:
+    # The commands only pass files that exist; reading can still fail (a folder here).
+    text, errors = read.read_text(str(tmp_path))
+    assert text is None
+    assert [str(e) for e in errors] == [f"{tmp_path}:1: cannot read the file: Is a directory"]

@@ -967,6 +967,17 @@ def test_an_unwritable_folder_is_an_error_not_a_traceback(
     assert path.read_bytes() == data
 
 
+def test_a_lone_surrogate_in_an_option_is_a_usage_error(tmp_path: Path) -> None:
+    # A shell passes bytes that are not UTF-8 (`--note $'\xff'`) as a lone surrogate.
+    path = tmp_path / "ledger.yaml"
+    path.write_text(HEAD + question("q1", ALICE))
+    data = path.read_bytes()
+    code, _, err = forecast(path, "q1", "bob", "0.6", "--note", "caf\udce9")
+    assert code == 2
+    assert err.endswith("Error: 'caf\\udce9' is not valid text (it has a lone surrogate)\n")
+    assert path.read_bytes() == data
+
+
 def test_load_bytes_helper_sees_errors() -> None:
     """The helper the other tests lean on does report a broken ledger."""
     _, errors = load_bytes(b"questions: [1]\n")

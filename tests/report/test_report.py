@@ -752,6 +752,37 @@ def test_a_file_another_process_cannot_write_is_reported(
     assert blocked in result.output and "Traceback" not in result.output
 
 
+@pytest.mark.skipif(
+    not hasattr(__import__("os"), "fork"), reason="--jobs > 1 forks: POSIX only"
+)
+def test_a_report_process_that_fails_or_dies_is_a_write_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+    import os
+
+    writing = importlib.import_module("ledger.report.write")  # the module, not write()
+    parent, made = os.getpid(), writing.page_files
+
+    def failing(*args: object, **kwargs: object) -> object:
+        if os.getpid() != parent:
+            raise RuntimeError("out of paper")
+        return made(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(writing, "page_files", failing)
+    ledger, _ = check_file(SAMPLE)
+    with pytest.raises(report.WriteError) as failed:
+        report.write(ledger, dt.date(2028, 10, 1), str(tmp_path), jobs=2)
+    assert failed.value.message == "report process failed: RuntimeError('out of paper')"
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a process killed before it could say anything
+        os._exit(9)
+    os.close(write_end)
+    answer = writing._answer(pid, read_end, "out")
+    assert answer == {"path": "out", "message": "report process died"}
+
+
 def test_year_pages_share_one_process_and_the_rest_go_heaviest_first() -> None:
     kinds = [
         "year",
