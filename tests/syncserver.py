@@ -52,7 +52,9 @@ def slow(seconds: float) -> Reply:
 
 def broken() -> Reply:
     """200 with a body that is not JSON."""
-    return Reply(200, b'{"id": "abc", "isResolved": tru', {"Content-Type": "application/json"})
+    return Reply(
+        200, b'{"id": "abc", "isResolved": tru', {"Content-Type": "application/json"}
+    )
 
 
 class Server:
@@ -74,7 +76,9 @@ class Server:
                     reply = replies.pop(0) if len(replies) > 1 else replies[0]
                 if reply.delay:
                     server._stop.wait(reply.delay)
-                body = gzip.compress(reply.body, mtime=0) if reply.gzipped else reply.body
+                body = (
+                    gzip.compress(reply.body, mtime=0) if reply.gzipped else reply.body
+                )
                 try:
                     self.send_response(reply.status)
                     for name, value in reply.headers.items():
@@ -164,47 +168,80 @@ def metaculus_post(
 ) -> dict[str, Any]:
     """A Post with one question; `history` holds (start, end, centre) of the CP."""
     entries = [
-        {"start_time": start, "end_time": end, "forecast_values": None,
-         "forecaster_count": 40, "interval_lower_bounds": [centre - 0.1],
-         "centers": [centre], "interval_upper_bounds": [centre + 0.1],
-         "means": None, "histogram": None}
+        {
+            "start_time": start,
+            "end_time": end,
+            "forecast_values": None,
+            "forecaster_count": 40,
+            "interval_lower_bounds": [centre - 0.1],
+            "centers": [centre],
+            "interval_upper_bounds": [centre + 0.1],
+            "means": None,
+            "histogram": None,
+        }
         for start, end, centre in (history or [])
     ]
     question = {
-        "id": post_id + 1, "title": "Will the widget ship in 2027?", "description": "",
-        "created_at": "2026-12-01T10:00:00Z", "open_time": "2027-01-01T00:00:00Z",
+        "id": post_id + 1,
+        "title": "Will the widget ship in 2027?",
+        "description": "",
+        "created_at": "2026-12-01T10:00:00Z",
+        "open_time": "2027-01-01T00:00:00Z",
         "scheduled_resolve_time": "2027-03-04T16:00:00Z",
         "actual_resolve_time": resolve_time if resolution is not None else None,
         "resolution_set_time": resolve_time if resolution is not None else None,
         "scheduled_close_time": close_time,
         "actual_close_time": None if status == "open" else close_time,
-        "type": kind, "options": None, "status": status,
-        "possibilities": {"type": "binary"}, "resolution": resolution,
-        "resolution_criteria": "Resolution Criteria Copy", "fine_print": "",
-        "label": None, "open_upper_bound": None, "open_lower_bound": None,
+        "type": kind,
+        "options": None,
+        "status": status,
+        "possibilities": {"type": "binary"},
+        "resolution": resolution,
+        "resolution_criteria": "Resolution Criteria Copy",
+        "fine_print": "",
+        "label": None,
+        "open_upper_bound": None,
+        "open_lower_bound": None,
         "scaling": {"range_max": None, "range_min": None, "zero_point": None},
         "post_id": post_id,
         "aggregations": {
             "recency_weighted": {
                 "history": entries,
-                "latest": {"start_time": 1_800_000_000.0, "end_time": None,
-                           "forecast_values": [1 - latest, latest],
-                           "forecaster_count": 41, "interval_lower_bounds": [latest - 0.1],
-                           "centers": [latest], "interval_upper_bounds": [latest + 0.1],
-                           "means": [latest], "histogram": None},
+                "latest": {
+                    "start_time": 1_800_000_000.0,
+                    "end_time": None,
+                    "forecast_values": [1 - latest, latest],
+                    "forecaster_count": 41,
+                    "interval_lower_bounds": [latest - 0.1],
+                    "centers": [latest],
+                    "interval_upper_bounds": [latest + 0.1],
+                    "means": [latest],
+                    "histogram": None,
+                },
                 "score_data": {},
             },
             "unweighted": {"history": [], "latest": None, "score_data": {}},
         },
     }
     return {
-        "id": post_id, "title": question["title"], "url_title": "",
-        "slug": "will-the-widget-ship-in-2027", "author_id": 8,
-        "author_username": "keeper", "projects": {}, "created_at": "2026-12-01T10:00:00Z",
-        "published_at": "2027-01-01T00:00:00Z", "edited_at": "2027-01-01T00:00:00Z",
-        "curation_status": "approved", "comment_count": 3, "status": status,
-        "resolved": status == "resolved", "nr_forecasters": 41, "question": question,
-        "user_permission": "forecaster", "vote": {"score": 4, "user_vote": None},
+        "id": post_id,
+        "title": question["title"],
+        "url_title": "",
+        "slug": "will-the-widget-ship-in-2027",
+        "author_id": 8,
+        "author_username": "keeper",
+        "projects": {},
+        "created_at": "2026-12-01T10:00:00Z",
+        "published_at": "2027-01-01T00:00:00Z",
+        "edited_at": "2027-01-01T00:00:00Z",
+        "curation_status": "approved",
+        "comment_count": 3,
+        "status": status,
+        "resolved": status == "resolved",
+        "nr_forecasters": 41,
+        "question": question,
+        "user_permission": "forecaster",
+        "vote": {"score": 4, "user_vote": None},
         "forecasts_count": 97,
     }
 
@@ -218,17 +255,31 @@ def polymarket_market(
 ) -> dict[str, Any]:
     """A gamma market: outcomes and prices are JSON-encoded lists of strings."""
     market: dict[str, Any] = {
-        "id": "512345", "question": "Will the widget ship in 2027?",
-        "conditionId": "0x" + "ab" * 32, "slug": slug,
-        "resolutionSource": "", "endDate": "2027-12-31T12:00:00Z",
-        "startDate": "2027-01-02T00:00:00Z", "image": "", "icon": "",
+        "id": "512345",
+        "question": "Will the widget ship in 2027?",
+        "conditionId": "0x" + "ab" * 32,
+        "slug": slug,
+        "resolutionSource": "",
+        "endDate": "2027-12-31T12:00:00Z",
+        "startDate": "2027-01-02T00:00:00Z",
+        "image": "",
+        "icon": "",
         "description": "This market resolves Yes if the widget ships in 2027.",
-        "outcomes": '["Yes", "No"]', "outcomePrices": json.dumps(list(prices)),
-        "volume": "152034.5", "active": True, "closed": closed,
-        "marketMakerAddress": "", "new": False, "featured": False,
-        "archived": False, "restricted": True, "volumeNum": 152034.5,
-        "liquidityNum": 20311.2, "enableOrderBook": True,
-        "clobTokenIds": '["1234", "5678"]', "negRisk": False,
+        "outcomes": '["Yes", "No"]',
+        "outcomePrices": json.dumps(list(prices)),
+        "volume": "152034.5",
+        "active": True,
+        "closed": closed,
+        "marketMakerAddress": "",
+        "new": False,
+        "featured": False,
+        "archived": False,
+        "restricted": True,
+        "volumeNum": 152034.5,
+        "liquidityNum": 20311.2,
+        "enableOrderBook": True,
+        "clobTokenIds": '["1234", "5678"]',
+        "negRisk": False,
     }
     if closed:
         market["closedTime"] = closed_time
@@ -246,32 +297,57 @@ def kalshi_market(
     close_time: str = "2027-03-04T15:00:00Z",
 ) -> dict[str, Any]:
     """GET /markets/{ticker}: `{"market": {...}}`."""
-    return {"market": {
-        "ticker": ticker, "event_ticker": "KXWIDGET-27", "market_type": "binary",
-        "title": "Will the widget ship in 2027?", "subtitle": "",
-        "yes_sub_title": "Ships", "no_sub_title": "Does not ship",
-        "open_time": "2027-01-02T15:00:00Z", "close_time": close_time,
-        "expiration_time": "2028-01-07T15:00:00Z", "status": status,
-        "yes_bid": 55, "yes_ask": 57, "no_bid": 43, "no_ask": 45,
-        "yes_bid_dollars": "0.5500", "yes_ask_dollars": "0.5700",
-        "last_price": round(float(last_price_dollars) * 100),
-        "last_price_dollars": last_price_dollars, "previous_price": 54,
-        "volume": 30412, "volume_24h": 211, "liquidity": 1203300,
-        "open_interest": 9120, "result": result, "can_close_early": True,
-        "settlement_value": 100 if result == "yes" else 0,
-        "rules_primary": "If the widget ships in 2027, the market resolves to Yes.",
-    }}
+    return {
+        "market": {
+            "ticker": ticker,
+            "event_ticker": "KXWIDGET-27",
+            "market_type": "binary",
+            "title": "Will the widget ship in 2027?",
+            "subtitle": "",
+            "yes_sub_title": "Ships",
+            "no_sub_title": "Does not ship",
+            "open_time": "2027-01-02T15:00:00Z",
+            "close_time": close_time,
+            "expiration_time": "2028-01-07T15:00:00Z",
+            "status": status,
+            "yes_bid": 55,
+            "yes_ask": 57,
+            "no_bid": 43,
+            "no_ask": 45,
+            "yes_bid_dollars": "0.5500",
+            "yes_ask_dollars": "0.5700",
+            "last_price": round(float(last_price_dollars) * 100),
+            "last_price_dollars": last_price_dollars,
+            "previous_price": 54,
+            "volume": 30412,
+            "volume_24h": 211,
+            "liquidity": 1203300,
+            "open_interest": 9120,
+            "result": result,
+            "can_close_early": True,
+            "settlement_value": 100 if result == "yes" else 0,
+            "rules_primary": "If the widget ships in 2027, the market resolves to Yes.",
+        }
+    }
 
 
 def github_releases(*releases: tuple[str, str, bool]) -> list[dict[str, Any]]:
     """A releases list, newest first: (tag, published_at, prerelease) each."""
     return [
-        {"url": f"https://api.github.com/repos/foo/foo/releases/{100 + i}",
-         "html_url": f"https://github.com/foo/foo/releases/tag/{tag}",
-         "id": 100 + i, "tag_name": tag, "target_commitish": "main",
-         "name": tag, "draft": False, "prerelease": pre,
-         "created_at": published, "published_at": published,
-         "assets": [], "body": f"Release {tag}."}
+        {
+            "url": f"https://api.github.com/repos/foo/foo/releases/{100 + i}",
+            "html_url": f"https://github.com/foo/foo/releases/tag/{tag}",
+            "id": 100 + i,
+            "tag_name": tag,
+            "target_commitish": "main",
+            "name": tag,
+            "draft": False,
+            "prerelease": pre,
+            "created_at": published,
+            "published_at": published,
+            "assets": [],
+            "body": f"Release {tag}.",
+        }
         for i, (tag, published, pre) in enumerate(releases)
     ]
 

@@ -109,22 +109,58 @@ def _notice(message: str) -> None:
 )
 @argument_file
 @click.option("--apply", is_flag=True, help="Append the proposed outcomes and prices.")
-@click.option("--only", multiple=True, metavar="QUESTION",
-              help="Sync only this question (repeatable).")
-@click.option("--source", "sources", multiple=True, type=click.Choice(SOURCES),
-              help="Sync only questions with this source (repeatable).")
-@click.option("--crowd", is_flag=True,
-              help="Also record open markets' prices as the crowd's forecasts.")
-@click.option("--base-url", "base_urls", multiple=True, metavar="SOURCE=URL",
-              help="Use this base URL for a source (a mirror or a test server).")
-@click.option("--save-responses", type=click.Path(file_okay=False), metavar="DIR",
-              help="Keep every response received in DIR.")
-@click.option("--replay", type=click.Path(file_okay=False, exists=True), metavar="DIR",
-              help="Answer from responses saved in DIR, without the network.")
-@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), default=10.0,
-              show_default=True, help="Seconds to wait for each answer.")
-@click.option("--format", "format_", type=click.Choice(["table", "json"]),
-              default="table", show_default=True, help="Output format.")
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="QUESTION",
+    help="Sync only this question (repeatable).",
+)
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    type=click.Choice(SOURCES),
+    help="Sync only questions with this source (repeatable).",
+)
+@click.option(
+    "--crowd",
+    is_flag=True,
+    help="Also record open markets' prices as the crowd's forecasts.",
+)
+@click.option(
+    "--base-url",
+    "base_urls",
+    multiple=True,
+    metavar="SOURCE=URL",
+    help="Use this base URL for a source (a mirror or a test server).",
+)
+@click.option(
+    "--save-responses",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Keep every response received in DIR.",
+)
+@click.option(
+    "--replay",
+    type=click.Path(file_okay=False, exists=True),
+    metavar="DIR",
+    help="Answer from responses saved in DIR, without the network.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1, max=600),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for each answer.",
+)
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 @as_of_option
 @with_options(SyncOptions)
 def sync(options: SyncOptions) -> None:

@@ -14,14 +14,15 @@ the question or other records (its kind, the crowd forecaster) are
 from __future__ import annotations
 
 import re
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from ledger.core.model import MARKETS, SOURCES, Resolver, Rule
 from ledger.core.numbers import NUMBER
 from ledger.loader.fields import FieldError, FieldReader, Reported, finite
 from ledger.loader.nodes import is_null, line
+
+if TYPE_CHECKING:
+    import yaml
 
 OPS = (">=", ">", "<=", "<", "==", "!=")
 """The comparisons a rule may make."""
@@ -52,9 +53,16 @@ class ResolverReader(FieldReader):
         text = self.text
         readers = {
             "source": lambda n, field: self.choice(n, field, SOURCES),
-            "market": text, "crowd": self.slug, "url": text, "column": text,
-            "date": text, "path": self.json_path, "date_path": self.json_path,
-            "rule": self.rule, "repo": self.repo, "tag": text,
+            "market": text,
+            "crowd": self.slug,
+            "url": text,
+            "column": text,
+            "date": text,
+            "path": self.json_path,
+            "date_path": self.json_path,
+            "rule": self.rule,
+            "repo": self.repo,
+            "tag": text,
         }
         if not self.read_all(fields, readers, values, {"source"}):
             raise Reported
@@ -127,4 +135,3 @@ class ResolverReader(FieldReader):
         if not _REPO.fullmatch(value):
             raise FieldError(node, f"'{name}' must be OWNER/NAME, got '{value}'")
         return value
-

@@ -15,7 +15,6 @@ An outcome is `{result, known, recorded: today, by: sync:SOURCE, evidence:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,6 +26,7 @@ from ledger.sync.reading import Reading
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Callable
 
     from ledger.core.model import Error, Ledger, Question
     from ledger.record.emit import Entry
@@ -44,13 +44,19 @@ def entry(action: Action, today: dt.date) -> tuple[str, Entry]:
     """(the list it goes to, the new entry) for a resolve or crowd action."""
     if action.action == "resolve":
         return "outcomes", [
-            ("result", action.result), ("known", str(action.known)),
-            ("recorded", today.isoformat()), ("by", SYNC_BY + action.source),
-            ("evidence", list(action.evidence)), ("note", note(action)),
+            ("result", action.result),
+            ("known", str(action.known)),
+            ("recorded", today.isoformat()),
+            ("by", SYNC_BY + action.source),
+            ("evidence", list(action.evidence)),
+            ("note", note(action)),
         ]
     return "forecasts", [
-        ("by", action.crowd), ("made", today.isoformat()), ("p", str(action.p)),
-        ("basis", "stated"), ("note", note(action)),
+        ("by", action.crowd),
+        ("made", today.isoformat()),
+        ("p", str(action.p)),
+        ("basis", "stated"),
+        ("note", note(action)),
     ]
 
 
@@ -58,8 +64,11 @@ def _again(question: Question, action: Action, today: dt.date) -> Action | None:
     """`action` if the plan still calls for it on `question` as it is now."""
     reading = Reading(
         "resolved" if action.action == "resolve" else "pending",
-        result=action.result, known=action.known, price=action.p,
-        evidence=action.evidence, raw=action.raw,
+        result=action.result,
+        known=action.known,
+        price=action.p,
+        evidence=action.evidence,
+        raw=action.raw,
     )
     for again in decide(question, reading, today, crowd=action.action == "crowd"):
         if again.action == action.action:
@@ -99,7 +108,10 @@ def apply(
         added: list[Action] = []
 
         def edit(
-            text: str, current: Ledger, path: str = path, planned: list[Action] = planned,
+            text: str,
+            current: Ledger,
+            path: str = path,
+            planned: list[Action] = planned,
             added: list[Action] = added,
         ) -> tuple[str, int]:
             added.clear()

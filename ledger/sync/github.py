@@ -32,7 +32,7 @@ def api_url(repo: str) -> str:
 
 
 def _matching(releases: list[Any], tag: str) -> list[tuple[dt.date, dict[str, Any]]]:
-    """(publication day, release) of every published, final release whose tag matches."""
+    """(publication day, release) of each published, final release whose tag matches."""
     found = []
     for release in releases:
         if not isinstance(release, dict):
@@ -41,7 +41,9 @@ def _matching(releases: list[Any], tag: str) -> list[tuple[dt.date, dict[str, An
             continue
         name = release.get("tag_name")
         if isinstance(name, str) and fnmatch.fnmatchcase(name, tag):
-            found.append((from_iso(release.get("published_at"), "published_at"), release))
+            found.append(
+                (from_iso(release.get("published_at"), "published_at"), release)
+            )
     return sorted(found, key=lambda pair: pair[0])
 
 
@@ -58,17 +60,25 @@ def read(
     matches = _matching(releases, tag)
     deadline = question.deadline.latest
     if not matches:
-        evidence = (f"https://github.com/{repo}/releases", url)
-        raw = {"tag": tag, "releases": len(releases), "matching": 0}
+        evidence: tuple[str, ...] = (f"https://github.com/{repo}/releases", url)
+        raw: dict[str, Any] = {"tag": tag, "releases": len(releases), "matching": 0}
         if today > deadline:
-            return Reading("resolved", result="no", known=day(deadline),
-                           evidence=evidence, raw=raw)
-        return Reading("pending", evidence=evidence, raw=raw,
-                       reason=f"no release matches {tag!r} yet")
+            return Reading(
+                "resolved", result="no", known=day(deadline), evidence=evidence, raw=raw
+            )
+        return Reading(
+            "pending",
+            evidence=evidence,
+            raw=raw,
+            reason=f"no release matches {tag!r} yet",
+        )
     published, release = matches[0]
     page = release.get("html_url")
     evidence = (page, url) if isinstance(page, str) and page else (url,)
-    raw = {"tag_name": release.get("tag_name"), "published_at": release.get("published_at")}
+    raw = {
+        "tag_name": release.get("tag_name"),
+        "published_at": release.get("published_at"),
+    }
     if published > deadline:
         result = "no"
     else:

@@ -167,12 +167,12 @@ class Client:
         request = urllib.request.Request(url, headers=headers, method="GET")
         timeout = self.options.timeout
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as answer:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=timeout) as answer:
                 return answer.status, answer.headers, _body(answer)
         except urllib.error.HTTPError as exc:
             with exc:
                 return exc.code, exc.headers, _body(exc)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise FetchError(
                 f"{_host(url)} did not answer within {timeout:g} s"
             ) from None
@@ -230,7 +230,7 @@ class Client:
         base = base.rstrip("/")
         real = DEFAULT_BASES.get(source)
         if real is not None and url.startswith(real):
-            return base + url[len(real):]
+            return base + url[len(real) :]
         parts = urllib.parse.urlsplit(url)  # csv, json: keep the path and query
         rest = urllib.parse.urlunsplit(("", "", parts.path, parts.query, ""))
         return base + rest
@@ -245,8 +245,12 @@ class Client:
         if os.path.exists(path) and not saved_by_ledger(path):
             raise FetchError(f"{path} exists and is not a saved response; not replaced")
         text = response.body.decode("utf-8", errors="replace")
-        envelope = {SAVED_MARK: 1, "url": response.url, "status": response.status,
-                    "body": text}
+        envelope = {
+            SAVED_MARK: 1,
+            "url": response.url,
+            "status": response.status,
+            "body": text,
+        }
         data = json.dumps(envelope, ensure_ascii=False, indent=1) + "\n"
         atomic_write(path, data.encode("utf-8"))
 

@@ -67,12 +67,22 @@ def read(
     if status not in FINAL:
         price = _price(market)
         raw = {"status": status, "last_price_dollars": market.get("last_price_dollars")}
-        return Reading("pending", price=price, evidence=evidence, raw=raw,
-                       reason=f"the market is {status}, not finalized")
+        return Reading(
+            "pending",
+            price=price,
+            evidence=evidence,
+            raw=raw,
+            reason=f"the market is {status}, not finalized",
+        )
     result = market.get("result")
     raw = {"status": status, "result": result, "close_time": market.get("close_time")}
     if result not in _RESULTS:
         raise SourceError(f"a finalized market with result {result!r}")
     known = day(from_iso(market.get("close_time"), "close_time"))
-    return Reading("resolved", result=_RESULTS[str(result)], known=known,
-                   evidence=evidence, raw=raw)
+    return Reading(
+        "resolved",
+        result=_RESULTS[str(result)],
+        known=known,
+        evidence=evidence,
+        raw=raw,
+    )

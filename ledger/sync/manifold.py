@@ -46,21 +46,36 @@ def read(
 ) -> Reading:
     """What Manifold says about `resolver.market`."""
     url = api_url(str(resolver.market))
-    market = mapping(parse_json(client.get("manifold", url).body, "Manifold"), "Manifold")
+    market = mapping(
+        parse_json(client.get("manifold", url).body, "Manifold"), "Manifold"
+    )
     page = market.get("url")
     evidence = (page, url) if isinstance(page, str) and page else (url,)
     kind = market.get("outcomeType")
     if kind != "BINARY":
-        raise SourceError(f"the market is {kind!r}, not BINARY; ledger reads binary markets")
+        raise SourceError(
+            f"the market is {kind!r}, not BINARY; ledger reads binary markets"
+        )
     if market.get("isResolved") is not True:
-        raw = {"isResolved": market.get("isResolved"), "probability": market.get("probability")}
+        raw = {
+            "isResolved": market.get("isResolved"),
+            "probability": market.get("probability"),
+        }
         price = market.get("probability")
         p = probability(price, "probability") if price is not None else None
-        return Reading("pending", price=p, evidence=evidence, raw=raw,
-                       reason="the market has not resolved")
+        return Reading(
+            "pending",
+            price=p,
+            evidence=evidence,
+            raw=raw,
+            reason="the market has not resolved",
+        )
     resolution = market.get("resolution")
-    raw = {"isResolved": True, "resolution": resolution,
-           "resolutionTime": market.get("resolutionTime")}
+    raw = {
+        "isResolved": True,
+        "resolution": resolution,
+        "resolutionTime": market.get("resolutionTime"),
+    }
     if resolution == "MKT":
         raw["resolutionProbability"] = market.get("resolutionProbability")
         result = fraction_result(

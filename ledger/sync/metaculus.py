@@ -50,25 +50,46 @@ def read(
     """What Metaculus says about the post `resolver.market`."""
     post_id = str(resolver.market)
     if not post_id.isdigit():
-        raise SourceError(f"a Metaculus market is a post id (a number), not {post_id!r}")
+        raise SourceError(
+            f"a Metaculus market is a post id (a number), not {post_id!r}"
+        )
     url = api_url(post_id)
-    post = mapping(parse_json(client.get("metaculus", url).body, "Metaculus"), "Metaculus")
+    post = mapping(
+        parse_json(client.get("metaculus", url).body, "Metaculus"), "Metaculus"
+    )
     evidence = (f"https://www.metaculus.com/questions/{int(post_id)}/", url)
     if post.get("question") is None:
-        raise SourceError("the post is a group, a conditional or a notebook, not one question")
+        raise SourceError(
+            "the post is a group, a conditional or a notebook, not one question"
+        )
     found = mapping(post["question"], "Metaculus's 'question'")
     status = found.get("status") or post.get("status")
     resolution = found.get("resolution")
-    raw = {"type": found.get("type"), "status": status, "resolution": resolution,
-           "actual_resolve_time": found.get("actual_resolve_time")}
+    raw = {
+        "type": found.get("type"),
+        "status": status,
+        "resolution": resolution,
+        "actual_resolve_time": found.get("actual_resolve_time"),
+    }
     if resolution in (None, ""):
         if status == "resolved" or post.get("resolved") is True:
-            return Reading("hidden", evidence=evidence, raw=raw, reason=(
-                "Metaculus withholds this resolution from accounts that have not "
-                "forecast on the question"))
+            return Reading(
+                "hidden",
+                evidence=evidence,
+                raw=raw,
+                reason=(
+                    "Metaculus withholds this resolution from accounts that have not "
+                    "forecast on the question"
+                ),
+            )
         price = community(found)
-        return Reading("pending", price=price, evidence=evidence, raw=raw,
-                       reason=f"the question is {status}")
+        return Reading(
+            "pending",
+            price=price,
+            evidence=evidence,
+            raw=raw,
+            reason=f"the question is {status}",
+        )
     result = _result(str(resolution), found.get("type"), question.kind)
     known = day(from_iso(found.get("actual_resolve_time"), "actual_resolve_time"))
     return Reading("resolved", result=result, known=known, evidence=evidence, raw=raw)
@@ -121,8 +142,10 @@ def community(found: dict[str, Any]) -> float | None:
     at = moment.timestamp()
     for entry in series.get("history") or []:
         start, end = entry.get("start_time"), entry.get("end_time")
-        if isinstance(start, int | float) and start <= at and (
-            end is None or (isinstance(end, int | float) and at < end)
+        if (
+            isinstance(start, int | float)
+            and start <= at
+            and (end is None or (isinstance(end, int | float) and at < end))
         ):
             return _center(entry)
     return None

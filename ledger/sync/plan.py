@@ -23,17 +23,18 @@ ledger it holds under the lock, so a second `--apply` appends nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ledger.core.dates import DateError, parse_when
+from ledger.core.dates import DateError, When, parse_when
 from ledger.core.numbers import parse_probability
 from ledger.core.rules import by_person, recorded_key, synced_from
 from ledger.sync.reading import price_text
 
 if TYPE_CHECKING:
-    from ledger.core.dates import When
+    import datetime as dt
+    from collections.abc import Callable
+
     from ledger.core.model import Question, Result
     from ledger.sync.reading import Reading
 
@@ -66,8 +67,15 @@ def decide(
     source = resolver.source
 
     def make(action: str, reason: str = "", **extra: Any) -> Action:
-        return Action(question.id, source, action, reason=reason,
-                      evidence=reading.evidence, raw=reading.raw, **extra)
+        return Action(
+            question.id,
+            source,
+            action,
+            reason=reason,
+            evidence=reading.evidence,
+            raw=reading.raw,
+            **extra,
+        )
 
     if reading.state in ("error", "hidden"):
         return [make(reading.state, reading.reason)]
@@ -80,7 +88,7 @@ def decide(
 
 
 def _resolution(
-    question: Question, reading: Reading, today: dt.date, make: Any
+    question: Question, reading: Reading, today: dt.date, make: Callable[..., Action]
 ) -> Action:
     """resolve, unchanged, conflict or error for a source's result."""
     result, known = str(reading.result), reading.known
@@ -125,19 +133,35 @@ def _crowd(question: Question, reading: Reading, today: dt.date) -> Action | Non
         return None
     if today > question.deadline.latest:
         return None  # a forecast must be made by the deadline
-    if any(o.result.kind != "provisional" and o.known.earliest <= today
-           for o in question.outcomes):
+    if any(
+        o.result.kind != "provisional" and o.known.earliest <= today
+        for o in question.outcomes
+    ):
         return None  # never on or after a known outcome
     p = float(price_text(reading.price))
-    action = Action(question.id, resolver.source, "crowd", p=p, crowd=resolver.crowd,
-                    evidence=reading.evidence, raw=reading.raw)
+    action = Action(
+        question.id,
+        resolver.source,
+        "crowd",
+        p=p,
+        crowd=resolver.crowd,
+        evidence=reading.evidence,
+        raw=reading.raw,
+    )
     for forecast in question.forecasts:
         if forecast.by == resolver.crowd and forecast.made.earliest == today:
             why = f"{resolver.crowd} already has a price for {today} (line "
             why += f"{forecast.location.line})"
-            return Action(question.id, resolver.source, "unchanged", p=p,
-                          crowd=resolver.crowd, reason=why, evidence=reading.evidence,
-                          raw=reading.raw)
+            return Action(
+                question.id,
+                resolver.source,
+                "unchanged",
+                p=p,
+                crowd=resolver.crowd,
+                reason=why,
+                evidence=reading.evidence,
+                raw=reading.raw,
+            )
     return action
 
 
@@ -152,8 +176,10 @@ def same(recorded: Result, result: str, kind: str) -> bool:
         except DateError:
             return False
         value = recorded.value
-        return recorded.kind == "date" and (value.earliest, value.latest) == (  # type: ignore[union-attr]
-            when.earliest, when.latest)
+        return isinstance(value, When) and (value.earliest, value.latest) == (
+            when.earliest,
+            when.latest,
+        )
     if kind == "numeric":
         return recorded.kind == "number" and recorded.value == float(word)
     expected = {"yes": 1.0, "no": 0.0}.get(word)
@@ -166,10 +192,12 @@ def same(recorded: Result, result: str, kind: str) -> bool:
 
 
 def note(action: Action) -> str:
-    """The raw fields an action used, as one line for an outcome's or forecast's note."""
+    """The raw fields an action used, as one line: the new entry's note."""
     fields = ", ".join(f"{key}={_shown(value)}" for key, value in action.raw.items())
-    return f"ledger sync from {action.source}: {fields}" if fields else (
-        f"ledger sync from {action.source}"
+    return (
+        f"ledger sync from {action.source}: {fields}"
+        if fields
+        else (f"ledger sync from {action.source}")
     )
 
 

@@ -67,10 +67,13 @@ def read(
     """What Polymarket says about the market `resolver.market`."""
     slug = str(resolver.market)
     url = api_url(slug)
-    market = mapping(parse_json(client.get("polymarket", url).body, "Polymarket"),
-                     "Polymarket")
+    market = mapping(
+        parse_json(client.get("polymarket", url).body, "Polymarket"), "Polymarket"
+    )
     evidence = (f"https://polymarket.com/market/{urllib.parse.quote(slug)}", url)
-    settled = market.get("closed") is True and market.get("umaResolutionStatus") == "resolved"
+    settled = (
+        market.get("closed") is True and market.get("umaResolutionStatus") == "resolved"
+    )
     raw: dict[str, Any] = {
         "closed": market.get("closed"),
         "umaResolutionStatus": market.get("umaResolutionStatus"),
@@ -79,10 +82,20 @@ def read(
     }
     if not settled:
         price = None if market.get("closed") is True else yes_price(market)
-        return Reading("pending", price=price, evidence=evidence, raw=raw,
-                       reason="the market is not closed and settled")
+        return Reading(
+            "pending",
+            price=price,
+            evidence=evidence,
+            raw=raw,
+            reason="the market is not closed and settled",
+        )
     closing = market.get("closedTime") or market.get("endDate")
     raw["closedTime" if market.get("closedTime") else "endDate"] = closing
     known = day(from_iso(closing, "closedTime"))
-    return Reading("resolved", result=fraction_result(yes_price(market)), known=known,
-                   evidence=evidence, raw=raw)
+    return Reading(
+        "resolved",
+        result=fraction_result(yes_price(market)),
+        known=known,
+        evidence=evidence,
+        raw=raw,
+    )

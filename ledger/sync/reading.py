@@ -142,6 +142,8 @@ def between(first: dt.date, last: dt.date) -> When:
 
 
 def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and (
-        math.isfinite(value)
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and (math.isfinite(value))
     )

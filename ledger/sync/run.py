@@ -92,7 +92,8 @@ def run(
     """
     actions: list[Action] = []
     for done, question in enumerate(chosen(ledger, today, choice), start=1):
-        actions += decide(question, reading(client, question, today), today,
-                          choice.crowd)
+        actions += decide(
+            question, reading(client, question, today), today, choice.crowd
+        )
         progress(done)
     return actions

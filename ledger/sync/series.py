@@ -24,7 +24,6 @@ import io
 import math
 import operator
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ledger.core.dates import DateError, When, parse_when
@@ -32,13 +31,18 @@ from ledger.sync.reading import Reading, SourceError, between, parse_json
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Callable
 
     from ledger.core.model import Question, Resolver, Rule
     from ledger.sync.http import Client
 
 OPS: dict[str, Callable[[float, float], bool]] = {
-    ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
-    "==": operator.eq, "!=": operator.ne,
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
 }
 MISSING = frozenset({"", ".", "na", "n/a", "nan", "null", "#n/a"})
 _STEP = re.compile(r"\.([A-Za-z_][A-Za-z0-9_-]*)|\[(-?\d+)\]|\[\"([^\"]*)\"\]")
@@ -61,7 +65,9 @@ def read_csv(
     date_name = resolver.date or header[0]
     for name in (date_name, column):
         if name not in header:
-            raise SourceError(f"the CSV has no column {name!r} (columns: {', '.join(header)})")
+            raise SourceError(
+                f"the CSV has no column {name!r} (columns: {', '.join(header)})"
+            )
     at, value_at = header.index(date_name), header.index(column)
     observations: list[Observation] = []
     for number, row in enumerate(rows[1:], start=2):
@@ -84,8 +90,12 @@ def read_json(
     if resolver.date_path is not None:
         found = find(document, resolver.date_path)
         if found is None:
-            return Reading("pending", evidence=(url,), raw={"date_path": None},
-                           reason=f"no date at {resolver.date_path} yet")
+            return Reading(
+                "pending",
+                evidence=(url,),
+                raw={"date_path": None},
+                reason=f"no date at {resolver.date_path} yet",
+            )
         written = str(found)
     else:
         written = today.isoformat()
@@ -117,35 +127,61 @@ def decide(
             result = when.earliest.isoformat() if question.kind == "date" else "yes"
             if question.kind == "date" and not when.exact:
                 result = str(when)
-            return Reading("resolved", result=result, known=_known(when, today),
-                           evidence=evidence, raw=raw)
+            return Reading(
+                "resolved",
+                result=result,
+                known=_known(when, today),
+                evidence=evidence,
+                raw=raw,
+            )
     after = [o for o in observations if o[0].earliest > deadline]
     if after and not one:
         when, _, written = after[0]
         raw = {"date": str(when), "value": written, "deadline": str(question.deadline)}
-        return Reading("resolved", result="no", known=_known(when, today),
-                       evidence=evidence, raw=raw)
-    return Reading("pending", evidence=evidence, raw=_last(observations),
-                   reason=f"the rule {rule.op} {rule.value:g} has not held yet")
+        return Reading(
+            "resolved",
+            result="no",
+            known=_known(when, today),
+            evidence=evidence,
+            raw=raw,
+        )
+    return Reading(
+        "pending",
+        evidence=evidence,
+        raw=_last(observations),
+        reason=f"the rule {rule.op} {rule.value:g} has not held yet",
+    )
 
 
 def _on(
-    observations: list[Observation], rule: Rule, on: When, today: dt.date,
+    observations: list[Observation],
+    rule: Rule,
+    on: When,
+    today: dt.date,
     evidence: tuple[str, ...],
 ) -> Reading:
     """The observation dated within `on` decides the rule."""
     inside = [o for o in observations if on.earliest <= o[0].earliest <= on.latest]
     if not inside:
-        return Reading("pending", evidence=evidence, raw=_last(observations),
-                       reason=f"no observation for {on} yet")
+        return Reading(
+            "pending",
+            evidence=evidence,
+            raw=_last(observations),
+            reason=f"no observation for {on} yet",
+        )
     when, value, written = inside[-1]
     raw = {"date": str(when), "value": written}
     if value is None:
-        return Reading("pending", evidence=evidence, raw=raw,
-                       reason=f"the observation for {when} is missing ({written!r})")
+        return Reading(
+            "pending",
+            evidence=evidence,
+            raw=raw,
+            reason=f"the observation for {when} is missing ({written!r})",
+        )
     result = "yes" if OPS[rule.op](value, rule.value) else "no"
-    return Reading("resolved", result=result, known=_known(when, today),
-                   evidence=evidence, raw=raw)
+    return Reading(
+        "resolved", result=result, known=_known(when, today), evidence=evidence, raw=raw
+    )
 
 
 def _known(when: When, today: dt.date) -> When:
@@ -186,7 +222,9 @@ def find(document: Any, path: str) -> Any:
     current = document
     for key, index, quoted in _STEP.findall(path[1:]):
         if index:
-            if not isinstance(current, list) or not -len(current) <= int(index) < len(current):
+            if not isinstance(current, list) or not -len(current) <= int(index) < len(
+                current
+            ):
                 return None
             current = current[int(index)]
             continue

@@ -6,8 +6,7 @@ import email.utils
 import json
 import socket
 import time
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -17,6 +16,9 @@ import ledger.sync.http
 from ledger.cli import main
 from ledger.sync.http import Client, ClientOptions, FetchError
 from ledger.validate import check
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SLUG = "will-the-widget-ship-in-2027"
 LEDGER = """forecasters:
@@ -44,7 +46,9 @@ questions:
 ROUTES = {
     f"/v0/slug/{SLUG}": manifold_market(resolution="YES"),
     "/api/posts/31337/": metaculus_post(status="resolved", resolution="no"),
-    "/trade-api/v2/markets/KXWIDGET-27DEC31": kalshi_market(status="finalized", result="yes"),
+    "/trade-api/v2/markets/KXWIDGET-27DEC31": kalshi_market(
+        status="finalized", result="yes"
+    ),
 }
 
 
@@ -80,8 +84,14 @@ def test_headers_gzip_and_the_token_only_for_metaculus(
     with Server() as server:
         for route, data in ROUTES.items():
             server.routes[route] = [ok(data, gzipped=True)]
-        result = sync(path, "--format", "json", "--save-responses", str(tmp_path / "saved"),
-                      *bases(server))
+        result = sync(
+            path,
+            "--format",
+            "json",
+            "--save-responses",
+            str(tmp_path / "saved"),
+            *bases(server),
+        )
         log = dict(server.log)
     assert result.exit_code == 0, result.output
     assert [a["result"] for a in json.loads(result.stdout)] == ["yes", "no", "yes"]
@@ -112,7 +122,9 @@ def test_a_missing_token_is_an_error_for_metaculus_only(
     assert found["metaculus-q"]["reason"].startswith("METACULUS_TOKEN is not set")
     # the others go on, and are applied
     assert [o.by for q in check(str(path))[0].questions for o in q.outcomes] == [
-        "sync:manifold", "sync:kalshi"]
+        "sync:manifold",
+        "sync:kalshi",
+    ]
 
 
 def test_a_source_that_is_down_or_fails_gives_errors_and_the_others_go_on(
@@ -125,18 +137,32 @@ def test_a_source_that_is_down_or_fails_gives_errors_and_the_others_go_on(
         down = f"http://127.0.0.1:{closed.getsockname()[1]}"
     with Server() as server:
         server.routes[f"/v0/slug/{SLUG}"] = [Reply(500, b"oops")]
-        server.routes["/trade-api/v2/markets/KXWIDGET-27DEC31"] = [ok(ROUTES[
-            "/trade-api/v2/markets/KXWIDGET-27DEC31"])]
-        result = sync(path, "--format", "json", "--apply", "--base-url",
-                      f"manifold={server.url}", "--base-url", f"metaculus={down}",
-                      "--base-url", f"kalshi={server.url}")
+        server.routes["/trade-api/v2/markets/KXWIDGET-27DEC31"] = [
+            ok(ROUTES["/trade-api/v2/markets/KXWIDGET-27DEC31"])
+        ]
+        result = sync(
+            path,
+            "--format",
+            "json",
+            "--apply",
+            "--base-url",
+            f"manifold={server.url}",
+            "--base-url",
+            f"metaculus={down}",
+            "--base-url",
+            f"kalshi={server.url}",
+        )
     assert result.exit_code == 1
-    found = {a["question"]: (a["action"], a["reason"]) for a in json.loads(result.stdout)}
+    found = {
+        a["question"]: (a["action"], a["reason"]) for a in json.loads(result.stdout)
+    }
     assert found["manifold-q"] == ("error", "api.manifold.markets answered HTTP 500")
     assert found["metaculus-q"][0] == "error"
     assert found["metaculus-q"][1].startswith("cannot reach 127.0.0.1:")
     assert found["kalshi-q"][0] == "resolve"
-    assert [o.by for q in check(str(path))[0].questions for o in q.outcomes] == ["sync:kalshi"]
+    assert [o.by for q in check(str(path))[0].questions for o in q.outcomes] == [
+        "sync:kalshi"
+    ]
 
 
 def test_retry_after_backoff_and_the_retry_limit(waits: list[float]) -> None:
@@ -146,7 +172,10 @@ def test_retry_after_backoff_and_the_retry_limit(waits: list[float]) -> None:
         # an HTTP date is read against the server's own Date header
         later = email.utils.formatdate(time.time() + 30, usegmt=True)
         server.routes[f"/v0/slug/{SLUG}"] = [
-            Reply(503, headers={"Retry-After": later}), Reply(429), Reply(429), ok({"id": 1}),
+            Reply(503, headers={"Retry-After": later}),
+            Reply(429),
+            Reply(429),
+            ok({"id": 1}),
         ]
         assert json.loads(client.get("manifold", url).body) == {"id": 1}
         assert 28 <= waits[0] <= 31
@@ -156,7 +185,9 @@ def test_retry_after_backoff_and_the_retry_limit(waits: list[float]) -> None:
         with pytest.raises(FetchError, match="answered HTTP 429"):
             client.get("manifold", url + "-x")
         assert waits == [1.0, 1.0, 1.0]  # three retries, then the error
-        server.routes[f"/v0/slug/{SLUG}-y"] = [Reply(429, headers={"Retry-After": "3600"})]
+        server.routes[f"/v0/slug/{SLUG}-y"] = [
+            Reply(429, headers={"Retry-After": "3600"})
+        ]
         with pytest.raises(FetchError, match="asked to wait 3600 s"):
             client.get("manifold", url + "-y")
 
@@ -169,7 +200,10 @@ def test_requests_are_paced_under_the_published_limit(
         client = Client(ClientOptions(bases={"kalshi": server.url}))
         for ticker in ("A", "B", "C"):
             server.routes[f"/trade-api/v2/markets/{ticker}"] = [ok({"market": {}})]
-            client.get("kalshi", f"https://api.elections.kalshi.com/trade-api/v2/markets/{ticker}")
+            client.get(
+                "kalshi",
+                f"https://api.elections.kalshi.com/trade-api/v2/markets/{ticker}",
+            )
     assert len(waits) == 1 and 59 < waits[0] <= 60  # the third waited for the window
 
 
@@ -184,7 +218,9 @@ def test_save_then_replay_without_any_network(
             server.routes[route] = [ok(data)]
         live = sync(path, "--save-responses", str(saved), *bases(server))
     monkeypatch.delenv("METACULUS_TOKEN")
-    monkeypatch.setattr(ledger.sync.http.urllib.request, "urlopen", None)  # no network at all
+    monkeypatch.setattr(
+        ledger.sync.http.urllib.request, "urlopen", None
+    )  # no network at all
     replayed = sync(path, "--replay", str(saved))
     assert replayed.exit_code == 0, replayed.output
     assert replayed.stdout == live.stdout
@@ -194,7 +230,8 @@ def test_save_then_replay_without_any_network(
     missing = sync(path, "--replay", str(empty), "--format", "json")
     assert missing.exit_code == 1
     assert json.loads(missing.stdout)[0]["reason"].startswith(
-        f"no saved response for https://api.manifold.markets/v0/slug/{SLUG} in ")
+        f"no saved response for https://api.manifold.markets/v0/slug/{SLUG} in "
+    )
 
 
 def test_save_responses_never_replaces_a_file_it_did_not_write(tmp_path: Path) -> None:
@@ -216,13 +253,18 @@ def test_save_responses_never_replaces_a_file_it_did_not_write(tmp_path: Path) -
     [
         (["--base-url", "nowhere=http://x"], "is not SOURCE=URL"),
         (["--base-url", "manifold=ftp://x"], "is not SOURCE=URL"),
-        (["--only", "manifold-qq"], "unknown question 'manifold-qq'; did you mean 'manifold-q'?"),
+        (
+            ["--only", "manifold-qq"],
+            "unknown question 'manifold-qq'; did you mean 'manifold-q'?",
+        ),
         (["--source", "manifod"], "'manifod' is not one of"),
         (["--replay", "x", "--save-responses", "y"], "does not exist"),
         (["--timeout", "0"], "0.1<=x<=600"),
     ],
 )
-def test_bad_options_are_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
+def test_bad_options_are_usage_errors(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
     result = sync(write(tmp_path), *args)
     assert result.exit_code == 2
     assert message in result.stderr.replace("\n", " ").replace("  ", " ")
@@ -231,10 +273,15 @@ def test_bad_options_are_usage_errors(tmp_path: Path, args: list[str], message: 
 def test_replay_and_save_together_and_only_without_a_resolver(tmp_path: Path) -> None:
     path = write(tmp_path)
     (tmp_path / "r").mkdir()
-    result = sync(path, "--replay", str(tmp_path / "r"), "--save-responses", str(tmp_path / "s"))
+    result = sync(
+        path, "--replay", str(tmp_path / "r"), "--save-responses", str(tmp_path / "s")
+    )
     assert result.exit_code == 2
     assert "--replay and --save-responses cannot be used together" in result.stderr
-    text = LEDGER + "  - {id: plain, title: P, criteria: C, kind: binary, deadline: 2027-12-31}\n"
+    text = (
+        LEDGER
+        + "  - {id: plain, title: P, criteria: C, kind: binary, deadline: 2027-12-31}\n"
+    )
     path.write_text(text, encoding="utf-8")
     result = sync(path, "--only", "plain")
     assert result.exit_code == 2
@@ -248,11 +295,20 @@ def test_the_table_shows_each_action_its_evidence_and_a_summary(
     path = write(tmp_path)
     with Server() as server:
         server.routes[f"/v0/slug/{SLUG}"] = [ok(manifold_market(probability=0.4))]
-        server.routes["/api/posts/31337/"] = [ok(metaculus_post(
-            status="closed", history=[(1_700_000_000.0, 1_803_859_200.0, 0.3),
-                                      (1_803_859_200.0, None, 0.35)]))]
-        server.routes["/trade-api/v2/markets/KXWIDGET-27DEC31"] = [ok(ROUTES[
-            "/trade-api/v2/markets/KXWIDGET-27DEC31"])]
+        server.routes["/api/posts/31337/"] = [
+            ok(
+                metaculus_post(
+                    status="closed",
+                    history=[
+                        (1_700_000_000.0, 1_803_859_200.0, 0.3),
+                        (1_803_859_200.0, None, 0.35),
+                    ],
+                )
+            )
+        ]
+        server.routes["/trade-api/v2/markets/KXWIDGET-27DEC31"] = [
+            ok(ROUTES["/trade-api/v2/markets/KXWIDGET-27DEC31"])
+        ]
         result = sync(path, "--crowd", *bases(server))
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
@@ -273,10 +329,16 @@ def test_the_table_shows_each_action_its_evidence_and_a_summary(
 def test_metaculus_crowd_is_the_prediction_at_close_not_latest() -> None:
     from ledger.sync.metaculus import community
 
-    closed = metaculus_post(status="closed", close_time="2027-03-01T00:00:00Z", latest=0.9,
-                            history=[(1_700_000_000.0, 1_803_859_200.0, 0.3),
-                                     (1_803_859_200.0, 1_803_860_000.0, 0.35),
-                                     (1_803_860_000.0, None, 0.8)])
+    closed = metaculus_post(
+        status="closed",
+        close_time="2027-03-01T00:00:00Z",
+        latest=0.9,
+        history=[
+            (1_700_000_000.0, 1_803_859_200.0, 0.3),
+            (1_803_859_200.0, 1_803_860_000.0, 0.35),
+            (1_803_860_000.0, None, 0.8),
+        ],
+    )
     # 2027-03-01T00:00:00Z is 1_803_859_200: the second entry stood then
     assert community(closed["question"]) == 0.35
     assert community(metaculus_post(status="open", latest=0.41)["question"]) == 0.41
@@ -286,22 +348,35 @@ def _post(resolution: Any, kind: str) -> dict[str, Any]:
     return metaculus_post(status="resolved", resolution=resolution, kind=kind)
 
 
-def test_metaculus_numbers_and_dates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_metaculus_numbers_and_dates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("METACULUS_TOKEN", "x")
     path = tmp_path / "ledger.yaml"
-    path.write_text("""questions:
+    path.write_text(
+        """questions:
   - {id: n, title: N, criteria: C, kind: numeric, deadline: 2027-12-31, resolver: {source: metaculus, market: 1}}
   - {id: d, title: D, criteria: C, kind: date, deadline: 2027-12-31, resolver: {source: metaculus, market: 2}}
   - {id: a, title: A, criteria: C, kind: date, deadline: 2027-12-31, resolver: {source: metaculus, market: 3}}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     with Server() as server:
         server.routes["/api/posts/1/"] = [ok(_post("77289125.5", "numeric"))]
         server.routes["/api/posts/2/"] = [ok(_post("2027-02-11T08:00:00Z", "date"))]
         server.routes["/api/posts/3/"] = [ok(_post("ambiguous", "date"))]
-        result = sync(path, "--format", "json", "--apply", "--base-url", f"metaculus={server.url}")
+        result = sync(
+            path, "--format", "json", "--apply", "--base-url", f"metaculus={server.url}"
+        )
     assert [(a["result"], a["known"]) for a in json.loads(result.stdout)] == [
-        ("77289125.5", "2027-03-04"), ("2027-02-11", "2027-03-04"), ("ambiguous", "2027-03-04")]
+        ("77289125.5", "2027-03-04"),
+        ("2027-02-11", "2027-03-04"),
+        ("ambiguous", "2027-03-04"),
+    ]
     book, errors = check(str(path))
     assert errors == []
     assert [str(q.outcomes[0].result) for q in book.questions] == [
-        "77289125.5", "2027-02-11", "ambiguous"]
+        "77289125.5",
+        "2027-02-11",
+        "ambiguous",
+    ]
