@@ -30,7 +30,7 @@ PACKAGE = Path(ledger.__file__).parent
 # KeyError text reaches the user through load/claims.py.
 MESSAGE_MODULES = (
     "loader/nodes.py", "loader/fields.py", "loader/claims.py", "loader/records.py",
-    "loader/load.py", "validate.py", "core/dates.py", "core/words.py", "core/numbers.py",
+    "loader/load.py", "loader/resolver.py", "validate.py", "core/dates.py", "core/words.py", "core/numbers.py",
 )
 # Message text no file can produce, each with the unit test that covers it.
 UNREACHABLE_FROM_A_FILE = {

@@ -230,14 +230,17 @@ class Resolver(Record):
     """
 
     source: str
+    # a market
     market: str | None = None
     crowd: str | None = None
+    # a csv or json series
     url: str | None = None
     column: str | None = None
     date: str | None = None
     path: str | None = None
     date_path: str | None = None
     rule: Rule | None = None
+    # a GitHub release
     repo: str | None = None
     tag: str | None = None
 
@@ -255,11 +258,11 @@ class Question(Record):
     unit: str | None = None
     condition: str | None = None
     order: Order | None = None
-    resolver: Resolver | None = None
     unscorable: str | None = None
     note: str | None = None
     forecasts: tuple[Forecast, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
+    resolver: Resolver | None = None  # where `ledger sync` finds the outcome
 
 
 @dataclass(frozen=True, slots=True)

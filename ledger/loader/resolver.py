@@ -24,18 +24,16 @@ from ledger.loader.nodes import is_null, line
 if TYPE_CHECKING:
     import yaml
 
-OPS = (">=", ">", "<=", "<", "==", "!=")
-"""The comparisons a rule may make."""
+OPS = (">=", ">", "<=", "<", "==", "!=")  # the comparisons a rule may make
 
 _SERIES = {"url", "rule"}
 FIELDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    # source: (fields it needs, fields it may also have)
+    # source: (fields it needs, fields it may also have); `source` goes with all
     **{market: (frozenset({"market"}), frozenset({"crowd"})) for market in MARKETS},
     "csv": (frozenset({*_SERIES, "column"}), frozenset({"date"})),
     "json": (frozenset({*_SERIES, "path"}), frozenset({"date_path"})),
     "github-release": (frozenset({"repo"}), frozenset({"tag"})),
 }
-"""What each source needs and what else it takes; `source` goes with every one."""
 
 _REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 _PATH = re.compile(r"\$((\.[A-Za-z_][A-Za-z0-9_-]*)|(\[-?\d+\])|(\[\"[^\"]*\"\]))*")
@@ -46,9 +44,11 @@ class ResolverReader(FieldReader):
 
     def resolver(self, node: yaml.Node, name: str) -> Resolver:
         """The `resolver:` of a question; every problem is reported at its line."""
+        before = len(self.errors)
         fields = self.mapping(node, "resolver", "resolver")
         if fields is None:
             raise Reported  # mapping() said why
+        keys_wrong = len(self.errors) > before  # an unknown key: its hint says more
         values: dict[str, Any] = {}
         text = self.text
         readers = {
@@ -69,13 +69,13 @@ class ResolverReader(FieldReader):
         if len(values) != sum(1 for n in fields.values() if not is_null(n)):
             raise Reported  # a field that did not read was reported
         self.refer("forecaster", values.get("crowd"), fields, "crowd")
-        self._fits_source(node, fields, values["source"])
+        self._fits_source(node, fields, values["source"], keys_wrong)
         return Resolver(
             location=self.location(line(node)), lines=self.lines(fields, node), **values
         )
 
     def _fits_source(
-        self, node: yaml.Node, fields: dict[str, yaml.Node], source: str
+        self, node: yaml.Node, fields: dict[str, yaml.Node], source: str, quiet: bool
     ) -> None:
         """Refuse fields the source does not take, and report those it lacks."""
         needs, may = FIELDS[source]
@@ -88,10 +88,10 @@ class ResolverReader(FieldReader):
                 + ", ".join(sorted(needs | may)),
             )
         missing = sorted(needs - given)
-        if missing:
+        if missing and not quiet:
             names = " and ".join(f"'{name}'" for name in missing)
             self.error(line(node), f"a {source} resolver needs {names}")
-        if wrong or missing:
+        if wrong or missing or quiet:
             raise Reported
 
     def rule(self, node: yaml.Node, name: str) -> Rule:
@@ -102,7 +102,7 @@ class ResolverReader(FieldReader):
         values: dict[str, Any] = {}
         readers = {
             "on": self.when,
-            "op": lambda n, field: self.choice(n, field, OPS),
+            "op": self.op,
             "value": self.number,
         }
         if not self.read_all(fields, readers, values, {"op", "value"}):
@@ -110,6 +110,14 @@ class ResolverReader(FieldReader):
         if "on" in fields and not is_null(fields["on"]) and "on" not in values:
             raise Reported
         return Rule(**values)
+
+    def op(self, node: yaml.Node, name: str) -> str:
+        """A comparison; `=>` and `=<` are read as the slips they are."""
+        value = self.text(node, name)
+        turned = value[::-1]
+        if value not in OPS and turned in OPS:
+            raise FieldError(node, f"unknown op '{value}'; did you mean '{turned}'?")
+        return self.choice(node, name, OPS)
 
     def number(self, node: yaml.Node, name: str) -> float:
         """A plain number, such as 5.0 or 480."""
@@ -120,18 +128,14 @@ class ResolverReader(FieldReader):
 
     def json_path(self, node: yaml.Node, name: str) -> str:
         """A path into a JSON document: `$.models[-1].horizon_minutes`."""
-        value = self.text(node, name)
-        if not _PATH.fullmatch(value):
-            raise FieldError(
-                node,
-                f"'{name}' must be a path like $.models[-1].horizon_minutes "
-                f"(keys after dots, list indexes in brackets), got '{value}'",
-            )
-        return value
+        return self.shaped(
+            node,
+            name,
+            _PATH,
+            "a path like $.models[-1].horizon_minutes (keys after dots, list "
+            "indexes in brackets)",
+        )
 
     def repo(self, node: yaml.Node, name: str) -> str:
         """A GitHub repository, OWNER/NAME."""
-        value = self.text(node, name)
-        if not _REPO.fullmatch(value):
-            raise FieldError(node, f"'{name}' must be OWNER/NAME, got '{value}'")
-        return value
+        return self.shaped(node, name, _REPO, "OWNER/NAME")

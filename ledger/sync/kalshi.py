@@ -18,8 +18,7 @@ from ledger.sync.http import base_url
 from ledger.sync.reading import (
     Reading,
     SourceError,
-    day,
-    from_iso,
+    iso_day,
     mapping,
     parse_json,
     probability,
@@ -78,7 +77,7 @@ def read(
     raw = {"status": status, "result": result, "close_time": market.get("close_time")}
     if result not in _RESULTS:
         raise SourceError(f"a finalized market with result {result!r}")
-    known = day(from_iso(market.get("close_time"), "close_time"))
+    known = iso_day(market.get("close_time"), "close_time")
     return Reading(
         "resolved",
         result=_RESULTS[str(result)],

@@ -24,8 +24,8 @@ from ledger.sync.http import base_url
 from ledger.sync.reading import (
     Reading,
     SourceError,
-    day,
     from_iso,
+    iso_day,
     mapping,
     parse_json,
     probability,
@@ -91,7 +91,7 @@ def read(
             reason=f"the question is {status}",
         )
     result = _result(str(resolution), found.get("type"), question.kind)
-    known = day(from_iso(found.get("actual_resolve_time"), "actual_resolve_time"))
+    known = iso_day(found.get("actual_resolve_time"), "actual_resolve_time")
     return Reading("resolved", result=result, known=known, evidence=evidence, raw=raw)
 
 

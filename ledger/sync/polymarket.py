@@ -19,9 +19,8 @@ from ledger.sync.http import base_url
 from ledger.sync.reading import (
     Reading,
     SourceError,
-    day,
     fraction_result,
-    from_iso,
+    iso_day,
     mapping,
     parse_json,
     probability,
@@ -91,7 +90,7 @@ def read(
         )
     closing = market.get("closedTime") or market.get("endDate")
     raw["closedTime" if market.get("closedTime") else "endDate"] = closing
-    known = day(from_iso(closing, "closedTime"))
+    known = iso_day(closing, "closedTime")
     return Reading(
         "resolved",
         result=fraction_result(yes_price(market)),

@@ -99,6 +99,11 @@ def from_iso(value: Any, what: str) -> dt.date:
     return moment.astimezone(dt.UTC).date()
 
 
+def iso_day(value: Any, what: str) -> When:
+    """The UTC day of an ISO 8601 time, as an exact ledger date."""
+    return When.day(from_iso(value, what))
+
+
 def probability(value: Any, what: str) -> float:
     """A probability in [0, 1], given as a number or a numeric string."""
     try:
