@@ -63,9 +63,15 @@ def base_urls(values: tuple[str, ...]) -> dict[str, str]:
     return found
 
 
+def user_agent() -> str:
+    """The User-Agent of ledger's requests: ledger, its version, and why."""
+    from ledger.core.version import version
+
+    return f"ledger/{version()} (prediction-ledger; ledger sync)"
+
+
 def client_for(options: SyncOptions, notice: Callable[[str], None]) -> Client:
     """The HTTP client (or the replaying one) for these options."""
-    from ledger.core.version import version
     from ledger.sync.http import Client, ClientOptions
 
     if options.replay and options.save_responses:
@@ -73,7 +79,7 @@ def client_for(options: SyncOptions, notice: Callable[[str], None]) -> Client:
     settings = ClientOptions(
         bases=base_urls(options.base_urls),
         timeout=options.timeout,
-        user_agent=f"ledger/{version()} (prediction-ledger; ledger sync)",
+        user_agent=user_agent(),
         save=options.save_responses,
         replay=options.replay,
     )

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ledger.core.model import MARKETS, SOURCES, Resolver, Rule
 from ledger.core.numbers import NUMBER
-from ledger.loader.fields import FieldError, FieldReader, Reported, finite
+from ledger.loader.fields import FieldError, FieldReader, Reader, Reported, finite
 from ledger.loader.nodes import is_null, line
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ class ResolverReader(FieldReader):
         if fields is None:
             raise Reported
         values: dict[str, Any] = {}
-        readers = {
+        readers: dict[str, Reader] = {
             "on": self.when,
             "op": self.op,
             "value": self.number,

@@ -380,3 +380,53 @@ def test_metaculus_numbers_and_dates(
         "2027-02-11",
         "ambiguous",
     ]
+
+
+def test_due_lists_what_resolved_at_the_source_from_saved_responses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("METACULUS_TOKEN", "x")
+    path = write(tmp_path)
+    saved = tmp_path / "responses"
+    with Server() as server:
+        server.routes[f"/v0/slug/{SLUG}"] = [ok(manifold_market(probability=0.4))]
+        for route in ("/api/posts/31337/", "/trade-api/v2/markets/KXWIDGET-27DEC31"):
+            server.routes[route] = [ok(ROUTES[route])]
+        sync(path, "--save-responses", str(saved), *bases(server))
+    monkeypatch.delenv("METACULUS_TOKEN")
+    due = CliRunner().invoke(main, ["due", str(path), "--as-of", "2027-06-01",
+                                    "--responses", str(saved)])
+    assert due.exit_code == 0, due.output
+    assert due.stdout.splitlines()[0] == (
+        "As of 2027-06-01: 0 overdue, 0 due within 90 days, 0 stale forecasts, "
+        "2 resolved at the source.")
+    assert due.stdout.splitlines()[-5:] == [
+        "Resolved at the source, not recorded (ledger sync --apply records them)",
+        "  metaculus-q  metaculus says no, known 2027-03-04",
+        "    M",
+        "  kalshi-q     kalshi says yes, known 2027-03-04",
+        "    K",
+    ]
+    as_json = CliRunner().invoke(main, ["due", str(path), "--as-of", "2027-06-01",
+                                        "--responses", str(saved), "--format", "json"])
+    rows = json.loads(as_json.stdout)["resolved_at_source"]
+    assert [(r["question"], r["result"]) for r in rows] == [("metaculus-q", "no"), ("kalshi-q", "yes")]
+    plain = CliRunner().invoke(main, ["due", str(path), "--as-of", "2027-06-01", "--format", "json"])
+    assert "resolved_at_source" not in json.loads(plain.stdout)
+
+
+def test_due_sync_asks_the_sources_live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("METACULUS_TOKEN", "x")
+    path = write(tmp_path)
+    with Server() as server:
+        for route, data in ROUTES.items():
+            server.routes[route] = [ok(data)]
+        for source in ("manifold", "metaculus", "kalshi"):
+            monkeypatch.setitem(ledger.sync.http.DEFAULT_BASES, source, server.url)
+        due = CliRunner().invoke(main, ["due", str(path), "--as-of", "2027-06-01", "--sync",
+                                        "--format", "csv"])
+    assert due.exit_code == 0, due.output
+    lines = due.stdout.splitlines()
+    assert lines[0].endswith(",source,result,known")
+    assert [line.split(",")[:2] for line in lines[1:]] == [
+        ["at_source", "manifold-q"], ["at_source", "metaculus-q"], ["at_source", "kalshi-q"]]

@@ -34,7 +34,7 @@ from syncserver import (
     polymarket_market,
 )
 
-from ledger.core.rules import by_person, synced_from
+from ledger.core.rules import by_person
 from ledger.sync.apply import apply
 from ledger.sync.http import Client, ClientOptions, FetchError, Response
 from ledger.sync.run import Choice, run
@@ -138,7 +138,7 @@ def ledgers(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
 def only_appended(old: str, new: str) -> bool:
     """Whether `new` is `old` with lines inserted (and `[]` dropped from a list key)."""
     before, after = old.splitlines(), new.splitlines()
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after,
+    for tag, i1, i2, j1, _j2 in difflib.SequenceMatcher(None, before, after,
                                                        autojunk=False).get_opcodes():
         if tag in ("equal", "insert"):
             continue
