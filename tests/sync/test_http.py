@@ -430,3 +430,57 @@ def test_due_sync_asks_the_sources_live(tmp_path: Path, monkeypatch: pytest.Monk
     assert lines[0].endswith(",source,result,known")
     assert [line.split(",")[:2] for line in lines[1:]] == [
         ["at_source", "manifold-q"], ["at_source", "metaculus-q"], ["at_source", "kalshi-q"]]
+
+
+def test_a_progress_bar_on_a_terminal_for_more_than_a_few_questions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from ledger.cli.sync import planned
+    from ledger.sync.run import Choice
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    questions = "".join(
+        f"  - {{id: q{i}, title: Q, criteria: C, kind: binary, deadline: 2027-12-31, "
+        f"resolver: {{source: manifold, market: m-{i}}}}}\n" for i in range(5)
+    )
+    path = tmp_path / "ledger.yaml"
+    path.write_text("questions:\n" + questions, encoding="utf-8")
+    book, _ = check(str(path))
+    with Server() as server:
+        for i in range(5):
+            server.routes[f"/v0/slug/m-{i}"] = [ok(manifold_market())]
+        client = Client(ClientOptions(bases={"manifold": server.url}))
+        terminal = Terminal()
+        monkeypatch.setattr("sys.stderr", terminal)
+        import datetime as dt
+
+        found = planned(book, client, dt.date(2027, 6, 1), Choice())
+    assert [a.action for a in found] == ["pending"] * 5
+    assert "Syncing" in terminal.getvalue()
+    assert "100%" in terminal.getvalue()
+
+
+def test_apply_writes_into_the_included_file_that_holds_the_question(tmp_path: Path) -> None:
+    (tmp_path / "ledger.d").mkdir()
+    main_file = tmp_path / "ledger.yaml"
+    main_file.write_text("include: [ledger.d/*.yaml]\nforecasters:\n  - {id: crowd, name: C}\n",
+                         encoding="utf-8")
+    part = tmp_path / "ledger.d" / "markets.yaml"
+    part.write_text(
+        "questions:\n  - id: w\n    title: W\n    criteria: C\n    kind: binary\n"
+        "    deadline: 2027-12-31\n    resolver: {source: manifold, market: " + SLUG + "}\n",
+        encoding="utf-8",
+    )
+    before = main_file.read_bytes()
+    with Server() as server:
+        server.routes[f"/v0/slug/{SLUG}"] = [ok(manifold_market(resolution="NO"))]
+        result = sync(main_file, "--apply", "--base-url", f"manifold={server.url}")
+    assert result.exit_code == 0, result.output
+    assert main_file.read_bytes() == before
+    assert "    outcomes:\n      - result: no\n        known: 2027-03-04\n" in part.read_text("utf-8")
+    assert f"{part}: appended 1 outcome and 0 crowd prices" in result.stderr
