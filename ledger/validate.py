@@ -189,11 +189,43 @@ def check_dates(ledger: Ledger) -> Iterator[Error]:
                 )
 
 
+_SETTLES: dict[str, tuple[str, ...]] = {
+    # source: the question kinds its outcome can settle
+    "manifold": ("binary",), "polymarket": ("binary",), "kalshi": ("binary",),
+    "metaculus": ("binary", "date", "numeric"),
+    "csv": ("binary", "date"), "json": ("binary", "date"),
+    "github-release": ("binary", "date"),
+}
+
+
+def check_resolvers(ledger: Ledger) -> Iterator[Error]:
+    """A resolver's source can settle its question's kind; order questions take none."""
+    for question in ledger.questions:
+        resolver = question.resolver
+        if resolver is None:
+            continue
+        if question.order is not None:
+            yield Error(
+                resolver.location,
+                "an order question resolves by itself from its two date questions; "
+                "it takes no resolver",
+            )
+            continue
+        kinds = _SETTLES[resolver.source]
+        if question.kind not in kinds:
+            yield Error(
+                resolver.location,
+                f"a {resolver.source} resolver settles {' and '.join(kinds)} "
+                f"questions, not a {question.kind} one",
+            )
+
+
 CHECKS: tuple[Check, ...] = (
     check_unique_ids,
     check_references,
     check_relations,
     check_dates,
+    check_resolvers,
 )
 
 

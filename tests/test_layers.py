@@ -36,6 +36,7 @@ LAYERS = [
     "validate",  # checks across records; check = load + validate
     "record",  # byte-preserving edits of a ledger file
     "importers",  # other tools' files → a new ledger
+    "sync",  # markets, series and releases → outcomes and crowd prices (network)
     "query",  # list, due, verify: no pandas
     "frame",  # records + as_of → the tidy frame
     "score",  # scoring rules, aggregates, calibration, statistics
@@ -198,10 +199,20 @@ EFFECTS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
         "shutil.rmtree", "shutil.copy", "shutil.copyfile", "shutil.move",
         ".write_text", ".write_bytes", ".mkdir", ".unlink", ".rmdir", ".touch",
         "open:w"})),
-    "locks": (("files/lock.py",), frozenset({
-        "fcntl.flock", "fcntl.lockf", "time.monotonic", "time.sleep"})),
-    "the environment": (("loader/cache.py",), frozenset({
+    "locks": (("files/lock.py",), frozenset({"fcntl.flock", "fcntl.lockf"})),
+    # waiting: a lock's timeout, and sync's pacing and Retry-After (sync/http.py)
+    "waiting": (("files/lock.py", "sync/http.py"), frozenset({
+        "time.monotonic", "time.sleep"})),
+    # the environment: LEDGER_CACHE and XDG_CACHE_HOME (loader/cache.py);
+    # METACULUS_TOKEN and GITHUB_TOKEN, sent only to their platforms (sync/http.py)
+    "the environment": (("loader/cache.py", "sync/http.py"), frozenset({
         "os.environ", "os.getenv", "os.putenv", "os.environ.get"})),
+    # the network: only sync's one HTTP client (ledger sync, ledger due --sync)
+    "the network": (("sync/http.py",), frozenset({
+        "urllib.request.urlopen", "urllib.request.Request", "socket.socket",
+        "socket.create_connection", "http.client.HTTPConnection",
+        "http.client.HTTPSConnection", "urlopen", "requests.get",
+        "httpx.get"})),
     "git": (("query/history.py",), frozenset({
         "subprocess.run", "subprocess.Popen", "subprocess.check_output",
         "subprocess.call"})),
@@ -290,14 +301,16 @@ def test_the_effects_scan_finds_each_kind(tmp_path: Path) -> None:
         "fcntl.flock(h, 1)\n"
         "os.environ.get('HOME')\n"
         "subprocess.run(['git'])\n"
-        "os.fork()\n",
+        "os.fork()\n"
+        "time.sleep(1)\n"
+        "urllib.request.urlopen('http://x')\n",
         encoding="utf-8",
     )
     kinds = [(kind, line) for kind, line, _ in effects(sample)]
     assert kinds == [
         ("printing", 2), ("printing", 3), ("exiting", 4), ("the calendar clock", 5),
         ("file writes", 6), ("file writes", 8), ("locks", 9), ("the environment", 10),
-        ("git", 11), ("worker processes", 12),
+        ("git", 11), ("worker processes", 12), ("waiting", 13), ("the network", 14),
     ]
 
 

@@ -11,6 +11,7 @@ start fast.
 - `edit`: add, forecast, resolve, forecaster add, source add
 - `imports`: import forecastbench | csv | fatebook, export
 - `report`: report
+- `sync`: sync (markets, data series and releases → outcomes and crowd prices)
 - `options` (shared options) and `errors` (printing problems, usage errors)
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import click
 
-from ledger.cli import edit, imports, query, report, scoring
+from ledger.cli import edit, imports, query, report, scoring, sync
 from ledger.core.version import DISTRIBUTION
 
 
@@ -34,6 +35,7 @@ COMMANDS: tuple[click.Command, ...] = (
     edit.add, edit.forecast, edit.resolve, edit.forecaster_group, edit.source_group,
     imports.import_group, imports.export,
     report.report,
+    sync.sync,
 )
 """Every command and group of `ledger`, by module."""
 

@@ -6,6 +6,7 @@ pandas or jinja2, so they start fast.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from ledger.core.model import Ledger
+    from ledger.sync.plan import Action
 
 
 @click.command()
@@ -111,6 +113,19 @@ def _write_calendar(ics: str, ledger: Ledger, as_of: dt.date) -> None:
     click.echo(f"wrote {count} deadline{'' if count == 1 else 's'} to {ics}", err=True)
 
 
+def _synced(ledger: Ledger, as_of: dt.date, responses: str | None) -> list[Action]:
+    """What each resolver's source says: asked now, or replayed from `responses`."""
+    from ledger.cli.sync import user_agent
+    from ledger.sync.http import Client, ClientOptions
+    from ledger.sync.run import Choice, run
+
+    def notice(message: str) -> None:
+        click.echo(message, err=True)
+
+    options = ClientOptions(user_agent=user_agent(), replay=responses)
+    return run(ledger, Client(options, notice), as_of, Choice())
+
+
 # The help is given here, not as the docstring: its first sentence does not fit
 # a docstring's one-line summary, and rewrapping it would change `--help`.
 @click.command(
@@ -134,9 +149,18 @@ def _write_calendar(ics: str, ledger: Ledger, as_of: dt.date) -> None:
     "--fail-if-overdue", is_flag=True,
     help="Exit 1 when a question is overdue (for CI).",
 )
+@click.option(
+    "--sync", "sync_", is_flag=True,
+    help="Also ask each resolver's source, and list what resolved there but is "
+    "not recorded.",
+)
+@click.option(
+    "--responses", type=click.Path(file_okay=False, exists=True), metavar="DIR",
+    help="The same, from the responses `ledger sync --save-responses DIR` kept.",
+)
 def due(
     *, file: str, as_of: dt.date, within: str, format_: str, ics: str | None,
-    fail_if_overdue: bool,
+    fail_if_overdue: bool, sync_: bool, responses: str | None,
 ) -> None:
     """Print what needs attention in FILE (the help text is above)."""
     from ledger.query import due as due_
@@ -148,6 +172,10 @@ def due(
         raise click.BadParameter(str(exc), param_hint="--within") from None
     ledger = checked(file)
     found = due_.report(ledger, as_of, until)
+    if sync_ or responses is not None:
+        found = dataclasses.replace(
+            found, at_source=due_.at_source(ledger, _synced(ledger, as_of, responses))
+        )
     if format_ == "json":
         click.echo(due_text.to_json(found), nl=False)
     elif format_ == "csv":

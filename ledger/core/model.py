@@ -196,6 +196,55 @@ class Order:
     after: str
 
 
+SOURCES = (
+    "manifold", "metaculus", "polymarket", "kalshi", "csv", "json", "github-release",
+)
+"""Where a resolver can find an outcome: four markets, two kinds of series, releases."""
+MARKETS = ("manifold", "metaculus", "polymarket", "kalshi")
+"""The sources that are markets: they have a `market` and give crowd prices."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A threshold on a series: yes when `observed op value` holds.
+
+    With `on`, the observation on that date decides; without it, the first
+    observation by the question's deadline that satisfies the rule.
+    """
+
+    op: str
+    value: float
+    on: When | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Resolver(Record):
+    """Where `ledger sync` finds a question's outcome, and a crowd price.
+
+    Attributes:
+        source: One of SOURCES.
+        market: A market's id or slug (market sources).
+        crowd: A declared forecaster who receives the market's prices.
+        url, column, date, path, date_path, rule: A csv or json series.
+        repo, tag: A GitHub repository and a release tag (or glob).
+    """
+
+    source: str
+    # a market
+    market: str | None = None
+    crowd: str | None = None
+    # a csv or json series
+    url: str | None = None
+    column: str | None = None
+    date: str | None = None
+    path: str | None = None
+    date_path: str | None = None
+    rule: Rule | None = None
+    # a GitHub release
+    repo: str | None = None
+    tag: str | None = None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Question(Record):
     """A question, every forecast made on it, and its outcome history."""
@@ -213,6 +262,7 @@ class Question(Record):
     note: str | None = None
     forecasts: tuple[Forecast, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
+    resolver: Resolver | None = None  # where `ledger sync` finds the outcome
 
 
 @dataclass(frozen=True, slots=True)

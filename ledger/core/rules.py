@@ -14,6 +14,10 @@
   its two date questions: yes when `after` happened strictly later than
   `before`, no when it happened on the same day or earlier, void when either is
   void, ambiguous when both closed without a date or their dates overlap.
+- **A person's outcome.** An outcome entry whose `by` is not `sync:SOURCE`
+  (including one with no `by`) was recorded by a person, and no machine ever
+  overrules it: `ledger sync` appends nothing beside it and reports a conflict
+  when its source disagrees. A provisional entry is a price, not a verdict.
 - **Status.** `resolved`, `void` (void or ambiguous), `due` (deadline passed,
   no outcome yet), or `open`. A provisional outcome leaves a question open.
 """
@@ -173,6 +177,25 @@ def _ordered(
         f"'{order.after}' ({after.result})"
     )
     return _derived(question, _order_result(before, after), [before, after], why)
+
+
+SYNC_BY = "sync:"
+"""The prefix of an outcome's `by` when `ledger sync` recorded it: `sync:manifold`."""
+
+
+def synced_from(entry: Outcome) -> str | None:
+    """The source an outcome was synced from (`sync:kalshi` → kalshi), or None."""
+    by = entry.by or ""
+    return by[len(SYNC_BY):] if by.startswith(SYNC_BY) else None
+
+
+def by_person(entry: Outcome) -> bool:
+    """Whether a person recorded this outcome: its `by` is not `sync:SOURCE`.
+
+    A provisional entry (a market price on an open question) is no verdict,
+    so it is never a person's outcome in this sense.
+    """
+    return entry.result.kind != "provisional" and synced_from(entry) is None
 
 
 def status(question: Question, standing: Outcome | None, as_of: dt.date) -> Status:

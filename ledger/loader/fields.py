@@ -275,14 +275,20 @@ class FieldReader:
 
     def slug(self, node: yaml.Node, name: str) -> str:
         """An id: lowercase letters, digits and hyphens."""
-        value = self.text(node, name)
-        if not _SLUG.fullmatch(value):
-            raise FieldError(
-                node,
-                f"'{name}' must be a slug of lowercase letters, digits and hyphens, "
-                f"like 'jerry-tworek', got '{value}'",
-            )
+        value = self.shaped(
+            node, name, _SLUG,
+            "a slug of lowercase letters, digits and hyphens, like 'jerry-tworek'",
+        )
         return self._slugs.setdefault(value, value)
+
+    def shaped(
+        self, node: yaml.Node, name: str, pattern: re.Pattern[str], expected: str
+    ) -> str:
+        """A text that `pattern` matches whole; else "'name' must be EXPECTED"."""
+        value = self.text(node, name)
+        if not pattern.fullmatch(value):
+            raise FieldError(node, f"'{name}' must be {expected}, got '{value}'")
+        return value
 
     def when(self, node: yaml.Node, name: str) -> When:
         """A date in any of the ledger's forms."""

@@ -34,6 +34,7 @@ from ledger.core.rules import made_key, recorded_key
 from ledger.loader.claims import ClaimReader
 from ledger.loader.fields import FieldError, Reader, Reported, finite, schema
 from ledger.loader.nodes import describe, is_null, line
+from ledger.loader.resolver import ResolverReader
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -94,7 +95,7 @@ def read_root(
     return ledger, reader.errors
 
 
-class _Reader(ClaimReader):
+class _Reader(ClaimReader, ResolverReader):
     """Walks the composed node tree of one file, collecting records and errors."""
 
     def __init__(self, path: str) -> None:
@@ -159,7 +160,8 @@ class _Reader(ClaimReader):
             found = {"id": slug, "title": text, "criteria": text,
                      "kind": lambda n, name: self.choice(n, name, _KINDS),
                      "deadline": when, "tags": texts, "unit": text, "condition": slug,
-                     "order": self.order, "unscorable": text, "note": text}
+                     "order": self.order, "resolver": self.resolver,
+                     "unscorable": text, "note": text}
         else:
             found = {"by": slug, "made": when, "source": slug, "quote": text,
                      "p": self.probability,

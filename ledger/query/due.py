@@ -10,6 +10,11 @@ Three lists, built from plain rows (no pandas, so the command starts fast):
   more than a year (365 days) before the date, oldest first. Only forecasts made
   by the date count, so a past view is rebuilt as it stood then.
 
+With `ledger due --sync` (or `--responses DIR`, from a sync's saved
+responses), a fourth list: **resolved at the source**, the questions whose
+resolver says they have resolved (a `resolve` that `ledger sync --apply`
+would append) but whose outcome the ledger has not recorded yet.
+
 `deadlines` lists every open or due question, for `ledger due --ics`
 (`ledger.show.calendar` writes them as iCalendar). `ledger.show.due` writes
 the report as a table, CSV or JSON.
@@ -25,13 +30,15 @@ from ledger.core.rules import index, outcome, standing_forecasts, status
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Sequence
 
     from dateutil.relativedelta import relativedelta
 
     from ledger.core.model import Ledger, Question
+    from ledger.sync.plan import Action
 
 STALE_DAYS = 365
-SECTIONS = ("overdue", "upcoming", "stale")
+SECTIONS = ("overdue", "upcoming", "stale", "at_source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +51,24 @@ class Report:
     overdue: list[dict[str, Any]]
     upcoming: list[dict[str, Any]]
     stale: list[dict[str, Any]]
+    at_source: list[dict[str, Any]] | None = None  # None: the sources were not asked
+
+
+def at_source(ledger: Ledger, actions: Sequence[Action]) -> list[dict[str, Any]]:
+    """Rows for the questions a sync would resolve (its `resolve` actions)."""
+    titles = {q.id: q.title for q in ledger.questions}
+    return [
+        {
+            "question": action.question,
+            "title": titles.get(action.question, ""),
+            "source": action.source,
+            "result": action.result,
+            "known": str(action.known),
+            "evidence": list(action.evidence),
+        }
+        for action in actions
+        if action.action == "resolve"
+    ]
 
 
 def parse_within(text: str) -> relativedelta:

@@ -94,7 +94,7 @@ def canvas(
     }
 
 
-def _legend(
+def legend(
     x: float,
     y: float,
     entries: Sequence[dict[str, Any]],
@@ -260,7 +260,7 @@ def calibration(
     chart["bars"] = _count_bars(series)
     chart["points"] = _points(series)
     entries = _calibration_key(series)
-    chart["legend"] = _legend(24, BOTTOM + 62, entries, columns=2, width=190)
+    chart["legend"] = legend(24, BOTTOM + 62, entries, columns=2, width=190)
     return chart
 
 
@@ -390,5 +390,5 @@ def trend(
             }
         )
     chart["series"] = lines
-    chart["legend"] = _legend(448, scale.top + 6, entries)
+    chart["legend"] = legend(448, scale.top + 6, entries)
     return chart

@@ -23,6 +23,7 @@ from ledger.report.cards import by_deadline, card, claim, cut
 from ledger.report.common import methods
 from ledger.report.comparison import comparison, trend
 from ledger.report.escape import safe_name
+from ledger.report.prices import crowds, price_chart
 from ledger.report.resolved import per_forecaster, resolved_mask, summary
 from ledger.report.timing import timing
 from ledger.score import scorecard
@@ -162,6 +163,35 @@ def _timing(
     return {"timing": [t for t in charts if t is not None]}, {}, {"timing": more}
 
 
+def _prices(
+    book: Book, year: int, day: dt.date, states: dict[str, State], drawn: Charts
+) -> Lists:
+    """A crowd-price chart per binary question with a crowd price by `day`.
+
+    Its questions are those open, or resolved in `year` (as timing's are).
+    """
+    crowd_ids = crowds(book.ledger)
+    chosen = []
+    for q in book.ledger.questions:
+        state, found = states[q.id]
+        if q.kind != "binary" or (
+            state in ("resolved", "void")
+            and found is not None
+            and found.known.latest.year != year
+        ):
+            continue
+        if any(f.by in crowd_ids and f.made.earliest <= day for f in q.forecasts):
+            chosen.append(q)
+    shown, more = cut(
+        chosen, book, "questions with crowd prices", f"--as-of {day.isoformat()}", False
+    )
+    charts = [
+        price_chart(book, q, day, drawn, f"{year}-prices-{safe_name(q.id)}")
+        for q in shown
+    ]
+    return {"prices": [c for c in charts if c is not None]}, {}, {"prices": more}
+
+
 def year_page(book: Book, year: int, drawn: Charts) -> dict[str, Any]:
     """The context of `year`'s scorecard page."""
     day = book.cutoff(year)
@@ -178,6 +208,7 @@ def year_page(book: Book, year: int, drawn: Charts) -> dict[str, Any]:
         _waiting(book, year, day, states),
         _closing(book, year, day, states),
         _timing(book, year, day, states, drawn),
+        _prices(book, year, day, states, drawn),
     ):
         lists.update(part[0])
         totals.update(part[1])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from ledger.core.text import plural
 from ledger.query.due import SECTIONS, Report
@@ -21,10 +22,13 @@ def upcoming_heading(found: Report) -> str:
 
 def summary(found: Report) -> str:
     """One line: how many items each section holds."""
+    synced = ""
+    if found.at_source is not None:
+        synced = f", {len(found.at_source)} resolved at the source"
     return (
         f"As of {found.as_of.isoformat()}: {len(found.overdue)} overdue, "
         f"{len(found.upcoming)} due within {plural(found.within_days, 'day')}, "
-        f"{plural(len(found.stale), 'stale forecast')}."
+        f"{plural(len(found.stale), 'stale forecast')}{synced}."
     )
 
 
@@ -65,12 +69,29 @@ def table(found: Report) -> str:
         *_section(upcoming_heading(found), upcoming),
         *_section("Stale forecasts (older than a year)", stale),
     ]
+    if found.at_source is not None:
+        title = "Resolved at the source, not recorded"
+        lines += _section(
+            f"{title} (ledger sync --apply records them)", _at_source(found.at_source)
+        )
     return "\n".join(lines) + "\n"
+
+
+def _at_source(rows: list[dict[str, Any]]) -> list[str]:
+    width = max((len(r["question"]) for r in rows), default=0)
+    lines = []
+    for row in rows:
+        lines.append(
+            f"  {row['question']:<{width}}  {row['source']} says {row['result']}, "
+            f"known {row['known']}"
+        )
+        lines.append(f"    {row['title']}")
+    return lines
 
 
 def to_json(found: Report) -> str:
     """{as_of, within_days, until, overdue, upcoming, stale} as JSON."""
-    data = {
+    data: dict[str, Any] = {
         "as_of": found.as_of.isoformat(),
         "within_days": found.within_days,
         "until": found.until.isoformat(),
@@ -78,6 +99,8 @@ def to_json(found: Report) -> str:
         "upcoming": found.upcoming,
         "stale": found.stale,
     }
+    if found.at_source is not None:
+        data["resolved_at_source"] = found.at_source
     return json_text(data)
 
 
@@ -85,16 +108,21 @@ CSV_COLUMNS = (
     "section", "question", "title", "deadline", "days", "span",
     "forecaster", "made", "age_days",
 )
+SYNC_COLUMNS = ("source", "result", "known")  # with --sync or --responses
 
 
 def to_csv(found: Report) -> str:
-    """One line per item, with a `section` column: overdue, upcoming or stale."""
+    """One line per item, with a `section` column: overdue, upcoming or stale.
+
+    With --sync or --responses, also at_source, and the source's columns.
+    """
     buffer = io.StringIO()
+    names = CSV_COLUMNS + (SYNC_COLUMNS if found.at_source is not None else ())
     writer = csv.DictWriter(
-        buffer, fieldnames=CSV_COLUMNS, lineterminator="\n", extrasaction="ignore"
+        buffer, fieldnames=names, lineterminator="\n", extrasaction="ignore"
     )
     writer.writeheader()
     for section in SECTIONS:
-        for row in getattr(found, section):
+        for row in getattr(found, section) or []:
             writer.writerow({"section": section, **row})
     return buffer.getvalue()

@@ -70,8 +70,48 @@ def test_ledger_schema_prints_the_shipped_schema() -> None:
 @pytest.mark.parametrize(
     ("definition", "record"),
     [("forecaster", model.Forecaster), ("source", model.Source),
-     ("question", model.Question), ("forecast", model.Forecast), ("outcome", model.Outcome)],
+     ("question", model.Question), ("forecast", model.Forecast), ("outcome", model.Outcome),
+     ("resolver", model.Resolver), ("rule", model.Rule)],
 )
 def test_every_schema_field_is_a_record_field(definition: str, record: type) -> None:
     fields = {f.name for f in dataclasses.fields(record)}
     assert set(schema()["definitions"][definition]["properties"]) <= fields
+
+
+def test_resolvers_validate_against_the_schema_as_check_reads_them() -> None:
+    text = """questions:
+  - id: a
+    title: A
+    criteria: C
+    kind: binary
+    deadline: 2027-12-31
+    resolver: {source: kalshi, market: KXFOO-27DEC31, crowd: kalshi-crowd}
+  - id: b
+    title: B
+    criteria: C
+    kind: binary
+    deadline: 2027-12-31
+    resolver:
+      source: csv
+      url: https://fred.stlouisfed.org/graph/fredgraph.csv?id=UNRATE
+      column: UNRATE
+      rule: {on: 2027-06, op: ">=", value: 5.0}
+  - id: c
+    title: C
+    criteria: C
+    kind: date
+    deadline: 2027-12-31
+    resolver: {source: github-release, repo: foo/foo, tag: "v2.*"}
+  - id: d
+    title: D
+    criteria: C
+    kind: binary
+    deadline: 2027-12-31
+    resolver: {source: metaculus, market: 31337}
+"""
+    validator = jsonschema.Draft7Validator(schema())
+    assert list(validator.iter_errors(yaml.load(text, Loader=Yaml12Loader))) == []
+    crowd = ROOT / "tests" / "data" / "crowd.yaml"
+    assert list(validator.iter_errors(yaml.load(crowd.read_text("utf-8"), Loader=Yaml12Loader))) == []
+    bad = yaml.load(text.replace("source: kalshi", "source: kalshy"), Loader=Yaml12Loader)
+    assert list(validator.iter_errors(bad))
