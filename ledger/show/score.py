@@ -165,6 +165,8 @@ def explain_table(
         ]
         if scores:
             lines.append("    " + ", ".join(scores))
+        if r.get("note"):
+            lines.append(f"    {r['note']}")
         if r["bin"] is not None:
             lines.append(f"    calibration bin {r['bin']}")
     if not rows:
