@@ -1,4 +1,5 @@
-"""`ledger due`: overdue questions, deadlines ahead, stale forecasts, the .ics file."""
+"""`ledger due`: overdue questions, deadlines ahead, windows closing, stale forecasts,
+the .ics file."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ledger.cli import main
 from ledger.show.calendar import escape_text, fold
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+SHIPPED = ROOT / "tests" / "data" / "shipped-2026.yaml"  # predictions.yaml, 2026-12
 AS_OF = "2026-06-01"
 
 # Deadlines counted from 2026-06-01: old-overdue 121 days late, recent-overdue 31;
@@ -238,20 +240,25 @@ def test_bad_within_is_a_usage_error(book: str, within: str) -> None:
 # -- output formats -------------------------------------------------------------
 
 
-def test_table_has_three_sections_and_a_summary(book: str) -> None:
+def test_table_has_four_sections_and_a_summary(book: str) -> None:
     code, out, _ = run(book, "--as-of", AS_OF)
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == (
-        "As of 2026-06-01: 2 overdue, 4 due within 90 days, 2 stale forecasts."
+        "As of 2026-06-01: 2 overdue, 4 due within 90 days, 0 windows to check, "
+        "2 stale forecasts."
     )
     headings = (
         "Overdue",
         "Due within 90 days (by 2026-08-30)",
+        "Windows closed or closing by 2026-08-30 (check whether the event happened)",
         "Stale forecasts (older than a year)",
     )
     assert all(heading in lines for heading in headings)
-    assert out.index("Overdue") < out.index("Due within") < out.index("Stale forecasts")
+    assert (
+        out.index("Overdue") < out.index("Due within") < out.index("Windows closed")
+        < out.index("Stale forecasts")
+    )
     assert "overdue by 121 days (4m)" in out
     assert "due today" in out
 
@@ -259,12 +266,14 @@ def test_table_has_three_sections_and_a_summary(book: str) -> None:
 def test_table_says_none_for_empty_sections(book: str) -> None:
     code, out, _ = run(book, "--as-of", "2024-01-01", "--within", "1d")
     assert code == 0
-    assert out.count("\n  none\n") == 3
+    assert out.count("\n  none\n") == 4
 
 
 def test_json_shape(book: str) -> None:
     data = as_json(book, "--as-of", AS_OF)
-    assert set(data) >= {"as_of", "within_days", "overdue", "upcoming", "stale"}
+    assert set(data) >= {
+        "as_of", "within_days", "overdue", "upcoming", "closing", "stale"
+    }
     assert data["as_of"] == AS_OF
     for row in data["overdue"] + data["upcoming"]:
         assert {"question", "title", "deadline", "days"} <= set(row)
@@ -297,11 +306,14 @@ def test_a_ledger_with_errors_exits_1(tmp_path: Path) -> None:
 
 
 def test_shipped_ledger_in_january_2027() -> None:
-    data = as_json(str(ROOT / "predictions.yaml"), "--as-of", "2027-01-15")
+    data = as_json(str(SHIPPED), "--as-of", "2027-01-15")
     # Jim Fan's December 2026 window is a claim, not a deadline: nothing is due
-    # before the first deadlines at the end of 2028.
+    # before the first deadlines at the end of 2028, but his window has closed.
     assert data["overdue"] == []
     assert data["upcoming"] == []
+    assert [(r["forecaster"], r["closes"], r["days"]) for r in data["closing"]] == [
+        ("jim-fan", "2026-12-31", -15)
+    ]
     assert [(r["forecaster"], r["question"]) for r in data["stale"]] == [
         ("jim-fan", "robotics-chatgpt-moment"),
         ("geoffrey-hinton", "ai-extinction-by-2054"),
