@@ -13,7 +13,7 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ledger.core.text import DASH, interval, json_value, number
+from ledger.core.text import DASH, interval, json_value, missing, number
 from ledger.score.rules import BRIER_SCALE_WORDS as SCALE_WORDS
 from ledger.score.rules import scale_text
 from ledger.show.layout import columns, json_text
@@ -85,7 +85,7 @@ def _in_unit(value: object, unit: str | None) -> str:
 
 def _cells(row: Row, keys: Sequence[str], numeric: bool) -> list[str]:
     low, high = row["brier_ci"]
-    unit = row.get("numeric_unit")
+    unit = None if missing(row.get("numeric_unit")) else str(row["numeric_unit"])
     extra = (
         [_in_unit(row.get("numeric_error"), unit),
          _in_unit(row.get("numeric_interval_score"), unit)]
@@ -138,7 +138,7 @@ def table(
     )
     if as_recorded:
         mode += f"; as recorded: only what was written down by {as_of.isoformat()}"
-    numeric = any(row.get("numeric_unit") is not None for row in rows)
+    numeric = any(not missing(row.get("numeric_unit")) for row in rows)
     header = list(HEADER)
     if numeric:
         header[header.index("void"):header.index("void")] = NUMERIC_HEADER

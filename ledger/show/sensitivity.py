@@ -11,7 +11,7 @@ import csv
 import io
 from typing import TYPE_CHECKING, Any
 
-from ledger.core.text import json_value, number, percent
+from ledger.core.text import json_value, number, share
 from ledger.show.layout import columns, json_text
 
 if TYPE_CHECKING:
@@ -102,8 +102,8 @@ def _keeper_notes(split: pd.DataFrame) -> list[str]:
 def table(split: pd.DataFrame, scenarios: pd.DataFrame, as_of: dt.date) -> str:
     """The basis split and the scenarios, for a terminal."""
     body = [
-        [str(r["forecaster"]), str(r["basis"]), str(r["n"]), percent(r["share"]),
-         number(r["brier"])]
+        [str(r["forecaster"]), str(r["basis"]), str(r["n"]),
+         share(r["share"], minus="-"), number(r["brier"])]
         for r in split.to_dict("records")
     ]
     lines = [

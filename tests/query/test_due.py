@@ -454,3 +454,76 @@ def test_escaped_text_round_trips_through_icalendar(text: str) -> None:
     body += fold("DESCRIPTION:" + escape_text(text)) + "END:VEVENT\r\nEND:VCALENDAR\r\n"
     event = icalendar.Calendar.from_ical(body.encode("utf-8")).walk("VEVENT")[0]
     assert str(event["DESCRIPTION"]) == text
+
+
+# -- window closings --------------------------------------------------------------
+
+
+def test_shipped_ledger_due_within_a_year_lists_jim_fans_window(tmp_path: Path) -> None:
+    # Issue 14: "Due within 365 days: none" hid Jim Fan's window, closing
+    # 2026-12-31 (+3y from a post of December 2023).
+    code, out, _ = run(str(SHIPPED), "--as-of", "2026-11-26", "--within", "1y")
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "As of 2026-11-26: 0 overdue, 0 due within 365 days, 1 window to check, "
+        "5 stale forecasts."
+    )
+    section = out.split(
+        "Windows closed or closing by 2027-11-26 (check whether the event happened)\n"
+    )[1].split("\n\n")[0]
+    assert section.splitlines() == [
+        "  jim-fan  window 2026-12-01..2026-12-31  closes in 35 days  "
+        "on robotics-chatgpt-moment",
+        "  If the event had not happened by then: "
+        "ledger resolve QUESTION not-yet --known DATE",
+    ]
+    data = as_json(str(SHIPPED), "--as-of", "2026-11-26", "--within", "2y")
+    # Within two years (by 2028-11-26): Jim Fan's window and Khosla's.
+    assert [(r["forecaster"], r["closes"], r["closed"]) for r in data["closing"]] == [
+        ("jim-fan", "2026-12-31", False),
+        ("vinod-khosla", "2028-07-01", False),
+    ]
+
+
+def test_a_not_yet_entry_clears_the_windows_it_closed(tmp_path: Path) -> None:
+    text = SHIPPED.read_text(encoding="utf-8").replace(
+        "          This window falls due soon after this file was written; not yet checked.\n"
+        "    outcomes: []\n",
+        "          This window falls due soon after this file was written; not yet checked.\n"
+        "    outcomes:\n"
+        "      - {result: not-yet, known: 2028-08-01, recorded: 2028-08-02}\n",
+    )
+    path = tmp_path / "ledger.yaml"
+    path.write_text(text, encoding="utf-8")
+    data = as_json(str(path), "--as-of", "2029-06-01", "--within", "1y")
+    # Jim Fan's and Khosla's windows ended by 2028-08-01: settled, as misses.
+    # Tworek's (to 2029-04-30) closed after it and is still to be checked;
+    # Levine's closes 2030-12-31, past the year ahead.
+    assert [(r["forecaster"], r["closes"], r["days"], r["closed"]) for r in data["closing"]] == [
+        ("jerry-tworek", "2029-04-30", -32, True),
+    ]
+    out = run(str(path), "--as-of", "2029-06-01", "--within", "1y")[1]
+    assert "window 2028-01-06..2029-04-30  closed 32 days ago (1m)" in out
+    rows = list(csv.DictReader(io.StringIO(
+        run(str(path), "--as-of", "2029-06-01", "--within", "1y", "--format", "csv")[1]
+    )))
+    closing = [r for r in rows if r["section"] == "closing"]
+    assert [(r["forecaster"], r["closes"], r["days"]) for r in closing] == [
+        ("jerry-tworek", "2029-04-30", "-32")
+    ]
+
+
+def test_ics_has_an_event_for_each_window_still_to_check(tmp_path: Path) -> None:
+    found = events(write_ics(str(SHIPPED), tmp_path / "due.ics", "2026-11-26"))
+    windows = {uid: e for uid, e in found.items() if uid.startswith("window-")}
+    assert set(windows) == {
+        f"window-{who}-robotics-chatgpt-moment@ledger"
+        for who in ("jim-fan", "vinod-khosla", "jerry-tworek", "sergey-levine")
+    }  # Goldberg's window has an open end: it never closes
+    fan = windows["window-jim-fan-robotics-chatgpt-moment@ledger"]
+    assert fan["DTSTART"].dt == dt.date(2026, 12, 31)
+    assert str(fan["SUMMARY"]).startswith("Window closes: jim-fan on Robotics")
+    assert (
+        "ledger resolve robotics-chatgpt-moment not-yet --known 2026-12-31"
+        in str(fan["DESCRIPTION"])
+    )
