@@ -172,10 +172,28 @@ def _before_outcome(forecast: Forecast, entry: Outcome) -> Error | None:
     )
 
 
+def _entered_early(forecast: Forecast) -> Error | None:
+    """A forecast is entered in the ledger on or after the day it was made."""
+    entered = forecast.entered
+    if entered is None or entered.latest >= forecast.made.earliest:
+        return None
+    return Error(
+        forecast.at("entered"),
+        f"forecast entered {entered}, before it was made ({forecast.made}); a "
+        "forecast is entered on or after the day it was made",
+    )
+
+
 def check_dates(ledger: Ledger) -> Iterator[Error]:
-    """Forecasts precede the deadline and outcome; outcomes are known, then recorded."""
+    """Forecasts precede the deadline, the outcome and their entry in the ledger.
+
+    Outcomes are known, then recorded.
+    """
     for question in ledger.questions:
         for forecast in question.forecasts:
+            early = _entered_early(forecast)
+            if early is not None:
+                yield early
             if forecast.made.earliest > question.deadline.latest:
                 yield Error(
                     forecast.at("made"),
@@ -193,20 +211,6 @@ def check_dates(ledger: Ledger) -> Iterator[Error]:
                     f"outcome known {entry.known}, after it was recorded on "
                     f"{entry.recorded}; an outcome cannot be written down before it "
                     "is known",
-                )
-
-
-def check_entered(ledger: Ledger) -> Iterator[Error]:
-    """A forecast is entered in the ledger on or after the day it was made."""
-    for question in ledger.questions:
-        for forecast in question.forecasts:
-            entered = forecast.entered
-            if entered is not None and entered.latest < forecast.made.earliest:
-                yield Error(
-                    forecast.at("entered"),
-                    f"forecast entered {entered}, before it was made "
-                    f"({forecast.made}); a forecast is entered on or after the day "
-                    "it was made",
                 )
 
 
@@ -241,14 +245,21 @@ def check_not_yet(ledger: Ledger) -> Iterator[Error]:
         for at, entry in enumerate(entries):
             if entry.result.kind != "not-yet":
                 continue
-            if entry.known.earliest > question.deadline.latest:
-                yield Error(
-                    entry.at("known"),
-                    f"not-yet known {entry.known}, after the deadline "
-                    f"{question.deadline}: the event did not happen by the deadline, "
-                    "so record 'no'",
-                )
+            late = _past_deadline(question, entry)
+            if late is not None:
+                yield late
             yield from _contradicted(entry, entries[:at])
+
+
+def _past_deadline(question: Question, entry: Outcome) -> Error | None:
+    """A not-yet `entry` known after the deadline: that is a `no`."""
+    if entry.known.earliest <= question.deadline.latest:
+        return None
+    return Error(
+        entry.at("known"),
+        f"not-yet known {entry.known}, after the deadline {question.deadline}: the "
+        "event did not happen by the deadline, so record 'no'",
+    )
 
 
 def _contradicted(entry: Outcome, earlier: Sequence[Outcome]) -> Iterator[Error]:
@@ -269,7 +280,6 @@ CHECKS: tuple[Check, ...] = (
     check_references,
     check_relations,
     check_dates,
-    check_entered,
     check_assessed,
     check_not_yet,
 )

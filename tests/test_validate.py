@@ -47,7 +47,6 @@ questions:
         validate.check_references,
         validate.check_relations,
         validate.check_dates,
-        validate.check_entered,
         validate.check_assessed,
         validate.check_not_yet,
     ) == validate.CHECKS

@@ -39,19 +39,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from ledger.core.dates import When
-from ledger.core.model import (
-    Forecast,
-    Ledger,
-    Location,
-    Order,
-    Outcome,
-    Question,
-    Result,
-)
+from ledger.core.model import Forecast, Ledger, Order, Outcome, Question, Result
 
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Iterable, Mapping, Sequence
+
+    from ledger.core.model import Location
 
 Status = Literal["open", "due", "resolved", "void"]
 STATUSES: tuple[Status, ...] = ("open", "due", "resolved", "void")
