@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 
 from ledger.core import windows
+from ledger.core.dates import When
 from ledger.core.memory import gc_paused
 from ledger.core.rules import (
     STATUSES,
@@ -135,23 +136,21 @@ class _Judged:
     provisional: bool
 
 
-def _window_fields(question: Question, forecast: Forecast) -> dict[str, Any]:
-    """`window_start`, `window_end` (date questions) and `window_width`."""
-    if forecast.window is None:
-        return {"window_start": _NAT, "window_end": _NAT, "window_width": math.nan}
-    lo, hi = windows.ends(forecast.window)
-    dated = question.kind == "date"
-
-    def day(value: float) -> np.datetime64:
-        if not dated or not math.isfinite(value):
-            return _NAT
-        return _day(dt.date.fromordinal(int(value)))
-
-    return {
-        "window_start": day(lo),
-        "window_end": day(hi),
-        "window_width": (hi - lo) / windows.unit_days(question.kind),
-    }
+def _window_fields(row: dict[str, Any], question: Question, forecast: Forecast) -> None:
+    """Set `window_start`, `window_end` (date questions) and `window_width` of `row`."""
+    window = forecast.window
+    if window is None:
+        row["window_start"] = row["window_end"] = _NAT
+        row["window_width"] = math.nan
+        return
+    start, end = window.start, window.end
+    if isinstance(start, When) or isinstance(end, When):
+        row["window_start"] = _day(start.earliest) if isinstance(start, When) else _NAT
+        row["window_end"] = _day(end.latest) if isinstance(end, When) else _NAT
+    else:
+        row["window_start"] = row["window_end"] = _NAT
+    lo, hi = windows.ends(window)
+    row["window_width"] = (hi - lo) / windows.unit_days(question.kind)
 
 
 def _row(
@@ -182,12 +181,12 @@ def _row(
         "censored": False,
         "interval_score": math.nan,
         "coverage_assumed": False,
-        **_window_fields(question, forecast),
         "unit": question.unit,
         "table": forecast.table,
         "words": forecast.words,
         "line": forecast.location.line,
     }
+    _window_fields(row, question, forecast)
     row["excluded"] = _score_outcome(row, question, forecast, judged)
     if judged.not_yet is not None and row["censored"] and result is None:
         closed = judged.not_yet  # it stood until the not-yet day at the latest
@@ -371,7 +370,7 @@ def _judged(
     result = outcome(question, questions, view.as_of, as_recorded=view.as_recorded)
     state = status(question, result, view.as_of)
     interim = None
-    if question.kind == "date":
+    if question.kind == "date" and question.outcomes:
         interim = not_yet(question, result, view.as_of, as_recorded=view.as_recorded)
     return _Judged(state, result, interim, view.provisional)
 
