@@ -48,6 +48,8 @@ questions:
         validate.check_relations,
         validate.check_dates,
         validate.check_resolvers,
+        validate.check_assessed,
+        validate.check_not_yet,
     ) == validate.CHECKS
 
 

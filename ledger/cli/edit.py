@@ -251,9 +251,13 @@ def _append(file: str, question_id: str, name: str, entry: Entry, what: str) -> 
 # a docstring's one-line summary, and rewrapping it would change `--help`.
 @click.command(
     help="""Record an outcome of QUESTION_ID: RESULT is yes, no, a fraction (0.5),
-    provisional:0.37, a date, a number, void or ambiguous.
+    provisional:0.37, a date, a number, void or ambiguous; or, on a date
+    question, not-yet: the event had not happened as of --known (windows that
+    ended by then are scored as misses; the question stays open).
 
-    Resolving again appends a new outcome entry; the earlier one stays.
+    Resolving again appends a new outcome entry; the earlier one stays. A
+    question with assess: at-deadline takes no final result known before its
+    deadline.
     """,
 )
 @write_file_option

@@ -48,10 +48,12 @@ _FORECAST_REQUIRED = frozenset({"by", "made", "basis"})
 _QUESTION_REQUIRED = frozenset({"id", "title", "criteria", "kind", "deadline"})
 _KINDS = ("binary", "date", "numeric")
 _BASES = ("stated", "mapped", "judged")
+_ASSESS = ("by-deadline", "at-deadline")
 _CLOSED = {  # results that close a question without a value
     "void": Result("void", None, "void"),
     "ambiguous": Result("ambiguous", None, "ambiguous"),
 }
+_NOT_YET = Result("not-yet", None, "not-yet")
 _YES = frozenset({"yes", "true"})
 _NO = frozenset({"no", "false"})
 # YAML 1.1 booleans that are neither yes/no nor true/false: a ledger refuses them
@@ -161,13 +163,15 @@ class _Reader(ClaimReader, ResolverReader):
                      "kind": lambda n, name: self.choice(n, name, _KINDS),
                      "deadline": when, "tags": texts, "unit": text, "condition": slug,
                      "order": self.order, "resolver": self.resolver,
-                     "unscorable": text, "note": text}
+                     "unscorable": text, "note": text,
+                     "assess": lambda n, name: self.choice(n, name, _ASSESS),
+                     "written": when}
         else:
             found = {"by": slug, "made": when, "source": slug, "quote": text,
                      "p": self.probability,
                      "basis": lambda n, name: self.choice(n, name, _BASES),
                      "table": lambda n, name: self.choice(n, name, words.table_names()),
-                     "words": text, "note": text}
+                     "words": text, "note": text, "entered": when}
         self._readers[record] = found
         return found
 
@@ -309,8 +313,8 @@ class _Reader(ClaimReader, ResolverReader):
         closed = _CLOSED.get(word)
         if closed is not None:
             return closed
-        if word.startswith("provisional:"):
-            return _provisional(node, text, kind)
+        if word.startswith("provisional:") or word == "not-yet":
+            return _interim(node, text, kind)
         if word in _YAML11_BOOLEANS and kind in ("binary", None):
             raise FieldError(
                 node,
@@ -326,6 +330,13 @@ class _Reader(ClaimReader, ResolverReader):
         return _binary(node, text, word)
 
 
+def _interim(node: yaml.Node, text: str, kind: Kind | None) -> Result:
+    """An entry that leaves the question open: `provisional:P` or `not-yet`."""
+    if text.lower() == "not-yet":
+        return _not_yet(node, kind)
+    return _provisional(node, text, kind)
+
+
 def _provisional(node: yaml.Node, text: str, kind: Kind | None) -> Result:
     """`provisional:P`: a binary question's probability before its outcome is final."""
     if kind not in ("binary", None):
@@ -337,6 +348,17 @@ def _provisional(node: yaml.Node, text: str, kind: Kind | None) -> Result:
         return Result("provisional", parse_probability(text.split(":", 1)[1]), text)
     except ValueError as exc:
         raise FieldError(node, f"provisional result: {exc}") from None
+
+
+def _not_yet(node: yaml.Node, kind: Kind | None) -> Result:
+    """`not-yet`: a date question's event had not happened as of the entry's `known`."""
+    if kind not in ("date", None):
+        raise FieldError(
+            node,
+            f"a not-yet result fits only a date question, not a {kind} one; it says "
+            "the event had not happened as of its known date",
+        )
+    return _NOT_YET
 
 
 def _number(node: yaml.Node, text: str) -> Result:
@@ -361,7 +383,8 @@ def _date_result(node: yaml.Node, text: str) -> Result:
             node,
             f"result '{text}' does not fit a date question; write the date "
             "it happened, like 2026-02-10, 'no' if it did not happen by the "
-            "deadline, void or ambiguous",
+            "deadline, 'not-yet' if it had not happened as of the known date, "
+            "void or ambiguous",
         ) from None
 
 
