@@ -398,7 +398,8 @@ def test_due_lists_what_resolved_at_the_source_from_saved_responses(
                                     "--responses", str(saved)])
     assert due.exit_code == 0, due.output
     assert due.stdout.splitlines()[0] == (
-        "As of 2027-06-01: 0 overdue, 0 due within 90 days, 0 stale forecasts, "
+        "As of 2027-06-01: 0 overdue, 0 due within 90 days, 0 windows to check, "
+        "0 stale forecasts, "
         "2 resolved at the source.")
     assert due.stdout.splitlines()[-5:] == [
         "Resolved at the source, not recorded (ledger sync --apply records them)",
