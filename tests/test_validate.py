@@ -47,6 +47,7 @@ questions:
         validate.check_references,
         validate.check_relations,
         validate.check_dates,
+        validate.check_skipped,
     ) == validate.CHECKS
 
 

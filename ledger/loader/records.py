@@ -27,6 +27,7 @@ from ledger.core.model import (
     Outcome,
     Question,
     Result,
+    Skipped,
     Source,
 )
 from ledger.core.numbers import NUMBER, parse_probability
@@ -45,6 +46,7 @@ D = TypeVar("D", Forecaster, Source)
 
 _FORECAST_REQUIRED = frozenset({"by", "made", "basis"})
 _QUESTION_REQUIRED = frozenset({"id", "title", "criteria", "kind", "deadline"})
+_SKIPPED_REQUIRED = frozenset({"quote", "source", "reason"})
 _KINDS = ("binary", "date", "numeric")
 _BASES = ("stated", "mapped", "judged")
 _CLOSED = {  # results that close a question without a value
@@ -86,6 +88,7 @@ def read_root(
             questions=reader.records(top, "questions", reader.question)
             if questions is None or "questions" not in top
             else tuple(q for i in questions if (q := reader.question(i)) is not None),
+            skipped=reader.records(top, "skipped", reader.skipped),
             broken=frozenset(reader.broken),
             references=tuple(reader.references),
             includes=reader.include_patterns(top),
@@ -137,7 +140,7 @@ class _Reader(ClaimReader):
             self.broken.add((kind, id))
 
     def readers(self, record: str) -> dict[str, Reader]:
-        """The field readers of a forecaster, source, question or forecast.
+        """The field readers of a forecaster, source, question, forecast or skip.
 
         In schema order; made once per file (a big ledger has many records).
         """
@@ -155,6 +158,8 @@ class _Reader(ClaimReader):
                      "kind": lambda n, name: self.choice(n, name, kinds),
                      "url": text, "date": when, "note": text, "licence": text,
                      "attribution": text}
+        elif record == "skipped":
+            found = {"quote": text, "source": slug, "reason": text, "by": slug}
         elif record == "question":
             found = {"id": slug, "title": text, "criteria": text,
                      "kind": lambda n, name: self.choice(n, name, _KINDS),
@@ -189,6 +194,23 @@ class _Reader(ClaimReader):
             self.mark_broken(record, values.get("id"))
             return None
         return cls(
+            location=Location(self.path, line(node)),
+            lines=self.lines(fields, node),
+            **values,
+        )
+
+    def skipped(self, node: yaml.Node) -> Skipped | None:
+        """A `skipped:` entry (a claim considered and not scored), or None."""
+        fields = self.mapping(node, "skipped entry", "skipped")
+        if fields is None:
+            return None
+        values: dict[str, Any] = {}
+        ok = self.read_all(fields, self.readers("skipped"), values, _SKIPPED_REQUIRED)
+        self.refer("source", values.get("source"), fields, "source")
+        self.refer("forecaster", values.get("by"), fields, "by")
+        if not ok:
+            return None
+        return Skipped(
             location=Location(self.path, line(node)),
             lines=self.lines(fields, node),
             **values,
