@@ -11,6 +11,7 @@ start fast.
 - `edit`: add, forecast, resolve, forecaster add, source add
 - `imports`: import forecastbench | csv | fatebook, export
 - `report`: report
+- `extract`: extract (candidate forecasts from a text)
 - `options` (shared options) and `errors` (printing problems, usage errors)
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import click
 
-from ledger.cli import edit, imports, query, report, scoring
+from ledger.cli import edit, extract, imports, query, report, scoring
 from ledger.core.version import DISTRIBUTION
 
 
@@ -33,6 +34,7 @@ COMMANDS: tuple[click.Command, ...] = (
     scoring.score, scoring.calibration, scoring.compare,
     edit.add, edit.forecast, edit.resolve, edit.forecaster_group, edit.source_group,
     imports.import_group, imports.export,
+    extract.extract,
     report.report,
 )
 """Every command and group of `ledger`, by module."""
