@@ -31,7 +31,7 @@ End = relativedelta | When | None
 """A window end: a horizon from `made`, a ledger date, or an open end."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Span:
     """A vague time expression and the window the keeper reads it as."""
 
@@ -52,6 +52,11 @@ class Conventions:
     spans: tuple[Span, ...]
     approximate_rule: str
 
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        """Every phrase of every span (lowercased, single spaces), sorted."""
+        return _phrases(self.spans)
+
     def span(self, phrase: str) -> Span | None:
         """The span that lists `phrase` (any case, any spacing), if any."""
         key = " ".join(phrase.lower().split())
@@ -64,9 +69,15 @@ class Conventions:
 class _Problem(ValueError):
     """A bad value in a conventions file, with the text to find its line by."""
 
-    def __init__(self, message: str, near: str) -> None:
+    def __init__(self, message: str, near: str, nth: int = 0) -> None:
         super().__init__(message)
         self.near = near
+        self.nth = nth  # the line of the nth appearance (from 0) of `near`
+
+
+@cache
+def _phrases(spans: tuple[Span, ...]) -> tuple[str, ...]:
+    return tuple(sorted({phrase for span in spans for phrase in span.phrases}))
 
 
 def shipped() -> Conventions:
@@ -98,7 +109,8 @@ def read_conventions(text: str, path: str) -> tuple[Conventions | None, list[Err
     errors: list[Error] = []
 
     def problem(exc: _Problem) -> None:
-        errors.append(Error(Location(path, _line_of(text, exc.near)), str(exc)))
+        line = _line_of(text, exc.near, exc.nth)
+        errors.append(Error(Location(path, line), str(exc)))
 
     if not isinstance(data, dict):
         return None, [Error(Location(path, 1), "the file must hold a JSON object")]
@@ -115,8 +127,8 @@ def read_conventions(text: str, path: str) -> tuple[Conventions | None, list[Err
     for i, item in enumerate(_list(data, "spans", errors, path, text)):
         try:
             spans.append(_span(item, i))
-        except _Problem as exc:
-            problem(exc)
+        except _Problem as exc:  # at the span's own "phrases" or "window"
+            problem(_Problem(str(exc), exc.near, i))
     if errors:
         return None, errors
     return Conventions(path, slack, slack_text, tuple(spans), rule), []
@@ -165,14 +177,15 @@ def _span(item: object, i: int) -> Span:
         or not phrases
         or not all(isinstance(p, str) and p.strip() for p in phrases)
     ):
-        raise _Problem(f"{near} needs 'phrases': a list of non-empty texts", "phrases")
-    first = json.dumps(phrases[0], ensure_ascii=False)
+        message = f"{near} needs 'phrases': a list of non-empty texts"
+        raise _Problem(message, '"phrases"')
     window = item.get("window")
     if not isinstance(window, list) or len(window) != 2:
-        raise _Problem(f"{near}: 'window' must be [start, end]", first)
-    ends = [_end(value, first) for value in window]
+        raise _Problem(f"{near}: 'window' must be [start, end]", '"phrases"')
+    ends = [_end(value, '"window"', near) for value in window]
     if ends[0] is None:
-        raise _Problem(f"{near}: a window needs a start (an end may be null)", first)
+        message = f"{near}: a window needs a start (an end may be null)"
+        raise _Problem(message, '"window"')
     return Span(
         phrases=tuple(" ".join(p.lower().split()) for p in phrases),
         start=ends[0],
@@ -182,18 +195,17 @@ def _span(item: object, i: int) -> Span:
     )
 
 
-def _end(value: object, near: str) -> End:
+def _end(value: object, near: str, span: str) -> End:
     """A window end: `+Ny` (from made), a ledger date, or null."""
     if value is None:
         return None
     if not isinstance(value, str):
-        raise _Problem(f"window end {value!r} must be text like +30y or 2050", near)
-    if value.startswith("+"):
-        return _offset(value, near)
+        message = f"{span}: window end {value!r} must be text like +30y or 2050"
+        raise _Problem(message, near)
     try:
-        return parse_when(value)
-    except DateError as exc:
-        raise _Problem(f"window end: {exc}", near) from None
+        return _offset(value, near) if value.startswith("+") else parse_when(value)
+    except (DateError, _Problem) as exc:
+        raise _Problem(f"{span}: window end: {exc}", near) from None
 
 
 def _offset(value: str, near: str) -> relativedelta:
@@ -203,7 +215,11 @@ def _offset(value: str, near: str) -> relativedelta:
         raise _Problem(str(exc), near) from None
 
 
-def _line_of(text: str, needle: str) -> int:
-    """The 1-based line where `needle` first appears in `text` (1 if nowhere)."""
-    at = text.find(needle)
-    return text.count("\n", 0, at) + 1 if at >= 0 else 1
+def _line_of(text: str, needle: str, nth: int = 0) -> int:
+    """The 1-based line of the `nth` appearance (from 0) of `needle` (else 1)."""
+    at = -1
+    for _ in range(nth + 1):
+        at = text.find(needle, at + 1)
+        if at < 0:
+            return 1
+    return text.count("\n", 0, at) + 1

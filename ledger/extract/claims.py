@@ -21,18 +21,28 @@ _RELATIVE = re.compile(
     rf"(?P<cmp>after|before)\s+{_EVENT}",
     _I,
 )
-_TIMELINE = re.compile(r"\b(?:timelines?|take|takes|took|taking|wait|horizon)\b", _I)
-_NOT_AN_EVENT = re.compile(
-    r"(?:expected|anticipated|people|most|many|we|you|they|i|he|she|it|everyone|"
-    r"anyone|anybody|thought|hoped|planned|predicted|forecast|usual|normal|that|"
-    r"this|now|today|(?:19|20|21)\d\d)\b",
-    _I,
+
+
+def _any(words: str, before: str = r"\b", after: str = r"\b") -> re.Pattern[str]:
+    """A pattern for any of the space-separated `words`, without case."""
+    return re.compile(before + "(?:" + "|".join(words.split()) + ")" + after, _I)
+
+
+# what makes "longer than X" a matter of time, not of length
+_TIMELINE = _any("timelines? take takes took taking wait horizon")
+# what a comparison is made with when it names no event ("sooner than expected")
+_NOT_AN_EVENT = _any(
+    "expected anticipated people most many we you they i he she it everyone anyone "
+    r"anybody thought hoped planned predicted forecast usual normal that this now "
+    r"today (?:19|20|21)\d\d",
+    before="",
 )
-_CUT = re.compile(r"\s+(?:and|but|because|though|although|which|that|so|if|when)\b", _I)
-_VERB = re.compile(
-    r"\s+(?:will|would|[’']ll|is|are|comes|happens|arrives|takes|could|might|may|"
-    r"should|won[’']t|come|happen|arrive|take)\b",
-    _I,
+# where an event's name ends, and where a subject's verb starts
+_CUT = _any("and but because though although which that so if when", before=r"\s+")
+_VERB = _any(
+    "will would [’']ll is are comes happens arrives takes could might may should "
+    "won[’']t come happen arrive take",
+    before=r"\s+",
 )
 
 

@@ -84,7 +84,7 @@ def _passed_over(
         return "past tense: it tells what happened"
     if past_date and not cues.future:
         return "the date it names is in the past"
-    if cues.question and not (future or words or cues.modal):
+    if cues.question and not words:
         return "a question, not a claim"
     if cues.intention and not (future or words):
         return "an intention or wish, not a forecast"
@@ -109,6 +109,7 @@ def _doubts(
         (cues.past and not cues.future, "past tense"),
         (cues.reported, "reported speech: someone's belief or words, as told"),
         (cues.indirect, "an indirect question ('what ... will')"),
+        (cues.intention, "an intention or plan: the speaker's own doing"),
         (found is not None and found.negated,
          "a negated hedge: p is not inverted; read it"),
     )

@@ -118,7 +118,7 @@ _MONTHS = {
     for name in (calendar.month_name[number], calendar.month_abbr[number])
 } | {"sept": 9}
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_YEAR = r"(?P<year>(?:19|20|21)\d{2})(?![\d,%])"
+_YEAR = r"(?P<year>(?:19|20|21)\d{2})(?![\d%]|,\d)"
 _PART = r"(?P<part>early|mid|late|the\s+end\s+of|end\s+of|the\s+middle\s+of)"
 
 
@@ -236,6 +236,8 @@ def _dated(match: re.Match[str], conventions: Conventions) -> Horizon | None:
     part = "mid" if part and "middle" in part else (part or "").replace("the ", "")
     first, last = _period(year, month, part or None)
     kind = " ".join(match.group("kind").lower().split())
+    if kind in ("until", "till") and _NEGATED.search(match.string, 0, match.start()):
+        kind = "not until"  # "won't be finished until 2031": from 2031 on
     if kind in ("by", "no later than", "not later than", "until", "till"):
         if part == "mid" and month is None:  # by mid-2030: by the middle of the year
             last = When.day(dt.date(year, 6, 30))
@@ -253,14 +255,18 @@ def _dated(match: re.Match[str], conventions: Conventions) -> Horizon | None:
     return _horizon(match, first, last)
 
 
+_NEGATED = re.compile(r"\b(?:not|never)\b[^,;.!?]*$|n[’']t\b[^,;.!?]*$", _I)
+
+
 def _decade(match: re.Match[str], conventions: Conventions) -> Horizon | None:
-    """In the (early, mid-, late) 2030s."""
+    """In the (early, mid-, late) 2030s; by the (early, mid-, late) 2030s."""
     start = int(match.group("decade"))
-    if start % 10:
-        return None
-    first, last = {"early": (0, 3), "mid": (4, 6), "late": (7, 9)}.get(
-        (match.group("part") or "").lower(), (0, 9)
-    )
+    part = (match.group("part") or "").lower()
+    if start % 10 or (match.group("kind").lower() == "by" and not part):
+        return None  # "by the 2030s": by their start or their end? Not read.
+    first, last = {"early": (0, 3), "mid": (4, 6), "late": (7, 9)}.get(part, (0, 9))
+    if match.group("kind").lower() == "by":
+        return _horizon(match, relativedelta(), _year(start + last), by=True)
     return _horizon(match, _year(start + first), _year(start + last))
 
 
@@ -307,14 +313,14 @@ _GRAMMAR: tuple[tuple[str, Handler], ...] = (
     (rf"\b(?P<kind>within|inside(?:\s+of)?)\s+(?:the\s+next\s+)?{_QTY}", _quantity),
     (rf"\b(?P<kind>in)\s+{_QTY}(?:[’']?s?\s+time)?", _quantity),
     (rf"(?<![\w-]){_QTY}\s+(?:from\s+now|away|out|hence)\b", _quantity),
-    (rf"\b(?:take|takes|taking|took)\s+(?:(?:at\s+least|another|only)\s+)?{_QTY}",
+    (rf"\b(?:take|takes|taking)\s+(?:(?:at\s+least|another|only)\s+)?{_QTY}",
      _quantity),
     (rf"{_CONTEXT_TIMELINE}(?P<h>{_QTY})", _quantity),
     (rf"\b(?P<kind>by|before|no\s+later\s+than|not\s+later\s+than|until|till|in|"
      rf"during|around|after|later\s+than|beyond|not\s+before|not\s+until|"
      rf"no\s+earlier\s+than|from)\s+(?:{_PART}[-\s]+)?(?:{_MONTH}\s+)?{_YEAR}",
      _dated),
-    (r"\b(?:in|during)\s+the\s+(?:(?P<part>early|mid|late)[-\s]+)?"
+    (r"\b(?P<kind>in|during|by)\s+the\s+(?:(?P<part>early|mid|late)[-\s]+)?"
      r"(?P<decade>(?:19|20|21)\d0)[’']?s\b", _decade),
     (r"\b(?:(?:by|before)\s+the\s+end\s+of\s+(?:the|this|next)\s+(?:year|decade)|"
      r"by\s+year[-\s]end|(?:later\s+)?this\s+(?:year|decade)|within\s+the\s+decade|"
@@ -327,14 +333,23 @@ _GRAMMAR: tuple[tuple[str, Handler], ...] = (
 )
 
 
+# Every form above holds one of these: a sentence without any has no horizon.
+_TRIGGER = re.compile(
+    r"\d|decade|year|yrs?\b|month|week|day|never|won[’']?t\s+ever|soon|lifetime|"
+    r"generation|century|near\s+(?:future|term)|long|next|coming|end\s+of|"
+    r"middle\s+of|foreseeable|than|after|before",
+    _I,
+)
+
+
 @cache
-def _compiled(spans: tuple[Span, ...]) -> tuple[tuple[re.Pattern[str], Handler], ...]:
-    phrases = sorted({p for span in spans for p in span.phrases}, key=len, reverse=True)
+def _compiled(phrases: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], Handler], ...]:
     vague = (
         r"(?<!as )\b(?:"
         + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
         + r")\b"
     )
+    phrases = tuple(sorted(phrases, key=len, reverse=True))
     return tuple(
         (re.compile(pattern, _I), handler)
         for pattern, handler in ((vague, _span), *_GRAMMAR)
@@ -347,8 +362,12 @@ def horizons(text: str, conventions: Conventions) -> list[Horizon]:
     Where two overlap, the longer wins; at equal length, the earlier pattern
     (vague spans first, then the grammar in the order above).
     """
+    phrases = conventions.phrases
+    lowered = text.lower()
+    if not _TRIGGER.search(text) and not any(p in lowered for p in phrases):
+        return []
     found: list[tuple[int, int, int, Horizon]] = []
-    for rank, (pattern, handler) in enumerate(_compiled(conventions.spans)):
+    for rank, (pattern, handler) in enumerate(_compiled(phrases)):
         for match in pattern.finditer(text):
             horizon = handler(match, conventions)
             if horizon is not None:

@@ -47,6 +47,13 @@ _STATED = re.compile(
     r"\b(?:50\s*/\s*50|50-50|fifty[\s-]fifty|even odds|even money)\b)",
     _I,
 )
+_QUANTITY_BEFORE = re.compile(
+    r"\b(?:by|of|to|at|from|than|about|around|over|under|in|is|was|are|were|be|"
+    r"rose|fell|grew|dropped|reached|hit)\s*$",
+    _I,
+)
+# every stated form holds one of these
+_STATED_HINT = re.compile(r"\d|coin|toss|fifty|even\s+(?:odds|money)|\s(?:in|of)\s", _I)
 _CONTEXT = re.compile(
     r"\b(?:chances?|probabilit(?:y|ies)|probabl[ey]|likely|likelihood|odds|risk|"
     r"sure|confident|confidence|certain|certainty|bet|credence|estimate|p\(doom\))",
@@ -96,6 +103,8 @@ def stated(text: str) -> Probability | None:
     >>> stated("10% of jobs will go") is None
     True
     """
+    if not _STATED_HINT.search(text):
+        return None
     for match in _STATED.finditer(text):
         if match.group("even"):
             return Probability(words=match.group().strip(), p=0.5, basis="stated")
@@ -130,9 +139,27 @@ def _value(match: re.Match[str]) -> tuple[float, str | None] | None:
 
 
 def _bare_answer(text: str, match: re.Match[str]) -> bool:
-    """A short answer that is just a number ("Not really, 10% to 20%.")."""
+    """A short answer that is just a number ("Not really, 10% to 20%.").
+
+    Nothing follows the number, at most four words and no digit come before it,
+    and the word before it is no verb or preposition that makes it a quantity
+    ("sales grew by 12%").
+    """
     after = text[match.end():].strip(" .!”\"’')")
-    return not after and len(text.split()) <= 8
+    before = text[: match.start()]
+    return (
+        not after
+        and len(before.split()) <= 4
+        and not re.search(r"\d", before)
+        and not _QUANTITY_BEFORE.search(before)
+    )
+
+
+_CHANCE = re.compile(
+    r"\b(?:(?:a|an)\s+)?(?:good|fair|real|reasonable|decent|high|strong|slim|small|"
+    r"low|little|some|outside|remote)\s+(?:chance|possibility|probability|likelihood)\b",
+    _I,
+)
 
 
 def hedged(text: str, table: str) -> Probability | None:
@@ -145,6 +172,9 @@ def hedged(text: str, table: str) -> Probability | None:
     ('not likely', None, True)
     """
     found = [m for m in _hedges().finditer(text) if _is_hedge(text, m)]
+    chance = _CHANCE.search(text)
+    if chance is not None and not any(_overlap(chance, m) for m in found):
+        found = sorted([*found, chance], key=lambda m: m.start())
     if not found:
         modal = MODAL.search(text)
         if modal is None:
@@ -169,6 +199,10 @@ def hedged(text: str, table: str) -> Probability | None:
         note="; ".join(notes) or None,
         negated=negated,
     )
+
+
+def _overlap(a: re.Match[str], b: re.Match[str]) -> bool:
+    return a.start() < b.end() and b.start() < a.end()
 
 
 def _is_hedge(text: str, match: re.Match[str]) -> bool:

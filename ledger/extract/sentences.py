@@ -34,7 +34,7 @@ _ABBREVIATIONS = frozenset((
 ))
 _LINE_END = re.compile(r"[.!?…:][”\"’')\]]*\s*$")
 _CLAUSE = re.compile(
-    r";\s+|,\s+(?=(?:and|but|while|whereas|though|although|yet)\s)", re.IGNORECASE
+    r";\s+|,\s+(?:and|but|while|whereas|though|although|yet)\s+", re.IGNORECASE
 )
 
 

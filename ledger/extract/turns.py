@@ -30,12 +30,19 @@ _LABEL = re.compile(
     r"(?P<name>[A-Z][\w.'’-]*(?:[ \t]+(?:[A-Z][\w.'’-]*|\d+|of|de|van|von|da)){0,3})"
     r"(?:[ \t]*[\[(](?P<time>" + _STAMP + r")[\])])?[ \t]*:(?:[ \t]+|$)"
 )
+# SubRip and WebVTT: "00:00:01,000 --> 00:00:04,000", and the cue's number
 _CUE_TIMING = re.compile(rf"(?P<time>{_STAMP})\s*-->\s*{_STAMP}.*")
 _CUE_NUMBER = re.compile(r"\d+[ \t]*")
-_FENCE = re.compile(r"[ \t]*(```|~~~)")
-_HEADING = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]+|$)")
-_ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
-_QUOTE_MARK = re.compile(r"[ \t]*>[ \t]?")
+# Markdown: code fences, headings, list items, block quotes
+_FENCE, _HEADING, _ITEM, _QUOTE_MARK = (
+    re.compile(pattern)
+    for pattern in (
+        r"[ \t]*(```|~~~)",
+        r"[ \t]{0,3}#{1,6}(?:[ \t]+|$)",
+        r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+",
+        r"[ \t]*>[ \t]?",
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +110,7 @@ class _Reader:
         self.time: str | None = None
         self.start = self.end = -1  # the open paragraph, if start >= 0
         self.fenced = False
+        self.quoted = False  # the open paragraph is in a block quote
         self.front = bool(lines) and lines[0][1].strip() == "---"
 
     def close(self) -> None:
@@ -152,12 +160,16 @@ class _Reader:
             )
             self.found.append(paragraph)
             return
-        for pattern in (_QUOTE_MARK, _ITEM):
-            marker = pattern.match(line, column)
-            if marker and marker.end() < len(line):
-                if pattern is _ITEM:
-                    self.close()
-                column = marker.end()
+        quoted = _QUOTE_MARK.match(line, column)
+        if bool(quoted) != self.quoted:  # a block quote starts or ends
+            self.close()
+            self.quoted = bool(quoted)
+        if quoted:
+            column = quoted.end()
+        item = _ITEM.match(line, column)
+        if item and item.end() < len(line):
+            self.close()
+            column = item.end()
         column += len(line[column:]) - len(line[column:].lstrip(" \t"))
         if column >= len(line):
             return

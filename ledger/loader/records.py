@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 R = TypeVar("R", Forecast, Outcome)
-D = TypeVar("D", Forecaster, Source)
+D = TypeVar("D", Forecaster, Source, Skipped)
 
 _FORECAST_REQUIRED = frozenset({"by", "made", "basis"})
 _QUESTION_REQUIRED = frozenset({"id", "title", "criteria", "kind", "deadline"})
@@ -183,14 +183,24 @@ class _Reader(ClaimReader):
         return self.declared(node, "source", Source, {"id", "title", "kind"})
 
     def declared(
-        self, node: yaml.Node, record: str, cls: type[D], required: AbstractSet[str]
+        self, node: yaml.Node, record: str, cls: type[D], required: AbstractSet[str],
+        what: str | None = None,
     ) -> D | None:
-        """A forecaster or source, or None (its id marked broken) if not built."""
-        fields = self.mapping(node, record, record)
+        """A forecaster, source or skipped entry, or None if it cannot be built.
+
+        A record left out has its id marked broken. `what` names the record in
+        messages (default: `record`). A skipped entry's `source` and `by` are
+        references, read even when the entry is left out.
+        """
+        fields = self.mapping(node, what or record, record)
         if fields is None:
             return None
         values: dict[str, Any] = {}
-        if not self.read_all(fields, self.readers(record), values, required):
+        ok = self.read_all(fields, self.readers(record), values, required)
+        if record == "skipped":
+            self.refer("source", values.get("source"), fields, "source")
+            self.refer("forecaster", values.get("by"), fields, "by")
+        if not ok:
             self.mark_broken(record, values.get("id"))
             return None
         return cls(
@@ -201,19 +211,8 @@ class _Reader(ClaimReader):
 
     def skipped(self, node: yaml.Node) -> Skipped | None:
         """A `skipped:` entry (a claim considered and not scored), or None."""
-        fields = self.mapping(node, "skipped entry", "skipped")
-        if fields is None:
-            return None
-        values: dict[str, Any] = {}
-        ok = self.read_all(fields, self.readers("skipped"), values, _SKIPPED_REQUIRED)
-        self.refer("source", values.get("source"), fields, "source")
-        self.refer("forecaster", values.get("by"), fields, "by")
-        if not ok:
-            return None
-        return Skipped(
-            location=Location(self.path, line(node)),
-            lines=self.lines(fields, node),
-            **values,
+        return self.declared(
+            node, "skipped", Skipped, _SKIPPED_REQUIRED, what="skipped entry"
         )
 
     def question(self, node: yaml.Node) -> Question | None:
