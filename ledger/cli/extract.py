@@ -43,6 +43,20 @@ def _text(path: str) -> str:
     return text
 
 
+def _prose(path: str) -> str:
+    """The text to read, or an error if it is longer than `extract` reads."""
+    from ledger.extract import LARGEST
+
+    text = _text(path)
+    if len(text) > LARGEST:
+        message = (
+            f"the text has {len(text):,} characters; ledger extract reads at most "
+            f"{LARGEST:,} (split it into parts)"
+        )
+        report_errors([Error(Location(path, 1), message)])
+    return text
+
+
 def _made(value: str | None) -> When | None:
     if value is None:
         return None
@@ -116,7 +130,7 @@ class ExtractOptions:
 @click.option("--made", metavar="DATE",
               help="When the words were said (any ledger date form, e.g. a range "
                    "2026-01-06..2026-04-30); relative horizons count from it.")
-@click.option("--table", default="icd-203", show_default=True,
+@click.option("--table", metavar="NAME", default="icd-203", show_default=True,
               help="Verbal-probability table for hedge words: icd-203, "
                    "mauboussin-2018, kent-1964 or fagen-2019.")
 @click.option("--format", "format_", type=click.Choice(["yaml", "json"]),
@@ -154,7 +168,7 @@ def extract(given: ExtractOptions) -> None:
         table=_table(given.table), conventions=_conventions(given.conventions),
         forecasters=names,
     )
-    extraction = run(_text(given.text_file), given.text_file, options)
+    extraction = run(_prose(given.text_file), given.text_file, options)
     if given.speaker is not None and not any(
         label.lower() in options.speakers for label in extraction.speakers
     ):

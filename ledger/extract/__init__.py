@@ -22,7 +22,12 @@ from ledger.extract.model import Candidate, Extraction, Options, PassedOver, Whe
 from ledger.extract.sentences import Piece, clauses, sentences
 from ledger.extract.turns import Paragraph, paragraphs
 
-__all__ = ["Extraction", "Options", "extract"]
+__all__ = ["LARGEST", "Extraction", "Options", "extract"]
+
+LARGEST = 10_000_000
+"""The longest text `ledger extract` reads, in characters: about half a minute's
+work at the speed measured in benchmarks/bench_extract.py (a book is about one
+million characters)."""
 
 
 def extract(text: str, path: str, options: Options) -> Extraction:

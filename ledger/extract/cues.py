@@ -89,21 +89,22 @@ REPORTED = re.compile(
 )
 PAST = re.compile(
     r"\b(?:was|were|did|didn[’']t|had|hadn[’']t|wasn[’']t|weren[’']t|ago|"
-    r"last (?:year|month|week|decade|time)|used to|"
-    + _words(
-        "went", "took", "made", "said", "became", "began", "came", "felt", "found",
-        "gave", "got", "grew", "held", "kept", "knew", "left", "lost", "meant",
-        "met", "paid", "ran", "saw", "sent", "sold", "spent", "stood", "told",
-        "thought", "understood", "won", "wrote", "brought", "built", "bought",
-        "caught", "chose", "drove", "fell", "flew", "forgot", "hid", "led", "rose",
-        "shook", "showed", "spoke", "struck", "taught", "threw", "tried", "proved",
-        "created", "defined", "shifted", "involved", "released", "launched",
-        "announced", "decided", "introduced", "started", "ended", "happened",
-        "worked", "changed", "turned", "joined", "raised",
-    )
-    + r")\b",
+    r"last (?:year|month|week|decade|time)|used to)\b",
     _I,
 )
+# past-tense verbs, looked up among a text's words (one regex of them all is slow)
+PAST_VERBS = frozenset((
+    "went", "took", "made", "said", "became", "began", "came", "felt", "found",
+    "gave", "got", "grew", "held", "kept", "knew", "left", "lost", "meant", "met",
+    "paid", "ran", "saw", "sent", "sold", "spent", "stood", "told", "thought",
+    "understood", "won", "wrote", "brought", "built", "bought", "caught", "chose",
+    "drove", "fell", "flew", "forgot", "hid", "led", "rose", "shook", "showed",
+    "spoke", "struck", "taught", "threw", "tried", "proved", "created", "defined",
+    "shifted", "involved", "released", "launched", "announced", "decided",
+    "introduced", "started", "ended", "happened", "worked", "changed", "turned",
+    "joined", "raised",
+))
+_WORD = re.compile(r"[a-z]+")
 PRESENT = re.compile(
     r"\b(?:is|are|am|isn[’']t|aren[’']t|has|have|does|do|doesn[’']t|don[’']t|can|"
     r"must|should|needs|remains)\b|"
@@ -159,7 +160,8 @@ class Cues:
             negation=NEGATION.search(text) is not None,
             conditional=CONDITIONAL.search(text) is not None,
             reported=REPORTED.search(text) is not None,
-            past=PAST.search(text) is not None,
+            past=PAST.search(text) is not None
+            or not PAST_VERBS.isdisjoint(_WORD.findall(text.lower())),
             present=PRESENT.search(text) is not None,
             indirect=INDIRECT.search(text) is not None,
             intention=INTENTION.search(text) is not None,

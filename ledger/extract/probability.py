@@ -53,7 +53,11 @@ _QUANTITY_BEFORE = re.compile(
     _I,
 )
 # every stated form holds one of these
-_STATED_HINT = re.compile(r"\d|coin|toss|fifty|even\s+(?:odds|money)|\s(?:in|of)\s", _I)
+_STATED_HINT = re.compile(
+    r"\d|coin|toss|fifty|even\s+(?:odds|money)|(?:one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|twenty|thirty|forty|hundred|thousand|million)[\s-]+(?:in|out)\b",
+    _I,
+)
 _CONTEXT = re.compile(
     r"\b(?:chances?|probabilit(?:y|ies)|probabl[ey]|likely|likelihood|odds|risk|"
     r"sure|confident|confidence|certain|certainty|bet|credence|estimate|p\(doom\))",
