@@ -16,6 +16,7 @@ piece → a candidate or a reason to pass it over), `coverage` and `stubs`.
 from __future__ import annotations
 
 import bisect
+import re
 
 from ledger.extract.classify import classify
 from ledger.extract.model import Candidate, Extraction, Options, PassedOver, Where
@@ -37,7 +38,7 @@ def extract(text: str, path: str, options: Options) -> Extraction:
     """
     known = options.speakers | set(options.forecasters)
     found = paragraphs(text, known)
-    lines = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+    lines = [0, *(match.end() for match in re.finditer("\n", text))]
     candidates: list[Candidate] = []
     passed: list[PassedOver] = []
     labels: list[str] = []
