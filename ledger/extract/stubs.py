@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 _STOP = frozenset((
     "a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "for", "is", "are",
     "be", "will", "would", "it", "its", "this", "that", "with", "as", "at", "by",
-    "from", "they", "their", "there", "than", "then", "so",
+    "from", "they", "their", "there", "than", "then", "so", "i", "we", "you", "s", "ll",
+    "d", "t", "re", "think", "say", "honestly", "maybe", "just", "really",
 ))
 
 
@@ -136,7 +137,7 @@ def _claim(candidate: Candidate, needs: list[str]) -> list[tuple[str, object]]:
         fields.append(("table", found.table))
         fields.append(("words", found.words))
         if found.basis == "stated" and found.note and "range" in found.note:
-            fields.append(("note", found.note.split(";")[0]))
+            fields.append(("note", found.note.split("; also says")[0]))
     elif candidate.kind == "binary":
         needs += ["p", "basis", "note"]
     else:

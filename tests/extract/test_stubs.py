@@ -17,6 +17,7 @@ import datetime as dt
 from typing import Any
 
 import yaml
+from conftest import check_text
 from fuzzing import fuzz
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -25,7 +26,6 @@ from ledger.core.dates import parse_when
 from ledger.core.words import table_names
 from ledger.extract import Options, extract
 from ledger.show.extract import to_yaml
-from tests.conftest import check_text
 
 SUBJECTS = ["Robots", "The central bank", "Fusion power", "Biology", "Most cars",
             "Unemployment", "AGI", "Coding agents", "The lab"]
