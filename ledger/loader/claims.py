@@ -9,7 +9,7 @@ may be written relative to the forecast's `made` date (`+2y..+3y`).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -20,11 +20,19 @@ from ledger.core.numbers import NUMBER
 from ledger.loader.fields import FieldError, FieldReader, Reported, check_node, finite
 from ledger.loader.nodes import describe, is_null, line
 
+if TYPE_CHECKING:
+    from dateutil.relativedelta import relativedelta
+
 _RELATIVE = re.compile(r"\+\d+[a-z]")
 
 
 class ClaimReader(FieldReader):
     """A field reader that also reads and checks a forecast's claim."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        # A big ledger's windows repeat the same few horizons (+2y..+3y).
+        self._offsets: dict[str, relativedelta] = {}
 
     def claim_fits(
         self,
@@ -160,8 +168,13 @@ class ClaimReader(FieldReader):
             raise FieldError(node, message)
         try:
             if not _RELATIVE.fullmatch(text):
-                return parse_when(text)
-            offset = parse_offset(text)
+                known = self._dates.get(text)  # When is immutable: one serves every use
+                if known is None:
+                    known = self._dates[text] = parse_when(text)
+                return known
+            offset = self._offsets.get(text)
+            if offset is None:
+                offset = self._offsets[text] = parse_offset(text)
         except DateError as exc:
             raise FieldError(node, str(exc)) from None
         if made is None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from ledger.core.memory import gc_paused
 from ledger.core.model import Error, Ledger
 from ledger.loader import cache as parse_cache
-from ledger.loader import slices
+from ledger.loader import direct, slices
 from ledger.loader.nodes import compose, decode
 
 # `_read_root` under this module's name: tests/test_fast_paths.py reads the whole
@@ -42,6 +42,9 @@ def load_text(text: str, path: str) -> tuple[Ledger, list[Error]]:
 
 
 def _load_text(text: str, path: str) -> tuple[Ledger, list[Error]]:
+    built = direct.load(text, path)
+    if built is not None:
+        return built
     if len(text) >= STREAM_CHARS:
         streamed = _streamed(text, path)
         if streamed is not None:

@@ -37,7 +37,6 @@ from ledger.loader.nodes import describe, is_null, line
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-    from collections.abc import Set as AbstractSet
 
 T = TypeVar("T")
 R = TypeVar("R", Forecast, Outcome)
@@ -45,6 +44,15 @@ D = TypeVar("D", Forecaster, Source)
 
 _FORECAST_REQUIRED = frozenset({"by", "made", "basis"})
 _QUESTION_REQUIRED = frozenset({"id", "title", "criteria", "kind", "deadline"})
+_OUTCOME_REQUIRED = frozenset({"result", "known", "recorded"})
+# The fields each record is left out without (reported as missing or empty).
+REQUIRED = {
+    "forecaster": frozenset({"id", "name"}),
+    "source": frozenset({"id", "title", "kind"}),
+    "question": _QUESTION_REQUIRED,
+    "forecast": _FORECAST_REQUIRED,
+    "outcome": _OUTCOME_REQUIRED,
+}
 _KINDS = ("binary", "date", "numeric")
 _BASES = ("stated", "mapped", "judged")
 _CLOSED = {  # results that close a question without a value
@@ -69,7 +77,7 @@ def read_root(
     if root is None or is_null(root):
         message = "the ledger is empty; expected a mapping with a 'questions' list"
         return Ledger(path=path), [Error(Location(path, 1), message)]
-    reader = _Reader(path)
+    reader = RecordReader(path)
     if not isinstance(root, yaml.MappingNode):
         message = (
             "the top level must be a mapping with 'forecasters', 'sources' and "
@@ -94,7 +102,7 @@ def read_root(
     return ledger, reader.errors
 
 
-class _Reader(ClaimReader):
+class RecordReader(ClaimReader):
     """Walks the composed node tree of one file, collecting records and errors."""
 
     def __init__(self, path: str) -> None:
@@ -171,21 +179,19 @@ class _Reader(ClaimReader):
 
     def forecaster(self, node: yaml.Node) -> Forecaster | None:
         """A forecaster, or None if it cannot be built."""
-        return self.declared(node, "forecaster", Forecaster, {"id", "name"})
+        return self.declared(node, "forecaster", Forecaster)
 
     def source(self, node: yaml.Node) -> Source | None:
         """A source, or None if it cannot be built."""
-        return self.declared(node, "source", Source, {"id", "title", "kind"})
+        return self.declared(node, "source", Source)
 
-    def declared(
-        self, node: yaml.Node, record: str, cls: type[D], required: AbstractSet[str]
-    ) -> D | None:
+    def declared(self, node: yaml.Node, record: str, cls: type[D]) -> D | None:
         """A forecaster or source, or None (its id marked broken) if not built."""
         fields = self.mapping(node, record, record)
         if fields is None:
             return None
         values: dict[str, Any] = {}
-        if not self.read_all(fields, self.readers(record), values, required):
+        if not self.read_all(fields, self.readers(record), values, REQUIRED[record]):
             self.mark_broken(record, values.get("id"))
             return None
         return cls(
@@ -284,7 +290,18 @@ class _Reader(ClaimReader):
         if fields is None:
             return None
         values: dict[str, Any] = {}
-        readers: dict[str, Reader] = {
+        readers = self.outcome_readers(kind)
+        if not self.read_all(fields, readers, values, _OUTCOME_REQUIRED):
+            return None
+        return Outcome(
+            location=Location(self.path, line(node)),
+            lines=self.lines(fields, node),
+            **values,
+        )
+
+    def outcome_readers(self, kind: Kind | None) -> dict[str, Reader]:
+        """The field readers of an outcome of a question of this kind."""
+        return {
             "result": lambda n, name: self.result(n, kind),
             "known": self.when,
             "recorded": self.when,
@@ -292,13 +309,6 @@ class _Reader(ClaimReader):
             "evidence": self.texts,
             "note": self.text,
         }
-        if not self.read_all(fields, readers, values, {"result", "known", "recorded"}):
-            return None
-        return Outcome(
-            location=Location(self.path, line(node)),
-            lines=self.lines(fields, node),
-            **values,
-        )
 
     def result(self, node: yaml.Node, kind: Kind | None) -> Result:
         """What an outcome says happened, read to fit the question's kind."""
