@@ -66,9 +66,11 @@ _NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _ODD = re.compile(r"[#?\[\]{}]")
 _VALUE_START = re.compile(r": [-?:,\[\]{}#&*!|>'\"%@` ]")
 _ITEM_START = re.compile(r", [-?:,\[\]{}#&*!|>'\"%@` ]")
+# (Spaces only: a tab is never in a scanned text, and YAML's other spaces,
+# such as U+00A0, are a plain scalar's characters.)
 _PLAIN = (
-    r"(?:[^\s\"'\[\]{},#&*!|>%@`?:\-]|-(?=[0-9.]))"
-    r"(?:[^\s\[\]{},#?:]|:(?=[^\s\[\]{},?])| +(?=[^\s\[\]{},#?:]))*"
+    r"(?:[^ \"'\[\]{},#&*!|>%@`?:\-]|-(?=[0-9.]))"
+    r"(?:[^ \[\]{},#?:]|:(?=[^ \[\]{},?])| +(?=[^ \[\]{},#?:]))*"
 )
 _QUOTED = r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'"""
 _ITEM = rf"(?:{_QUOTED}|{_PLAIN})"

@@ -83,7 +83,7 @@ def document(text: str) -> Iterator[Event]:
         if events:
             yield from events
             events.clear()
-    scanner.close()
+    scanner.close(text.endswith("\n"))
     yield from events
 
 
@@ -284,8 +284,12 @@ class _Scanner:
         block.content.append(line[block.indent :])
         return True
 
-    def end_block(self) -> None:
-        """Keep the block scalar that has ended as its key's value."""
+    def end_block(self, broken: bool = True) -> None:
+        """Keep the block scalar that has ended as its key's value.
+
+        `broken`: whether its last line ends with a line break, which a `>` or
+        `|` scalar keeps (it does not at the end of a text without one).
+        """
         block = self.block
         assert block is not None  # noqa: S101
         self.block = None
@@ -293,12 +297,13 @@ class _Scanner:
             raise Unsupported  # an empty block scalar
         text = (" " if block.fold else "\n").join(block.content)
         style = ">" if block.fold else "|"
-        block.owner.fields[block.key] = (style, text if block.strip else text + "\n")
+        kept = "" if block.strip or not broken else "\n"
+        block.owner.fields[block.key] = (style, text + kept)
 
-    def close(self) -> None:
-        """The end of the text: close what is still open."""
+    def close(self, broken: bool) -> None:
+        """The end of the text (`broken`: after a line break): close what is open."""
         if self.block is not None:
-            self.end_block()
+            self.end_block(broken)
         if self.pending is not None or self.root is None:
             raise Unsupported  # an empty value at the end, or no mapping at all
         while self.stack:
