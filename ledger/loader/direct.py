@@ -2,24 +2,25 @@
 
 The fast path of `load`. `scan` reads the text into plain values with their
 lines (no YAML nodes), and each record is built here as `records` builds it
-from nodes: every field is typed by `RecordReader`'s own reader for it (given
-a node made for the occasion), the claim checks are `ClaimReader`'s, the
-required fields are `records.REQUIRED` and the schema's, forecasts and
-outcomes are sorted by the rules' keys. No rule is written twice.
+from nodes, by a `RecordReader`: every field is typed by its own reader
+(given a node made for the occasion), a forecast's claim is checked by
+`claim_fits` and `basis_fits`, the required fields are `records.REQUIRED`
+and the schema's, forecasts and outcomes are sorted by the rules' keys. No
+rule is written twice.
 
 It only ever builds a clean file. At the first sign of anything `records`
 would report (an unknown, missing, duplicate or empty field, a value its
 reader refuses, a claim that does not fit) or of text `scan` does not read,
 `build` raises `Unsupported`, `load` returns None, and the caller composes
-the text and reads it with `records`, which alone reports every error. So
-the two paths give the same records (tests/loader/test_direct.py compares
-them on every case of the error catalogue and on random ledgers).
+the text and reads it with `records`, which alone reports every error. The
+two paths give the same records: tests/loader/test_direct.py compares them on
+every case of the error catalogue, on random ledgers and on random edits.
 
 A big ledger repeats the same few texts (dates, ids, probabilities, choices,
-tag lists): each reader's value for a plain text, or a list of plain texts,
-is kept per field and reused, so most fields cost one dict lookup. The
-readers involved depend on nothing but the text (`result` also on the
-question's kind, which keys its own table).
+tag lists): each reader's value for a text, or a list of texts, is kept per
+field and reused, so most fields cost one dict lookup. The readers depend on
+nothing but the text (`result` also on the question's kind, which keys a
+table of its own) and keep no node.
 """
 
 from __future__ import annotations
@@ -50,6 +51,13 @@ from ledger.loader.scan import Map, Seq, Unsupported
 if TYPE_CHECKING:
     from ledger.loader.fields import Reader
 
+_MEMO = 1 << 14
+"""Values each reader keeps at most: a field whose texts all differ (a title,
+a quote) stops being kept once it has this many."""
+
+Table = dict[str, tuple["Reader", dict[object, Any]]]
+"""A record's readers by field, each with what it made of the texts it read."""
+
 
 def load(text: str, path: str) -> tuple[Ledger, list[Error]] | None:
     """The records of a clean ledger text, or None: compose it and read it instead.
@@ -59,25 +67,35 @@ def load(text: str, path: str) -> tuple[Ledger, list[Error]] | None:
     """
     try:
         return build(text, path)
-    except Exception:  # Unsupported, or anything unforeseen: the full path decides
+    except Exception:  # Unsupported, or anything unforeseen: the nodes decide
         return None
 
 
 def build(text: str, path: str) -> tuple[Ledger, list[Error]]:
-    """`load`, raising `Unsupported` (or any other surprise) instead of returning None."""
+    """`load`, raising `Unsupported` (or another surprise) instead of returning None."""
     try:
         return _Builder(path).ledger(text)
     except (FieldError, Reported):  # a reader refused a value: the loader reports it
         raise Unsupported from None
 
 
-class _Builder(RecordReader):
-    """Builds one file's records from `scan`'s values with `RecordReader`'s readers."""
+def _mark(path: str, line: int) -> yaml.Mark:
+    """A mark at `line` (only its line is ever read)."""
+    return yaml.Mark(path, 0, line, 0, None, 0)
+
+
+_PRESENT = yaml.ScalarNode(STR, "present", _mark("", 0), _mark("", 0))
+"""A present, non-null field's node, for the claim checks (which ask only that)."""
+
+
+class _Builder:
+    """Builds one file's records from `scan`'s values with a `RecordReader`."""
 
     def __init__(self, path: str) -> None:
-        super().__init__(path)
-        self._tables: dict[object, dict[str, tuple[Reader, dict[object, Any]]]] = {}
-        self._marks: dict[int, yaml.Mark] = {}
+        self.path = path
+        self.reader = RecordReader(path)
+        self._tables: dict[str | tuple[str, Kind | None], Table] = {}
+        self._scalar = yaml.ScalarNode(STR, "", _mark(path, 0), _mark(path, 0))
         self._allowed = {
             record: (frozenset(keys(record)[0]), keys(record)[1] | required)
             for record, required in REQUIRED.items()
@@ -96,10 +114,12 @@ class _Builder(RecordReader):
             if item:
                 found.append(self.top(key, line, value))
             elif isinstance(value, Seq):
-                found += (self.top(key, value.at(i), v) for i, v in enumerate(value.items))
+                items = enumerate(value.items)
+                found += (self.top(key, value.at(i), v) for i, v in items)
             else:
                 raise Unsupported  # not a list: `records` reports it (or reads a null)
-        if self.errors or not required <= built.keys():
+        reader = self.reader
+        if reader.errors or not required <= built.keys():
             raise Unsupported
         return Ledger(
             path=self.path,
@@ -107,7 +127,7 @@ class _Builder(RecordReader):
             sources=tuple(built.get("sources", ())),
             questions=tuple(built.get("questions", ())),
             broken=frozenset(),
-            references=tuple(self.references),
+            references=tuple(reader.references),
             includes=tuple(built.get("include", ())),
             files=(self.path,),
         ), []
@@ -115,142 +135,146 @@ class _Builder(RecordReader):
     def top(self, key: str, line: int, item: scan.Value) -> Any:
         """An item of the top-level list `key`, which starts on `line`."""
         if key == "questions":
-            return self.question(line, item)
+            return self.question(line, self.fields(item, "question"))
         if key == "forecasters":
-            return self.declared(item, "forecaster", Forecaster)
+            return self.declared(self.fields(item, "forecaster"), "forecaster")
         if key == "sources":
-            return self.declared(item, "source", Source)
-        return self.include(line, item)
+            return self.declared(self.fields(item, "source"), "source")
+        pattern = self.reader.text(self.node(item, line), "include")
+        return pattern, Location(self.path, line + 1)
 
     # -- records -----------------------------------------------------------------
 
-    def declared(self, item: scan.Value, record: str, cls: type[Any]) -> Any:
+    def declared(self, item: Map, record: str) -> Forecaster | Source:
         """A forecaster or source."""
-        fields = self.fields(item, record)
-        values = self.read(item, record)  # type: ignore[arg-type]
+        cls = Forecaster if record == "forecaster" else Source
         return cls(
-            location=Location(self.path, item.line + 1),  # type: ignore[union-attr]
-            lines=self.lines_of(item),  # type: ignore[arg-type]
-            **values,
+            location=Location(self.path, item.line + 1),
+            lines=self.lines_of(item),
+            **self.read(item, record),
         )
 
-    def question(self, line: int, item: scan.Value) -> Question:
+    def question(self, line: int, item: Map) -> Question:
         """A question with its forecasts and outcomes."""
-        fields = self.fields(item, "question")
-        assert isinstance(item, Map)  # noqa: S101  (fields() made sure)
+        reader = self.reader
         values = self.read(item, "question")
-        if "condition" in fields:
-            node = self.node(fields["condition"], item.at("condition"))
-            self.refer("question", values.get("condition"), {"condition": node}, "condition")
+        if "condition" in item.fields:
+            node = self.node(item.fields["condition"], item.at("condition"))
+            condition = values.get("condition")
+            reader.refer("question", condition, {"condition": node}, "condition")
         kind: Kind | None = values.get("kind")
-        forecasts = self.history(item, "forecasts", made_key, kind)
-        outcomes = self.history(item, "outcomes", recorded_key, kind)
-        if self.errors:
-            raise Unsupported  # a reader of a nested value reported a problem
+        forecasts = [self.forecast(f, kind) for f in self.entries(item, "forecasts")]
+        outcomes = [self.outcome(o, kind) for o in self.entries(item, "outcomes")]
+        if reader.errors:
+            raise Unsupported  # a reader of a list or mapping reported a problem
         return Question(
             location=Location(self.path, line + 1),
             lines=self.lines_of(item),
-            forecasts=forecasts,
-            outcomes=outcomes,
+            forecasts=tuple(sorted(forecasts, key=made_key)),
+            outcomes=tuple(sorted(outcomes, key=recorded_key)),
             **values,
         )
 
-    def history(
-        self, item: Map, name: str, key: Any, kind: Kind | None
-    ) -> tuple[Any, ...]:
-        """A question's forecasts or outcomes, built and sorted by `key`."""
+    def entries(self, item: Map, name: str) -> list[scan.Value]:
+        """The items of a question's list `name` (none if it has none)."""
         listed = item.fields.get(name)
         if listed is None:
-            return ()
-        if not isinstance(listed, Seq):
+            return []
+        if type(listed) is not Seq:
             raise Unsupported  # null, or not a list: `records` reads or reports it
-        build = self.forecast if name == "forecasts" else self.outcome
-        built = [build(entry, kind) for entry in listed.items]
-        return tuple(sorted(built, key=key))
+        return listed.items
 
     def forecast(self, item: scan.Value, kind: Kind | None) -> Forecast:
         """A forecast, its claim checked as `records` checks it."""
-        fields = self.fields(item, "forecast")
-        assert isinstance(item, Map)  # noqa: S101
+        item = self.fields(item, "forecast")
+        reader = self.reader
         values = self.read(item, "forecast")
+        fields = item.fields
         if "window" in fields:
             node = self.node(fields["window"], item.at("window"))
-            values["window"] = self.window(node, kind, values.get("made"))
-        present = dict.fromkeys(fields, _PRESENT)
-        fits = self.claim_fits(_PRESENT, present, values, kind)
-        if not (self.basis_fits(present, values) and fits):
+            values["window"] = reader.window(node, kind, values.get("made"))
+        present: dict[str, yaml.Node] = dict.fromkeys(fields, _PRESENT)
+        fits = reader.claim_fits(_PRESENT, present, values, kind)
+        if not (reader.basis_fits(present, values) and fits):
             raise Unsupported
         return Forecast(
-            location=self.location(item.line + 1), lines=self.lines_of(item), **values
+            location=reader.location(item.line + 1), lines=self.lines_of(item), **values
         )
 
     def outcome(self, item: scan.Value, kind: Kind | None) -> Outcome:
         """An outcome."""
-        fields = self.fields(item, "outcome")
-        assert isinstance(item, Map)  # noqa: S101
-        values = self.read(item, ("outcome", kind))
+        item = self.fields(item, "outcome")
         return Outcome(
             location=Location(self.path, item.line + 1),
             lines=self.lines_of(item),
-            **values,
+            **self.read(item, ("outcome", kind)),
         )
-
-    def include(self, line: int, item: scan.Value) -> tuple[str, Location]:
-        """One `include:` pattern with its line."""
-        return self.text(self.node(item, line), "include"), Location(self.path, line + 1)
 
     # -- fields ------------------------------------------------------------------
 
-    def fields(self, item: scan.Value, record: str) -> dict[str, scan.Value]:
-        """The fields of a record's mapping, if they are all known and all required there."""
-        if not isinstance(item, Map):
+    def fields(self, item: scan.Value, record: str) -> Map:
+        """`item`, a mapping whose fields are all known and all required there."""
+        if type(item) is not Map:
             raise Unsupported  # `records` says what it is instead
         allowed, required = self._allowed[record]
         fields = item.fields
         if not (fields.keys() <= allowed and required <= fields.keys()):
             raise Unsupported  # an unknown field, or a missing one
-        return fields
+        return item
 
     def read(self, item: Map, table: str | tuple[str, Kind | None]) -> dict[str, Any]:
         """Each field of `item` its record's readers read, typed.
 
         `table` names the record ("forecast") or, for an outcome, the record
-        and the question's kind; each reader keeps what it made of each
-        plain text (or list of plain texts) in its memo.
+        and the question's kind.
         """
-        readers = self._tables.get(table)
-        if readers is None:
-            found = (
-                self.outcome_readers(table[1]) if isinstance(table, tuple)
-                else self.readers(table)
-            )
-            readers = self._tables[table] = {
-                name: (read, {}) for name, read in found.items()
-            }
+        readers = self._tables.get(table) or self.table(table)
         values: dict[str, Any] = {}
         for name, value in item.fields.items():
             reader = readers.get(name)
             if reader is None:
-                continue  # a list `history` reads, or `window`
+                continue  # a list of records, or a window: read apart
             kind = type(value)
-            if kind is str:
-                known = reader[1].get(value)
+            if kind is str or kind is Seq:
+                # A list's key is its items: texts, (style, text) pairs, and
+                # anything else by identity (which never matches again).
+                key = value if kind is str else tuple(value.items)  # type: ignore[union-attr]
+                known = reader[1].get(key)
                 if known is None:
-                    known = reader[1][value] = self.typed(reader[0], name, value, item.at(name))
-                values[name] = known
-            elif kind is Seq and all(type(v) is str for v in value.items):  # type: ignore[union-attr]
-                words = tuple(value.items)  # type: ignore[union-attr]
-                known = reader[1].get(words)
-                if known is None:
-                    known = reader[1][words] = self.typed(reader[0], name, value, item.at(name))
+                    known = self.typed(reader[0], name, value, item.at(name))
+                    if len(reader[1]) < _MEMO:
+                        reader[1][key] = known
                 values[name] = known
             else:
                 values[name] = self.typed(reader[0], name, value, item.at(name))
         return values
 
+    def table(self, table: str | tuple[str, Kind | None]) -> Table:
+        """The readers of a record, each with an empty memo."""
+        reader = self.reader
+        found = (
+            reader.outcome_readers(table[1]) if isinstance(table, tuple)
+            else reader.readers(table)
+        )
+        made = self._tables[table] = {name: (read, {}) for name, read in found.items()}
+        return made
+
     def typed(self, read: Reader, name: str, value: scan.Value, line: int) -> Any:
-        """What `read` makes of `value`, given as a node at `line`."""
-        node = self.node(value, line)
+        """What `read` makes of `value`, given as a node at `line`.
+
+        A scalar is given as one node used again for each (a reader keeps no
+        node), a list or mapping as the nodes PyYAML would compose.
+        """
+        node: yaml.Node
+        if type(value) is str or type(value) is tuple:
+            scalar = node = self._scalar
+            scalar.start_mark.line = line
+            if type(value) is str:
+                scalar.value, scalar.style = value, None
+            else:
+                scalar.style, scalar.value = value  # type: ignore[str-unpack]
+        else:
+            node = self.node(value, line)
         if blank(node):
             raise Unsupported  # `records` reads an empty value apart, or reports it
         return read(node, name)
@@ -269,25 +293,18 @@ class _Builder(RecordReader):
 
     def node(self, value: scan.Value, line: int) -> yaml.Node:
         """The node PyYAML would compose for `value`, starting on `line`."""
-        mark = self._marks.get(line)
-        if mark is None:
-            mark = self._marks[line] = yaml.Mark(self.path, 0, line, 0, None, None)
+        mark = _mark(self.path, line)
         if type(value) is str:
             return yaml.ScalarNode(STR, value, mark, mark)
-        if isinstance(value, tuple):
+        if type(value) is tuple:
             return yaml.ScalarNode(STR, value[1], mark, mark, style=value[0])
-        if isinstance(value, Seq):
+        if type(value) is Seq:
             items = [self.node(v, value.at(i)) for i, v in enumerate(value.items)]
-            return yaml.SequenceNode(SEQ, items, mark, mark, flow_style=value.lines is None)
-        assert isinstance(value, Map)  # noqa: S101
+            flow = value.lines is None
+            return yaml.SequenceNode(SEQ, items, mark, mark, flow_style=flow)
+        assert type(value) is Map
         pairs = [
-            (yaml.ScalarNode(STR, k, mark, mark), self.node(v, value.at(k)))
-            for k, v in value.fields.items()
+            (yaml.ScalarNode(STR, key, mark, mark), self.node(v, value.at(key)))
+            for key, v in value.fields.items()
         ]
         return yaml.MappingNode(MAP, pairs, mark, mark, flow_style=value.lines is None)
-
-
-_PRESENT = yaml.ScalarNode(STR, "present", yaml.Mark("", 0, 0, 0, None, None), None)
-"""A present, non-null field's node, for the claim checks (which ask only that)."""
-
-

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from itertools import repeat
-from typing import Union
+from typing import Union, cast
 
 Value = Union[str, tuple[str, str], "Map", "Seq"]
 
@@ -97,16 +97,16 @@ def mapping(text: str, line: int) -> Map:
     """The one-line flow mapping `{...}` that `text` starts with, alone on its line."""
     if text[-1] == "}" and len(text) > 2:
         inner = text[1:-1]
-        fields = (
-            _split(inner) if '"' not in inner and "[" not in inner else _holes(inner, line)
-        )
+        simple = '"' not in inner and "[" not in inner
+        fields = _split(inner) if simple else _holes(inner, line)
         if fields is not None:
             return Map(line, fields, None)
     match = _MAPPING.match(text)
     if match is None or not _END.fullmatch(text, match.end()):
         raise Unsupported
     fields = {}
-    for key, quoted_text, listed_text, plain in _PAIRS.findall(text, 1, match.end() - 1):
+    pairs = _PAIRS.findall(text, 1, match.end() - 1)
+    for key, quoted_text, listed_text, plain in pairs:
         if key in fields:
             raise Unsupported  # a duplicate key: the loader reports it
         fields[key] = (
@@ -124,7 +124,7 @@ def _split(inner: str) -> dict[str, Value] | None:
         return None
     pairs = inner.split(", ")
     try:
-        fields: dict[str, Value] = dict(map(str.split, pairs, repeat(": ")))
+        fields = cast("dict[str, Value]", dict(map(str.split, pairs, repeat(": "))))
     except ValueError:  # a pair without ": ", or with two
         return None
     if len(fields) != len(pairs) or inner.count(",") != len(pairs) - 1:
@@ -135,48 +135,62 @@ def _split(inner: str) -> dict[str, Value] | None:
 def _holes(inner: str, line: int) -> dict[str, Value] | None:
     """`_split` of a mapping with double-quoted values (no escapes) or one-line lists.
 
-    Each such value is cut out, a hole left in its place, the rest split,
-    and the value put back where its hole is.
+    Each such value is cut out, a hole left in its place (a control
+    character, never in a scanned text), the rest split, and the value put
+    back where its hole is.
     """
     cut: list[str] = []
     holes: list[tuple[str, str, Value]] = []
     start = 0
-    while True:
+    while len(holes) < 8:  # more than a ledger's mapping holds: the regular expressions
         quote, bracket = inner.find('"', start), inner.find("[", start)
         at = bracket if quote < 0 or 0 <= bracket < quote else quote
         if at < 0:
-            break
-        if len(holes) == 8:
-            return None  # more than a ledger's mapping holds: the regular expressions
-        close = '"' if at == quote else "]"
-        end = inner.find(close, at + 1)
-        if end < 0 or inner[at - 2 : at] != ": " or not (
-            end + 1 == len(inner) or inner.startswith(", ", end + 1)
-        ):
+            cut.append(inner[start:])
+            return _filled(_split("".join(cut)), holes)
+        found = _hole(inner, at, line)
+        if found is None:
             return None
-        text = inner[at + 1 : end]
-        if close == '"':
-            if "\\" in text:
-                return None
-            value: Value = ('"', text)
-        elif '"' in text or "'" in text or "[" in text:
-            return None
-        else:
-            value = listed(inner[at : end + 1], line)
+        end, value = found
         begin = inner.rfind(", ", 0, at)
-        hole = chr(len(holes))  # a control character: never in a scanned text
+        hole = chr(len(holes))
         holes.append((inner[begin + 2 if begin >= 0 else 0 : at - 2], hole, value))
         cut += (inner[start:at], hole)
         start = end + 1
-    cut.append(inner[start:])
-    fields = _split("".join(cut))
+    return None
+
+
+def _filled(
+    fields: dict[str, Value] | None, holes: list[tuple[str, str, Value]]
+) -> dict[str, Value] | None:
+    """`fields` with each (key, hole, value) of `holes` put back, if each is a value."""
     if fields is None:
         return None
     for key, hole, value in holes:
         if fields.get(key) != hole:
-            return None
+            return None  # the hole was inside a value, not a whole value
         fields[key] = value
     return fields
+
+
+def _hole(inner: str, at: int, line: int) -> tuple[int, Value] | None:
+    """(where it ends, the value) of the quoted scalar or list at `at` in `inner`.
+
+    None unless it is a whole value, `"..."` without escapes or `[...]` of
+    plain scalars.
+    """
+    close = '"' if inner[at] == '"' else "]"
+    end = inner.find(close, at + 1)
+    if end < 0 or inner[at - 2 : at] != ": " or not (
+        end + 1 == len(inner) or inner.startswith(", ", end + 1)
+    ):
+        return None
+    text = inner[at + 1 : end]
+    if close == '"':
+        return None if "\\" in text else (end, ('"', text))
+    if '"' in text or "'" in text or "[" in text:
+        return None
+    return end, listed(inner[at : end + 1], line)
 
 
 def listed(text: str, line: int) -> Seq:
@@ -190,13 +204,14 @@ def listed(text: str, line: int) -> Seq:
             or inner[0] == " " or inner[-1] in " :" or ": " in inner or " ," in inner
             or ":," in inner
         ):
-            items: list[Value] = inner.split(", ")
+            items = cast("list[Value]", inner.split(", "))
             if inner.count(",") == len(items) - 1:
                 return Seq(line, items, None)
     match = _LISTING.match(text)
     if match is None or not _END.fullmatch(text, match.end()):
         raise Unsupported
-    return Seq(line, [_scalar(q, p) for q, p in _ITEMS.findall(text, 1, match.end() - 1)], None)
+    found = _ITEMS.findall(text, 1, match.end() - 1)
+    return Seq(line, [_scalar(*groups) for groups in found], None)
 
 
 def quoted(text: str) -> tuple[str, str]:

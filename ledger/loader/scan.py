@@ -49,7 +49,9 @@ _FOREIGN = re.compile(
     "\U00010000-\U0010ffff]"
 )
 _CONTROLS = [chr(code) for code in (*range(10), *range(11, 32), 127)]
-_BLOCK_HEADERS = {">-": (">", True), ">": (">", False), "|-": ("|", True), "|": ("|", False)}
+_BLOCK_HEADERS = {
+    ">-": (">", True), ">": (">", False), "|-": ("|", True), "|": ("|", False),
+}
 
 Event = tuple[str, int, Value, bool]
 """A top-level (key, line, value, whether the value is one item of the key's list)."""
@@ -95,7 +97,7 @@ def _foreign(text: str) -> bool:
 
 
 def _lines(text: str, size: int = 1 << 20) -> Iterator[str]:
-    """The lines of `text`, split a megabyte at a time (a big file's are not all held)."""
+    """The lines of `text`, split a megabyte at a time (never all held at once)."""
     start = 0
     while True:
         stop = text.find("\n", start + size)
@@ -114,7 +116,9 @@ def _is_dash(rest: str) -> bool:
 class _Block:
     """A block scalar being read: where it goes, and its lines so far."""
 
-    __slots__ = ("blank", "content", "fold", "indent", "key", "owner", "parent", "strip")
+    __slots__ = (
+        "blank", "content", "fold", "indent", "key", "owner", "parent", "strip",
+    )
 
     def __init__(self, owner: Map, key: str, parent: int, header: str) -> None:
         found = _BLOCK_HEADERS.get(header)
@@ -182,7 +186,7 @@ class _Scanner:
             return
         owner.lines[key] = number  # type: ignore[index]  # a block mapping's
         first = value[0]
-        if first == ">" or first == "|":
+        if first in ">|":
             if owner is self.root:
                 raise Unsupported  # a top-level scalar: not a ledger's
             self.block = _Block(owner, key, column, value)
@@ -207,13 +211,13 @@ class _Scanner:
             if not key:
                 self.run = " " * column + rest[: len(rest) - len(value) + 1]
         else:
-            name, colon, after = value.partition(":")
+            _, colon, after = value.partition(":")
             if colon and (not after or after[0] == " ") and plain_first(value):
                 item = Map(number, {}, {})
                 at = column + len(rest) - len(value)
                 self.stack.append((at, item, ""))
                 self.key(item, value, at, number)
-            elif first == ">" or first == "|":
+            elif first in ">|":
                 raise Unsupported  # a block scalar as an item
             else:
                 item = _inline(value, first, number)
@@ -264,7 +268,7 @@ class _Scanner:
     def block_line(self, line: str) -> bool:
         """Read a line of the open block scalar; False if the scalar ended before it."""
         block = self.block
-        assert block is not None  # noqa: S101
+        assert block is not None
         rest = line.lstrip(" ")
         if not rest:
             if line:
@@ -291,7 +295,7 @@ class _Scanner:
         `|` scalar keeps (it does not at the end of a text without one).
         """
         block = self.block
-        assert block is not None  # noqa: S101
+        assert block is not None
         self.block = None
         if not block.content:
             raise Unsupported  # an empty block scalar
@@ -316,7 +320,7 @@ def _inline(value: str, first: str, number: int) -> Value:
         return flow_mapping(value, number)
     if first == "[":
         return flow_list(value, number)
-    if first == '"' or first == "'":
+    if first in "\"'":
         return flow_quoted(value)
     if not plain_first(value):
         raise Unsupported  # an indicator: a tag, an anchor, an alias, ...
