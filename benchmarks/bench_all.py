@@ -25,10 +25,10 @@
    warm.
    `report` writes into an emptied folder each run.
 3. Baselines, whole processes on the same data:
-   - check: a bare parse, `yaml.load(f, Loader=yaml.CSafeLoader)` and
-     `yaml.load(f, Loader=yaml.CBaseLoader)` (no typing of scalars, like the
-     ledger's loader); and, for reference, the CSafeLoader parse with
-     Python's garbage collector off (the ledger's loader pauses it);
+   - check: `yaml.compose` of the file's bytes with PyYAML's C loader
+     (`CBaseLoader`, which types no scalar) and the garbage collector off:
+     composing the nodes alone, the floor of any loader that reads them
+     (issue 19; bench_check.py times it against the check too);
    - score: bench_score's bare numpy (Brier + clipped log score, means per
      forecaster), after reading the CSVs with pandas and keeping each
      forecaster's last forecast per question;
@@ -39,8 +39,8 @@
 4. Prints one Markdown table: size x command -> median time, runs, peak
    memory, ratio to the baseline.
 
-Targets at 100k: check <= 2x the bare parse; score and compare <= 10 s;
-report <= 30 s; peak memory <= 2 GB.
+Targets at 100k: check <= 10 s (and at 10k <= 1.0x the compose baseline);
+score and compare <= 10 s; report <= 30 s; peak memory <= 1.5 GB.
 """
 
 from __future__ import annotations
@@ -443,7 +443,10 @@ def main() -> None:
         megabytes = path.stat().st_size / 1e6
         report_dir = Path(tempfile.mkdtemp(prefix=f"ledger-report-{size}-"))
         file = str(path)
-        parse = "import yaml; yaml.load(open({!r}, 'rb'), Loader=yaml.{})"
+        compose = (
+            "import gc, yaml; gc.disable(); "
+            "yaml.compose(open({!r}, 'rb').read(), Loader=yaml.CBaseLoader)"
+        )
         ledger = [py, "-m", "ledger"]
         commands = {
             "check": [*ledger, "check", file],
@@ -483,11 +486,11 @@ def main() -> None:
             if args.no_baselines:
                 pass
             elif name == "check":
-                for loader in ("CSafeLoader", "CBaseLoader"):
-                    bare = base(loader, [py, "-c", parse.format(file, loader)])
-                    ratios.append(
-                        f"{seconds / bare:.2f}x {loader} parse ({_time(bare)})"
-                    )
+                bare = base("compose", [py, "-c", compose.format(file)])
+                ratios.append(
+                    f"{seconds / bare:.2f}x yaml.compose, CBaseLoader, "
+                    f"collector off ({_time(bare)})"
+                )
                 if (
                     size == "shipped"
                 ):  # bench_check's baseline for a small file: the imports
@@ -538,24 +541,6 @@ def main() -> None:
                     file=sys.stderr,
                     flush=True,
                 )
-        if (
-            not args.no_baselines
-            and "check" in commands
-            and (not only or "check" in only)
-        ):
-            nogc = "import gc; gc.disable(); " + parse.format(file, "CSafeLoader")
-            seconds, peak, times = measure([py, "-c", nogc], max(args.runs, 3), env)
-            results.append(
-                (
-                    size,
-                    megabytes,
-                    "(reference) CSafeLoader parse, collector off",
-                    seconds,
-                    peak,
-                    times,
-                    "—",
-                )
-            )
         shutil.rmtree(report_dir, ignore_errors=True)
     print(
         f"\n{os.cpu_count()} CPUs, Python {sys.version.split()[0]}; as of {AS_OF}; "

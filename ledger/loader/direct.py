@@ -197,9 +197,8 @@ class _Builder:
         fits = reader.claim_fits(_PRESENT, present, values, kind)
         if not (reader.basis_fits(present, values) and fits):
             raise Unsupported
-        return Forecast(
-            location=reader.location(item.line + 1), lines=self.lines_of(item), **values
-        )
+        lines = () if item.lines is None else self.lines_of(item)  # flow: ()
+        return Forecast(location=reader.location(item.line + 1), lines=lines, **values)
 
     def outcome(self, item: scan.Value, kind: Kind | None) -> Outcome:
         """An outcome."""

@@ -59,7 +59,7 @@ class Seq:
 
 
 # What a plain scalar may not start with (an indicator; `-` is fine before a non-space).
-_NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`")
+NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`")
 # In a flow collection split by string methods: characters sent to the regular
 # expressions wherever they are, and where a value would start with an
 # indicator or a space, or end with a space or a colon.
@@ -90,7 +90,7 @@ _ESCAPES = {"\\": "\\", '"': '"', "n": "\n", "t": "\t", "r": "\r", "b": "\b", "f
 def plain_first(text: str) -> bool:
     """Whether `text` may start a plain scalar (or key) as the subset reads one."""
     first = text[0]
-    return first not in _NOT_FIRST or (first == "-" and text[1:2] not in ("", " "))
+    return first not in NOT_FIRST or (first == "-" and text[1:2] not in ("", " "))
 
 
 def mapping(text: str, line: int) -> Map:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ledger.loader.flow import NOT_FIRST as _NOT_FIRST
 from ledger.loader.flow import Map, Seq, Unsupported, Value, plain_first
 from ledger.loader.flow import listed as flow_list
 from ledger.loader.flow import mapping as flow_mapping
@@ -176,8 +177,8 @@ class _Scanner:
     def key(self, owner: Map, rest: str, column: int, number: int) -> None:
         """A `key: value` line of the mapping `owner`, its key at `column`."""
         key, colon, value = rest.partition(":")
-        if not colon or (value and value[0] != " ") or not plain_first(rest):
-            raise Unsupported  # not a plain key
+        if not colon or (value and value[0] != " ") or rest[0] in _NOT_FIRST:
+            raise Unsupported  # not a plain key (no ledger key starts with `-`)
         if key in owner.fields:
             raise Unsupported  # a duplicate key: the loader reports it
         value = value.strip(" ")
