@@ -16,6 +16,7 @@ the others go through the regular expressions below.
 from __future__ import annotations
 
 import re
+from functools import cache
 from itertools import repeat
 from typing import Union, cast
 
@@ -76,10 +77,22 @@ _QUOTED = r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'"""
 _ITEM = rf"(?:{_QUOTED}|{_PLAIN})"
 _LIST = rf"\[ *(?:{_ITEM}(?: *, *{_ITEM})*)? *\]"
 _PAIR = rf" *[a-z][a-z_]*: +(?:{_ITEM}|{_LIST}) *"
-_MAPPING = re.compile(rf"\{{(?:{_PAIR}(?:,{_PAIR})*| *)\}}")
-_LISTING = re.compile(_LIST)
-_PAIRS = re.compile(rf" *([a-z][a-z_]*): +(?:({_QUOTED})|({_LIST})|({_PLAIN}))")
-_ITEMS = re.compile(rf"({_QUOTED})|({_PLAIN})")
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], ...]:
+    """(a flow mapping, a flow list, a mapping's pairs, a list's items).
+
+    Compiled on first use: a file of the usual shapes never needs them, and
+    compiling them costs `ledger check` of a small file milliseconds.
+    """
+    return (
+        re.compile(rf"\{{(?:{_PAIR}(?:,{_PAIR})*| *)\}}"),
+        re.compile(_LIST),
+        re.compile(rf" *([a-z][a-z_]*): +(?:({_QUOTED})|({_LIST})|({_PLAIN}))"),
+        re.compile(rf"({_QUOTED})|({_PLAIN})"),
+    )
+
 _DOUBLE = re.compile(r'"(?:[^"\\]|\\.)*"')
 _SINGLE = re.compile(r"'(?:[^']|'')*'")
 _END = re.compile(r" *(?: #.*)?")  # what may follow a value on its line
@@ -101,11 +114,12 @@ def mapping(text: str, line: int) -> Map:
         fields = _split(inner) if simple else _holes(inner, line)
         if fields is not None:
             return Map(line, fields, None)
-    match = _MAPPING.match(text)
+    pattern, _, pairs_pattern, _ = _patterns()
+    match = pattern.match(text)
     if match is None or not _END.fullmatch(text, match.end()):
         raise Unsupported
     fields = {}
-    pairs = _PAIRS.findall(text, 1, match.end() - 1)
+    pairs = pairs_pattern.findall(text, 1, match.end() - 1)
     for key, quoted_text, listed_text, plain in pairs:
         if key in fields:
             raise Unsupported  # a duplicate key: the loader reports it
@@ -207,10 +221,11 @@ def listed(text: str, line: int) -> Seq:
             items = cast("list[Value]", inner.split(", "))
             if inner.count(",") == len(items) - 1:
                 return Seq(line, items, None)
-    match = _LISTING.match(text)
+    _, pattern, _, items_pattern = _patterns()
+    match = pattern.match(text)
     if match is None or not _END.fullmatch(text, match.end()):
         raise Unsupported
-    found = _ITEMS.findall(text, 1, match.end() - 1)
+    found = items_pattern.findall(text, 1, match.end() - 1)
     return Seq(line, [_scalar(*groups) for groups in found], None)
 
 
@@ -223,7 +238,7 @@ def quoted(text: str) -> tuple[str, str]:
 
 
 def _scalar(quoted_text: str, plain: str) -> str | tuple[str, str]:
-    """A scalar in a flow collection, from the groups of `_PAIRS` or `_ITEMS`."""
+    """A scalar in a flow collection, from the groups of a pair's or an item's match."""
     return _unquote(quoted_text) if quoted_text else plain
 
 

@@ -45,7 +45,7 @@ __all__ = ["Event", "Map", "Seq", "Unsupported", "Value", "document"]
 # than \n, control characters, a BOM or other non-characters, lone surrogates.
 # (A document marker or directive starts a line at column 0, which is read as
 # a key or ends a block scalar: either way it is not read.)
-_FOREIGN = re.compile(
+_FOREIGN = (
     "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
     "\U00010000-\U0010ffff]"
 )
@@ -94,7 +94,7 @@ def _foreign(text: str) -> bool:
     """Whether `text` holds a character outside the subset (see `_FOREIGN`)."""
     if text.isascii():  # one pass of memchr per control character: far quicker
         return any(control in text for control in _CONTROLS)
-    return _FOREIGN.search(text) is not None
+    return re.search(_FOREIGN, text) is not None  # compiled on first use, by `re`
 
 
 def _lines(text: str, size: int = 1 << 20) -> Iterator[str]:
