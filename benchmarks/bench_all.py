@@ -348,10 +348,12 @@ seconds = time.perf_counter() - start
 summed = peak[0]
 if proc.returncode not in (0, 1):
     sys.exit(f"exit {proc.returncode}: {stderr.decode()[-2000:]}")
-print(seconds, max(summed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(seconds, max(summed, usage.ru_maxrss), usage.ru_utime + usage.ru_stime)
 """
-"""Runs a command; prints its wall time and peak memory in kB: the larger of
-its processes' largest peak RSS (ru_maxrss) and the peak of the summed PSS
+"""Runs a command; prints its wall time, its peak memory in kB and its CPU
+time (user and system, all its processes). Peak memory is the larger of its
+processes' largest peak RSS (ru_maxrss) and the peak of the summed PSS
 (proportional set size: a page shared by two processes counts half in each)
 of its whole process tree, sampled every 0.1 s. `report --jobs 2` forks, and
 the forked process's memory counts too."""
@@ -377,7 +379,7 @@ def measure(
         )
         if done.returncode:
             raise SystemExit(f"{' '.join(command)} failed: {done.stderr}")
-        seconds, kilobytes = done.stdout.split()
+        seconds, kilobytes = done.stdout.split()[:2]
         times.append(float(seconds))
         peaks.append(int(kilobytes) / 1024)
     if fresh is not None:

@@ -7,8 +7,10 @@
    (about 55,000 forecasts, 9 MB), `100k` 100,000 (91 MB); `shipped` is
    predictions.yaml.
 2. Times whole processes, each kind once per round and the rounds repeated
-   (so a busy machine slows them alike), reporting the median wall time and
-   the largest peak memory (bench_all's wrapper):
+   (so a busy machine slows them alike), reporting the median wall time, the
+   median CPU time (user + system: steadier than the wall time when other
+   work shares the machine) and the largest peak memory (bench_all's
+   wrapper):
    - `ledger check FILE`, parse cache off (`LEDGER_CACHE=off`): cold;
    - the same with the loader's direct path turned off, so that every file
      is composed by PyYAML and read from its nodes (the path before issue 19,
@@ -29,10 +31,11 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 from pathlib import Path
 
-from bench_all import SIZES, generate, measure
+from bench_all import SIZES, WRAPPER, generate
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -51,6 +54,18 @@ COMPOSED_CHECK = (
 
 def _time(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """(wall seconds, peak memory in MB, CPU seconds) of one run of `command`."""
+    done = subprocess.run(
+        [sys.executable, "-c", WRAPPER, *command],
+        env=env, capture_output=True, text=True, check=False,
+    )
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed: {done.stderr}")
+    seconds, kilobytes, cpu = done.stdout.split()
+    return float(seconds), int(kilobytes) / 1024, float(cpu)
 
 
 def main() -> None:
@@ -87,32 +102,39 @@ def main() -> None:
             del kinds["check, cold, direct path off"]
         if size == "shipped":
             kinds["python -c 'import click, yaml'"] = [py, "-c", "import click, yaml"]
-        times: dict[str, list[float]] = {name: [] for name in kinds}
+        walls: dict[str, list[float]] = {name: [] for name in kinds}
+        cpus: dict[str, list[float]] = {name: [] for name in kinds}
         peaks: dict[str, float] = dict.fromkeys(kinds, 0.0)
         for _ in range(args.runs):
             for name, command in kinds.items():
-                _, peak, run = measure(command, 1, env)
-                times[name] += run
+                wall, peak, cpu = run(command, env)
+                walls[name].append(wall)
+                cpus[name].append(cpu)
                 peaks[name] = max(peaks[name], peak)
-        medians = {name: statistics.median(found) for name, found in times.items()}
-        base = medians["baseline: yaml.compose, CBaseLoader, collector off"]
+        wall = {name: statistics.median(found) for name, found in walls.items()}
+        cpu = {name: statistics.median(found) for name, found in cpus.items()}
+        base = "baseline: yaml.compose, CBaseLoader, collector off"
         megabytes = path.stat().st_size / 1e6
         for name in kinds:
-            ratio = f"{medians[name] / base:.2f}x"
+            ratio = f"{wall[name] / wall[base]:.2f}x / {cpu[name] / cpu[base]:.2f}x"
             if size == "shipped" and not name.startswith("python"):
-                imports = medians["python -c 'import click, yaml'"]
-                ratio += f"; {medians[name] / imports:.2f}x the imports"
-            rows.append((f"{size} ({megabytes:.1f} MB)", name, medians[name], peaks[name],
-                         times[name], ratio))
-            print(f"{size} {name}: {_time(medians[name])}, {peaks[name]:.0f} MB",
+                imports = "python -c 'import click, yaml'"
+                ratio += f"; {wall[name] / wall[imports]:.2f}x the imports"
+            rows.append((f"{size} ({megabytes:.1f} MB)", name, wall[name], cpu[name],
+                         peaks[name], ratio))
+            print(f"{size} {name}: {_time(wall[name])} (CPU {_time(cpu[name])}), "
+                  f"{peaks[name]:.0f} MB; runs: "
+                  + ", ".join(f"{w:.2f}" for w in walls[name]),
                   file=sys.stderr, flush=True)
     print(f"\n{os.cpu_count()} CPUs, Python {sys.version.split()[0]}; medians of "
-          f"{args.runs} rounds; memory: the largest peak (bench_all's wrapper).\n")
-    print("| size | command | median | runs | peak memory | ratio to the compose baseline |")
-    print("|---|---|---:|---|---:|---:|")
-    for label, name, seconds, peak, found, ratio in rows:
-        every = ", ".join(f"{t:.2f}" for t in found)
-        print(f"| {label} | {name} | {_time(seconds)} | {every} | {peak:.0f} MB | {ratio} |")
+          f"{args.runs} rounds; CPU: user + system time; memory: the largest peak "
+          "(bench_all's wrapper).\n")
+    print("| size | command | wall | CPU | peak memory | ratio to the compose baseline "
+          "(wall / CPU) |")
+    print("|---|---|---:|---:|---:|---:|")
+    for label, name, seconds, cpu_seconds, peak, ratio in rows:
+        print(f"| {label} | {name} | {_time(seconds)} | {_time(cpu_seconds)} "
+              f"| {peak:.0f} MB | {ratio} |")
 
 
 if __name__ == "__main__":

@@ -31,8 +31,10 @@ class ClaimReader(FieldReader):
 
     def __init__(self, path: str) -> None:
         super().__init__(path)
-        # A big ledger's windows repeat the same few horizons (+2y..+3y).
+        # A big ledger's windows repeat the same few horizons (+2y..+3y), often
+        # from the same days: each is read, and each day shifted, once.
         self._offsets: dict[str, relativedelta] = {}
+        self._shifted: dict[tuple[When, str], When] = {}
 
     def claim_fits(
         self,
@@ -180,7 +182,10 @@ class ClaimReader(FieldReader):
         if made is None:
             raise Reported  # 'made' is required: its own error is already reported
         try:
-            return made.shift(offset)
+            shifted = self._shifted.get((made, text))
+            if shifted is None:
+                shifted = self._shifted[made, text] = made.shift(offset)
+            return shifted
         except (ValueError, OverflowError):  # past 9999-12-31, datetime's last day
             raise FieldError(
                 node, f"window end '{text}' from '{made}' is past the year 9999"

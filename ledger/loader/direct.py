@@ -26,7 +26,7 @@ table of its own) and keep no node.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import yaml
 
@@ -42,11 +42,11 @@ from ledger.core.model import (
     Source,
 )
 from ledger.core.rules import made_key, recorded_key
-from ledger.loader import scan
+from ledger.loader import flow, scan
 from ledger.loader.fields import FieldError, Reported, keys
+from ledger.loader.flow import Map, Pairs, Seq, Unsupported
 from ledger.loader.nodes import MAP, SEQ, STR, blank
 from ledger.loader.records import REQUIRED, RecordReader
-from ledger.loader.scan import Map, Seq, Unsupported
 
 if TYPE_CHECKING:
     from ledger.loader.fields import Reader
@@ -55,8 +55,11 @@ _MEMO = 1 << 14
 """Values each reader keeps at most: a field whose texts all differ (a title,
 a quote) stops being kept once it has this many."""
 
-Table = dict[str, tuple["Reader", dict[object, Any]]]
-"""A record's readers by field, each with what it made of the texts it read."""
+Table: TypeAlias = "str | tuple[str, Kind | None]"
+"""Whose readers: a record's ("forecast"), or an outcome's and its question's kind."""
+
+Memos = dict[str, dict[object, Any]]
+"""What each reader of a record made of each value it read, by field."""
 
 
 def load(text: str, path: str) -> tuple[Ledger, list[Error]] | None:
@@ -79,6 +82,15 @@ def build(text: str, path: str) -> tuple[Ledger, list[Error]]:
         raise Unsupported from None
 
 
+def _entries(listed: object) -> list[scan.Value]:
+    """The items of a question's list of forecasts or outcomes (none if absent)."""
+    if listed is None:
+        return []
+    if type(listed) is not Seq:
+        raise Unsupported  # null, or not a list: `records` reads or reports it
+    return listed.items
+
+
 def _mark(path: str, line: int) -> yaml.Mark:
     """A mark at `line` (only its line is ever read)."""
     return yaml.Mark(path, 0, line, 0, None, 0)
@@ -94,8 +106,14 @@ class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
         self.reader = RecordReader(path)
-        self._tables: dict[str | tuple[str, Kind | None], Table] = {}
+        self._readers: dict[Table, dict[str, Reader]] = {}
+        self._memos: dict[Table, Memos] = {}
+        self._pairs: dict[Table, dict[str, tuple[str, Any]]] = {}
+        # The nodes `scratch` reuses: a scalar, and a list of two.
         self._scalar = yaml.ScalarNode(STR, "", _mark(path, 0), _mark(path, 0))
+        ends = [yaml.ScalarNode(STR, "", _mark(path, 0), _mark(path, 0)) for _ in "ab"]
+        mark = _mark(path, 0)
+        self._listed = yaml.SequenceNode(SEQ, ends, mark, mark, flow_style=True)
         self._allowed = {
             record: (frozenset(keys(record)[0]), keys(record)[1] | required)
             for record, required in REQUIRED.items()
@@ -135,145 +153,180 @@ class _Builder:
     def top(self, key: str, line: int, item: scan.Value) -> Any:
         """An item of the top-level list `key`, which starts on `line`."""
         if key == "questions":
-            return self.question(line, self.fields(item, "question"))
-        if key == "forecasters":
-            return self.declared(self.fields(item, "forecaster"), "forecaster")
-        if key == "sources":
-            return self.declared(self.fields(item, "source"), "source")
+            return self.question(item)
+        if key in ("forecasters", "sources"):
+            record = key[:-1]
+            at, values, lines = self.record(item, record, record)
+            cls = Forecaster if record == "forecaster" else Source
+            return cls(location=Location(self.path, at + 1), lines=lines, **values)
         pattern = self.reader.text(self.node(item, line), "include")
         return pattern, Location(self.path, line + 1)
 
     # -- records -----------------------------------------------------------------
 
-    def declared(self, item: Map, record: str) -> Forecaster | Source:
-        """A forecaster or source."""
-        cls = Forecaster if record == "forecaster" else Source
-        return cls(
-            location=Location(self.path, item.line + 1),
-            lines=self.lines_of(item),
-            **self.read(item, record),
-        )
-
-    def question(self, line: int, item: Map) -> Question:
+    def question(self, item: scan.Value) -> Question:
         """A question with its forecasts and outcomes."""
         reader = self.reader
-        values = self.read(item, "question")
-        if "condition" in item.fields:
-            node = self.node(item.fields["condition"], item.at("condition"))
+        line, values, lines = self.record(item, "question", "question")
+        listed = values.pop("forecasts", None), values.pop("outcomes", None)
+        if "condition" in values:
+            at = item.at("condition") if type(item) is Map else line
+            node = self.node(item.fields["condition"] if type(item) is Map else "", at)
             condition = values.get("condition")
             reader.refer("question", condition, {"condition": node}, "condition")
         kind: Kind | None = values.get("kind")
-        forecasts = [self.forecast(f, kind) for f in self.entries(item, "forecasts")]
-        outcomes = [self.outcome(o, kind) for o in self.entries(item, "outcomes")]
+        forecasts = [self.forecast(f, kind) for f in _entries(listed[0])]
+        outcomes = [self.outcome(o, kind) for o in _entries(listed[1])]
         if reader.errors:
             raise Unsupported  # a reader of a list or mapping reported a problem
         return Question(
             location=Location(self.path, line + 1),
-            lines=self.lines_of(item),
+            lines=lines,
             forecasts=tuple(sorted(forecasts, key=made_key)),
             outcomes=tuple(sorted(outcomes, key=recorded_key)),
             **values,
         )
 
-    def entries(self, item: Map, name: str) -> list[scan.Value]:
-        """The items of a question's list `name` (none if it has none)."""
-        listed = item.fields.get(name)
-        if listed is None:
-            return []
-        if type(listed) is not Seq:
-            raise Unsupported  # null, or not a list: `records` reads or reports it
-        return listed.items
-
     def forecast(self, item: scan.Value, kind: Kind | None) -> Forecast:
         """A forecast, its claim checked as `records` checks it."""
-        item = self.fields(item, "forecast")
         reader = self.reader
-        values = self.read(item, "forecast")
-        fields = item.fields
-        if "window" in fields:
-            node = self.node(fields["window"], item.at("window"))
+        line, values, lines = self.record(item, "forecast", "forecast")
+        present: dict[str, yaml.Node] = dict.fromkeys(values, _PRESENT)
+        window = values.pop("window", None)
+        if window is not None:
+            node = self.scratch(window, line)
             values["window"] = reader.window(node, kind, values.get("made"))
-        present: dict[str, yaml.Node] = dict.fromkeys(fields, _PRESENT)
         fits = reader.claim_fits(_PRESENT, present, values, kind)
         if not (reader.basis_fits(present, values) and fits):
             raise Unsupported
-        lines = () if item.lines is None else self.lines_of(item)  # flow: ()
-        return Forecast(location=reader.location(item.line + 1), lines=lines, **values)
+        return Forecast(location=reader.location(line + 1), lines=lines, **values)
 
     def outcome(self, item: scan.Value, kind: Kind | None) -> Outcome:
         """An outcome."""
-        item = self.fields(item, "outcome")
-        return Outcome(
-            location=Location(self.path, item.line + 1),
-            lines=self.lines_of(item),
-            **self.read(item, ("outcome", kind)),
-        )
+        line, values, lines = self.record(item, "outcome", ("outcome", kind))
+        return Outcome(location=Location(self.path, line + 1), lines=lines, **values)
 
     # -- fields ------------------------------------------------------------------
 
-    def fields(self, item: scan.Value, record: str) -> Map:
-        """`item`, a mapping whose fields are all known and all required there."""
+    def record(
+        self, item: scan.Value, record: str, table: Table
+    ) -> tuple[int, dict[str, Any], tuple[str | int, ...]]:
+        """(line, values, `Record.lines`) of a record of kind `record`.
+
+        Its fields must all be known and the required ones there. A value is
+        typed by its reader; one read apart (a window, a question's lists)
+        is left as `scan` gave it.
+        """
+        if type(item) is Pairs:
+            values = self.paired(item, record, table)
+            if values is not None:
+                return item.line, values, ()
+            item = flow.unpaired(item)
         if type(item) is not Map:
             raise Unsupported  # `records` says what it is instead
         allowed, required = self._allowed[record]
         fields = item.fields
         if not (fields.keys() <= allowed and required <= fields.keys()):
             raise Unsupported  # an unknown field, or a missing one
-        return item
+        return item.line, self.read(item, table), self.lines_of(item)
 
-    def read(self, item: Map, table: str | tuple[str, Kind | None]) -> dict[str, Any]:
-        """Each field of `item` its record's readers read, typed.
-
-        `table` names the record ("forecast") or, for an outcome, the record
-        and the question's kind.
-        """
-        readers = self._tables.get(table) or self.table(table)
+    def paired(
+        self, item: Pairs, record: str, table: Table
+    ) -> dict[str, Any] | None:
+        """`record`'s values of a one-line mapping's pairs (None: read it whole)."""
+        memo = self._pairs.get(table)
+        if memo is None:
+            memo = self._pairs[table] = {}
         values: dict[str, Any] = {}
-        for name, value in item.fields.items():
-            reader = readers.get(name)
-            if reader is None:
-                continue  # a list of records, or a window: read apart
-            kind = type(value)
-            if kind is str or kind is Seq:
-                # A list's key is its items: texts, (style, text) pairs, and
-                # anything else by identity (which never matches again).
-                key = value if kind is str else tuple(value.items)  # type: ignore[union-attr]
-                known = reader[1].get(key)
-                if known is None:
-                    known = self.typed(reader[0], name, value, item.at(name))
-                    if len(reader[1]) < _MEMO:
-                        reader[1][key] = known
-                values[name] = known
-            else:
-                values[name] = self.typed(reader[0], name, value, item.at(name))
+        for text in item.pairs:
+            found = memo.get(text)
+            if found is None:
+                found = self.pair(text, record, table, item.line)
+                if found is None:
+                    return None
+                if len(memo) < _MEMO:
+                    memo[text] = found
+            values[found[0]] = found[1]
+        required = self._allowed[record][1]
+        if len(values) != len(item.pairs) or not required <= values.keys():
+            raise Unsupported  # a repeated field, or a missing one
         return values
 
-    def table(self, table: str | tuple[str, Kind | None]) -> Table:
-        """The readers of a record, each with an empty memo."""
-        reader = self.reader
-        found = (
-            reader.outcome_readers(table[1]) if isinstance(table, tuple)
-            else reader.readers(table)
-        )
-        made = self._tables[table] = {name: (read, {}) for name, read in found.items()}
-        return made
+    def pair(
+        self, text: str, record: str, table: Table, line: int
+    ) -> tuple[str, Any] | None:
+        """(field, value) of one `key: value` text of a record (None: not a pair)."""
+        found = flow.pair(text)
+        if found is None:
+            return None
+        name, value = found
+        if name not in self._allowed[record][0]:
+            raise Unsupported  # an unknown field
+        read = self.readers(table).get(name)
+        return name, value if read is None else self.typed(read, name, value, line)
 
-    def typed(self, read: Reader, name: str, value: scan.Value, line: int) -> Any:
-        """What `read` makes of `value`, given as a node at `line`.
+    def read(self, item: Map, table: Table) -> dict[str, Any]:
+        """The values of a block mapping's fields (see `record`)."""
+        readers = self.readers(table)
+        memos = self._memos[table]
+        values: dict[str, Any] = {}
+        for name, value in item.fields.items():
+            read = readers.get(name)
+            if read is None:
+                values[name] = value  # read apart
+                continue
+            memo = memos[name]
+            # The key is the text, (style, text), or a list's items after `Seq`;
+            # a mapping is never kept (it is keyed by its identity).
+            key = (Seq, *value.items) if type(value) is Seq else value
+            known = memo.get(key)
+            if known is None:
+                known = self.typed(read, name, value, item.at(name))
+                if type(value) is not Map and len(memo) < _MEMO:
+                    memo[key] = known
+            values[name] = known
+        return values
 
-        A scalar is given as one node used again for each (a reader keeps no
-        node), a list or mapping as the nodes PyYAML would compose.
+    def readers(self, table: Table) -> dict[str, Reader]:
+        """A record's readers (and, the first time, an empty memo for each)."""
+        found = self._readers.get(table)
+        if found is None:
+            reader = self.reader
+            found = self._readers[table] = (
+                reader.outcome_readers(table[1]) if isinstance(table, tuple)
+                else reader.readers(table)
+            )
+            self._memos[table] = {name: {} for name in found}
+        return found
+
+    def scratch(self, value: scan.Value, line: int) -> yaml.Node:
+        """`node(value, line)`, reusing the same nodes for a scalar or a list of two.
+
+        A reader keeps no node, so one set serves every value (a big ledger
+        has a window or a text to read for every forecast).
         """
-        node: yaml.Node
         if type(value) is str or type(value) is tuple:
-            scalar = node = self._scalar
+            scalar = self._scalar
             scalar.start_mark.line = line
             if type(value) is str:
                 scalar.value, scalar.style = value, None
             else:
                 scalar.style, scalar.value = value  # type: ignore[str-unpack]
-        else:
-            node = self.node(value, line)
+            return scalar
+        if type(value) is Seq and value.lines is None and len(value.items) == 2:
+            listed = self._listed
+            for node, item in zip(listed.value, value.items, strict=True):
+                if type(item) is not str:
+                    return self.node(value, line)
+                node.value = item
+                node.start_mark.line = line
+            listed.start_mark.line = line
+            return listed
+        return self.node(value, line)
+
+    def typed(self, read: Reader, name: str, value: scan.Value, line: int) -> Any:
+        """What `read` makes of `value`, given as a node at `line` (see `scratch`)."""
+        node = self.scratch(value, line)
         if blank(node):
             raise Unsupported  # `records` reads an empty value apart, or reports it
         return read(node, name)
@@ -297,10 +350,12 @@ class _Builder:
             return yaml.ScalarNode(STR, value, mark, mark)
         if type(value) is tuple:
             return yaml.ScalarNode(STR, value[1], mark, mark, style=value[0])
+        if type(value) is Pairs:
+            value = flow.unpaired(value)
         if type(value) is Seq:
             items = [self.node(v, value.at(i)) for i, v in enumerate(value.items)]
-            flow = value.lines is None
-            return yaml.SequenceNode(SEQ, items, mark, mark, flow_style=flow)
+            inline = value.lines is None
+            return yaml.SequenceNode(SEQ, items, mark, mark, flow_style=inline)
         assert type(value) is Map
         pairs = [
             (yaml.ScalarNode(STR, key, mark, mark), self.node(v, value.at(key)))

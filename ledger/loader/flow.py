@@ -20,7 +20,7 @@ from functools import cache
 from itertools import repeat
 from typing import Union, cast
 
-Value = Union[str, tuple[str, str], "Map", "Seq"]
+Value = Union[str, tuple[str, str], "Map", "Seq", "Pairs"]
 
 
 class Unsupported(Exception):
@@ -42,6 +42,23 @@ class Map:
     def at(self, key: str) -> int:
         """The line the value of `key` starts on."""
         return self.line if self.lines is None else self.lines[key]
+
+
+class Pairs:
+    """A one-line flow mapping not split yet: its `key: value` texts, in order.
+
+    Most lines of a big ledger are such mappings of the same few pairs
+    (`by: ann`, `p: 70%`): a reader keeps what it made of each pair's text,
+    and `pair` splits and checks one only the first time it is read. `mapping`
+    gives the mapping the usual way, for whatever `pair` does not read.
+    """
+
+    __slots__ = ("line", "pairs", "text")
+
+    def __init__(self, line: int, text: str, pairs: list[str]) -> None:
+        self.line = line
+        self.text = text  # the whole `{...}`
+        self.pairs = pairs
 
 
 class Seq:
@@ -81,7 +98,7 @@ _PAIR = rf" *[a-z][a-z_]*: +(?:{_ITEM}|{_LIST}) *"
 
 @cache
 def _patterns() -> tuple[re.Pattern[str], ...]:
-    """(a flow mapping, a flow list, a mapping's pairs, a list's items).
+    """(a flow mapping, a flow list, its pairs, a list's items, one `Pairs` text).
 
     Compiled on first use: a file of the usual shapes never needs them, and
     compiling them costs `ledger check` of a small file milliseconds.
@@ -91,6 +108,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
         re.compile(_LIST),
         re.compile(rf" *([a-z][a-z_]*): +(?:({_QUOTED})|({_LIST})|({_PLAIN}))"),
         re.compile(rf"({_QUOTED})|({_PLAIN})"),
+        re.compile(rf'([a-z][a-z_]*): (?:"([^"\\]*)"|({_PLAIN}))'),
     )
 
 _DOUBLE = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -106,19 +124,50 @@ def plain_first(text: str) -> bool:
     return first not in NOT_FIRST or (first == "-" and text[1:2] not in ("", " "))
 
 
-def mapping(text: str, line: int) -> Map:
-    """The one-line flow mapping `{...}` that `text` starts with, alone on its line."""
+def mapping(text: str, line: int) -> Map | Pairs:
+    """The one-line flow mapping `{...}` that `text` starts with, alone on its line.
+
+    A mapping of `key: value` pairs without a list comes as `Pairs`.
+    """
     if text[-1] == "}" and len(text) > 2:
         inner = text[1:-1]
-        simple = '"' not in inner and "[" not in inner
-        fields = _split(inner) if simple else _holes(inner, line)
+        if "[" not in inner:
+            pairs = inner.split(", ")
+            if inner.count(",") == len(pairs) - 1:
+                return Pairs(line, text, pairs)
+        fields = _holes(inner, line)
         if fields is not None:
             return Map(line, fields, None)
-    pattern, _, pairs_pattern, _ = _patterns()
+    return regular(text, line)
+
+
+def pair(text: str) -> tuple[str, Value] | None:
+    """(key, value) of one `key: value` of `Pairs`, or None if it is not that.
+
+    The value is a plain scalar or a double-quoted one without escapes.
+    """
+    match = _patterns()[4].fullmatch(text)
+    if match is None:
+        return None
+    key, quoted_text, plain = match.groups()
+    return key, ('"', quoted_text) if quoted_text is not None else plain
+
+
+def unpaired(item: Pairs) -> Map:
+    """The mapping of `Pairs` that `pair` does not read (a quote holding `, `)."""
+    fields = _holes(item.text[1:-1], item.line)
+    if fields is None:
+        return regular(item.text, item.line)
+    return Map(item.line, fields, None)
+
+
+def regular(text: str, line: int) -> Map:
+    """`mapping` by regular expressions alone: any one-line flow mapping it reads."""
+    pattern, _, pairs_pattern, *_ = _patterns()
     match = pattern.match(text)
     if match is None or not _END.fullmatch(text, match.end()):
         raise Unsupported
-    fields = {}
+    fields: dict[str, Value] = {}
     pairs = pairs_pattern.findall(text, 1, match.end() - 1)
     for key, quoted_text, listed_text, plain in pairs:
         if key in fields:
@@ -221,7 +270,7 @@ def listed(text: str, line: int) -> Seq:
             items = cast("list[Value]", inner.split(", "))
             if inner.count(",") == len(items) - 1:
                 return Seq(line, items, None)
-    _, pattern, _, items_pattern = _patterns()
+    _, pattern, _, items_pattern, _ = _patterns()
     match = pattern.match(text)
     if match is None or not _END.fullmatch(text, match.end()):
         raise Unsupported
