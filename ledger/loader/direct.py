@@ -244,7 +244,7 @@ class _Builder:
                 found = self.pair(text, record, table, item.line)
                 if found is None:
                     return None
-                if len(memo) < _MEMO:
+                if len(memo) < _MEMO and '"' not in text:  # a quote: never again
                     memo[text] = found
             values[found[0]] = found[1]
         required = self._allowed[record][1]
