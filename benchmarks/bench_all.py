@@ -83,6 +83,16 @@ WORDS = (
 )
 
 
+def ledger_path(size: str, out: Path) -> Path:
+    """The ledger of `size`: predictions.yaml, or a generated one (made if missing)."""
+    if size == "shipped":
+        return ROOT / "predictions.yaml"
+    path = out / f"ledger-{size}.yaml"
+    if not path.exists():
+        generate(path, SIZES[size])
+    return path
+
+
 def _day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
     return first + dt.timedelta(days=rng.randint(0, max(0, (last - first).days)))
 
@@ -433,12 +443,7 @@ def main() -> None:
     for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
         if size not in SIZES:
             raise SystemExit(f"unknown size '{size}'; use {', '.join(SIZES)}")
-        if size == "shipped":
-            path = ROOT / "predictions.yaml"
-        else:
-            path = out / f"ledger-{size}.yaml"
-            if not path.exists():
-                generate(path, SIZES[size])
+        path = ledger_path(size, out)
         forecasts_csv, outcomes_csv = (
             write_csvs(path) if size != "shipped" else (None, None)
         )

@@ -35,7 +35,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench_all import SIZES, WRAPPER, generate
+from bench_all import SIZES, WRAPPER, ledger_path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -84,12 +84,9 @@ def main() -> None:
     env = {**os.environ, "LEDGER_CACHE": "off"}
     rows = []
     for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
-        if size == "shipped":
-            path = ROOT / "predictions.yaml"
-        else:
-            path = out / f"ledger-{size}.yaml"
-            if not path.exists():
-                generate(path, SIZES[size])
+        if size not in SIZES:
+            raise SystemExit(f"unknown size '{size}'; use {', '.join(SIZES)}")
+        path = ledger_path(size, out)
         file = str(path)
         kinds = {
             "check, cold": [py, "-m", "ledger", "check", file],

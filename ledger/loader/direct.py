@@ -30,17 +30,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import yaml
 
-from ledger.core.model import (
-    Error,
-    Forecast,
-    Forecaster,
-    Kind,
-    Ledger,
-    Location,
-    Outcome,
-    Question,
-    Source,
-)
+from ledger.core import model
+from ledger.core.model import Error, Forecast, Kind, Ledger, Location
 from ledger.core.rules import made_key, recorded_key
 from ledger.loader import flow, scan
 from ledger.loader.fields import FieldError, Reported, keys
@@ -157,14 +148,14 @@ class _Builder:
         if key in ("forecasters", "sources"):
             record = key[:-1]
             at, values, lines = self.record(item, record, record)
-            cls = Forecaster if record == "forecaster" else Source
+            cls = model.Forecaster if record == "forecaster" else model.Source
             return cls(location=Location(self.path, at + 1), lines=lines, **values)
         pattern = self.reader.text(self.node(item, line), "include")
         return pattern, Location(self.path, line + 1)
 
     # -- records -----------------------------------------------------------------
 
-    def question(self, item: scan.Value) -> Question:
+    def question(self, item: scan.Value) -> model.Question:
         """A question with its forecasts and outcomes."""
         reader = self.reader
         line, values, lines = self.record(item, "question", "question")
@@ -179,7 +170,7 @@ class _Builder:
         outcomes = [self.outcome(o, kind) for o in _entries(listed[1])]
         if reader.errors:
             raise Unsupported  # a reader of a list or mapping reported a problem
-        return Question(
+        return model.Question(
             location=Location(self.path, line + 1),
             lines=lines,
             forecasts=tuple(sorted(forecasts, key=made_key)),
@@ -201,10 +192,11 @@ class _Builder:
             raise Unsupported
         return Forecast(location=reader.location(line + 1), lines=lines, **values)
 
-    def outcome(self, item: scan.Value, kind: Kind | None) -> Outcome:
+    def outcome(self, item: scan.Value, kind: Kind | None) -> model.Outcome:
         """An outcome."""
         line, values, lines = self.record(item, "outcome", ("outcome", kind))
-        return Outcome(location=Location(self.path, line + 1), lines=lines, **values)
+        location = Location(self.path, line + 1)
+        return model.Outcome(location=location, lines=lines, **values)
 
     # -- fields ------------------------------------------------------------------
 
