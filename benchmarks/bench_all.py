@@ -25,10 +25,10 @@
    warm.
    `report` writes into an emptied folder each run.
 3. Baselines, whole processes on the same data:
-   - check: a bare parse, `yaml.load(f, Loader=yaml.CSafeLoader)` and
-     `yaml.load(f, Loader=yaml.CBaseLoader)` (no typing of scalars, like the
-     ledger's loader); and, for reference, the CSafeLoader parse with
-     Python's garbage collector off (the ledger's loader pauses it);
+   - check: `yaml.compose` of the file's bytes with PyYAML's C loader
+     (`CBaseLoader`, which types no scalar) and the garbage collector off:
+     composing the nodes alone, the floor of any loader that reads them
+     (issue 19; bench_check.py times it against the check too);
    - score: bench_score's bare numpy (Brier + clipped log score, means per
      forecaster), after reading the CSVs with pandas and keeping each
      forecaster's last forecast per question;
@@ -39,8 +39,8 @@
 4. Prints one Markdown table: size x command -> median time, runs, peak
    memory, ratio to the baseline.
 
-Targets at 100k: check <= 2x the bare parse; score and compare <= 10 s;
-report <= 30 s; peak memory <= 2 GB.
+Targets at 100k: check <= 10 s (and at 10k <= 1.0x the compose baseline);
+score and compare <= 10 s; report <= 30 s; peak memory <= 1.5 GB.
 """
 
 from __future__ import annotations
@@ -81,6 +81,16 @@ WORDS = (
     "probably",
     "even chance",
 )
+
+
+def ledger_path(size: str, out: Path) -> Path:
+    """The ledger of `size`: predictions.yaml, or a generated one (made if missing)."""
+    if size == "shipped":
+        return ROOT / "predictions.yaml"
+    path = out / f"ledger-{size}.yaml"
+    if not path.exists():
+        generate(path, SIZES[size])
+    return path
 
 
 def _day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
@@ -348,10 +358,12 @@ seconds = time.perf_counter() - start
 summed = peak[0]
 if proc.returncode not in (0, 1):
     sys.exit(f"exit {proc.returncode}: {stderr.decode()[-2000:]}")
-print(seconds, max(summed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(seconds, max(summed, usage.ru_maxrss), usage.ru_utime + usage.ru_stime)
 """
-"""Runs a command; prints its wall time and peak memory in kB: the larger of
-its processes' largest peak RSS (ru_maxrss) and the peak of the summed PSS
+"""Runs a command; prints its wall time, its peak memory in kB and its CPU
+time (user and system, all its processes). Peak memory is the larger of its
+processes' largest peak RSS (ru_maxrss) and the peak of the summed PSS
 (proportional set size: a page shared by two processes counts half in each)
 of its whole process tree, sampled every 0.1 s. `report --jobs 2` forks, and
 the forked process's memory counts too."""
@@ -377,7 +389,7 @@ def measure(
         )
         if done.returncode:
             raise SystemExit(f"{' '.join(command)} failed: {done.stderr}")
-        seconds, kilobytes = done.stdout.split()
+        seconds, kilobytes = done.stdout.split()[:2]
         times.append(float(seconds))
         peaks.append(int(kilobytes) / 1024)
     if fresh is not None:
@@ -431,19 +443,17 @@ def main() -> None:
     for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
         if size not in SIZES:
             raise SystemExit(f"unknown size '{size}'; use {', '.join(SIZES)}")
-        if size == "shipped":
-            path = ROOT / "predictions.yaml"
-        else:
-            path = out / f"ledger-{size}.yaml"
-            if not path.exists():
-                generate(path, SIZES[size])
+        path = ledger_path(size, out)
         forecasts_csv, outcomes_csv = (
             write_csvs(path) if size != "shipped" else (None, None)
         )
         megabytes = path.stat().st_size / 1e6
         report_dir = Path(tempfile.mkdtemp(prefix=f"ledger-report-{size}-"))
         file = str(path)
-        parse = "import yaml; yaml.load(open({!r}, 'rb'), Loader=yaml.{})"
+        compose = (
+            "import gc, yaml; gc.disable(); "
+            "yaml.compose(open({!r}, 'rb').read(), Loader=yaml.CBaseLoader)"
+        )
         ledger = [py, "-m", "ledger"]
         commands = {
             "check": [*ledger, "check", file],
@@ -483,11 +493,11 @@ def main() -> None:
             if args.no_baselines:
                 pass
             elif name == "check":
-                for loader in ("CSafeLoader", "CBaseLoader"):
-                    bare = base(loader, [py, "-c", parse.format(file, loader)])
-                    ratios.append(
-                        f"{seconds / bare:.2f}x {loader} parse ({_time(bare)})"
-                    )
+                bare = base("compose", [py, "-c", compose.format(file)])
+                ratios.append(
+                    f"{seconds / bare:.2f}x yaml.compose, CBaseLoader, "
+                    f"collector off ({_time(bare)})"
+                )
                 if (
                     size == "shipped"
                 ):  # bench_check's baseline for a small file: the imports
@@ -538,24 +548,6 @@ def main() -> None:
                     file=sys.stderr,
                     flush=True,
                 )
-        if (
-            not args.no_baselines
-            and "check" in commands
-            and (not only or "check" in only)
-        ):
-            nogc = "import gc; gc.disable(); " + parse.format(file, "CSafeLoader")
-            seconds, peak, times = measure([py, "-c", nogc], max(args.runs, 3), env)
-            results.append(
-                (
-                    size,
-                    megabytes,
-                    "(reference) CSafeLoader parse, collector off",
-                    seconds,
-                    peak,
-                    times,
-                    "—",
-                )
-            )
         shutil.rmtree(report_dir, ignore_errors=True)
     print(
         f"\n{os.cpu_count()} CPUs, Python {sys.version.split()[0]}; as of {AS_OF}; "

@@ -1,131 +1,137 @@
-"""Benchmark `ledger check` (issue: the ledger itself, §6). Run by hand; not a test.
+"""Benchmark a cold `ledger check` against composing the same bytes. By hand; not a test.
 
-    python benchmarks/bench_check.py [--questions 10000] [--forecasts 50000] [--runs 7]
+    python benchmarks/bench_check.py [--sizes shipped,10k,100k] [--runs 5]
 
-1. Generates a ledger of N questions with M forecasts (benchmarks/out/big.yaml).
-2. Times, as whole commands (median of --runs):
-   - `ledger check big.yaml` against a bare parse of the same file with PyYAML's
-     fastest loader (`yaml.load(..., Loader=yaml.CSafeLoader)`);
-   - `ledger check predictions.yaml` against `python -c "import click, yaml"`.
-Targets: at most 2x the bare parse, and at most 2x the bare import. The parse
-cache is off (LEDGER_CACHE=off): with it, a second check of the same file reads
-the cache instead of parsing.
+1. Uses the ledgers of bench_all.py (`generate`, seeded; written to
+   benchmarks/out/ledger-SIZE.yaml if missing): `10k` is 10,000 questions
+   (about 55,000 forecasts, 9 MB), `100k` 100,000 (91 MB); `shipped` is
+   predictions.yaml.
+2. Times whole processes, each kind once per round and the rounds repeated
+   (so a busy machine slows them alike), reporting the median wall time, the
+   median CPU time (user + system: steadier than the wall time when other
+   work shares the machine) and the largest peak memory (bench_all's
+   wrapper):
+   - `ledger check FILE`, parse cache off (`LEDGER_CACHE=off`): cold;
+   - the same with the loader's direct path turned off, so that every file
+     is composed by PyYAML and read from its nodes (the path before issue 19,
+     and still the one that reports errors);
+   - the baseline: `yaml.compose` of the same bytes with PyYAML's C loader
+     (`CBaseLoader`, which resolves no types) and the garbage collector off,
+     the floor of any loader built on PyYAML's nodes;
+   - for `shipped`, also `python -c "import click, yaml"`, since a small
+     file's check is mostly Python starting.
+3. Prints a Markdown table with the ratios to the baseline.
+
+Targets (issue 19): a cold check at 10k at most 1.0x the compose baseline;
+at 100k at most 10 s; peak memory at 100k at most 1.5 GB.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import random
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from bench_all import SIZES, WRAPPER, ledger_path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
-
-def generate(path: Path, questions: int, forecasts: int, seed: int = 0) -> None:
-    """A valid ledger: 50 forecasters, `questions` binary/date questions, forecasts spread over them."""
-    rng = random.Random(seed)
-    lines = ["forecasters:"]
-    for i in range(50):
-        lines += [f"  - id: f{i}", f"    name: Forecaster {i}"]
-    lines += [
-        "sources:",
-        "  - id: gen",
-        "    title: Generated",
-        "    kind: dataset",
-        "questions:",
-    ]
-    per = [
-        forecasts // questions + (1 if i < forecasts % questions else 0)
-        for i in range(questions)
-    ]
-    for i in range(questions):
-        date = i % 5 == 0
-        lines += [
-            f"  - id: q{i}",
-            f"    title: Generated question {i}",
-            "    criteria: >-",
-            f"      Resolves yes if generated event {i} happens by the deadline.",
-            f"    kind: {'date' if date else 'binary'}",
-            f"    deadline: {2027 + i % 10}-12-31",
-            "    tags: [generated, topic:" + "abcde"[i % 5] + "]",
-            "    forecasts:",
-        ]
-        for _ in range(per[i]):
-            month = rng.randint(1, 12)
-            who = rng.randrange(50)
-            if date:
-                claim = f"window: +{rng.randint(1, 3)}y..+{rng.randint(4, 6)}y, p: {rng.randint(5, 95)}%"
-            else:
-                claim = f"p: {rng.randint(1, 99) / 100}"
-            lines.append(
-                f"      - {{by: f{who}, made: 2026-{month:02d}-{rng.randint(1, 28):02d}, "
-                f"source: gen, {claim}, basis: stated}}"
-            )
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+COMPOSE = (
+    "import gc, yaml; gc.disable(); "
+    "yaml.compose(open({!r}, 'rb').read(), Loader=yaml.CBaseLoader)"
+)
+COMPOSED_CHECK = (
+    "import sys; from unittest import mock; from ledger.loader import direct; "
+    "from ledger.cli import main; "
+    "mock.patch.object(direct, 'load', lambda text, path: None).start(); "
+    "sys.exit(main(['check', {!r}]))"
+)
 
 
-def median_time(command: list[str], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        # The parse cache off: this measures parsing, against a bare parse.
-        subprocess.run(
-            command,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            env={**os.environ, "LEDGER_CACHE": "off"},
-        )
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def _time(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """(wall seconds, peak memory in MB, CPU seconds) of one run of `command`."""
+    done = subprocess.run(
+        [sys.executable, "-c", WRAPPER, *command],
+        env=env, capture_output=True, text=True, check=False,
+    )
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed: {done.stderr}")
+    seconds, kilobytes, cpu = done.stdout.split()
+    return float(seconds), int(kilobytes) / 1024, float(cpu)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--questions", type=int, default=10_000)
-    parser.add_argument("--forecasts", type=int, default=50_000)
-    parser.add_argument("--runs", type=int, default=7)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="shipped,10k,100k")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--no-composed", action="store_true", help="Skip the check with the direct path off."
+    )
     args = parser.parse_args()
     out = HERE / "out"
     out.mkdir(exist_ok=True)
-    big = out / f"big-{args.questions}.yaml"
-    generate(big, args.questions, args.forecasts)
     py = sys.executable
-    ledger = [py, "-m", "ledger"]
-    bare = [
-        py,
-        "-c",
-        f"import yaml; yaml.load(open({str(big)!r}, 'rb'), Loader=yaml.CSafeLoader)",
-    ]
-    rows = [
-        (
-            "check, generated ledger",
-            median_time([*ledger, "check", str(big)], args.runs),
-            "bare CSafeLoader parse",
-            median_time(bare, args.runs),
-        ),
-        (
-            "check, predictions.yaml",
-            median_time([*ledger, "check", str(ROOT / "predictions.yaml")], args.runs),
-            "python -c 'import click, yaml'",
-            median_time([py, "-c", "import click, yaml"], args.runs),
-        ),
-    ]
-    size = big.stat().st_size / 1e6
-    print(
-        f"generated: {args.questions} questions, {args.forecasts} forecasts, {size:.1f} MB"
-    )
-    print("| command | median | baseline | median | ratio |")
-    print("|---|---:|---|---:|---:|")
-    for name, seconds, base, base_seconds in rows:
-        print(
-            f"| {name} | {seconds:.3f} s | {base} | {base_seconds:.3f} s | {seconds / base_seconds:.2f}x |"
-        )
+    env = {**os.environ, "LEDGER_CACHE": "off"}
+    rows = []
+    for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
+        if size not in SIZES:
+            raise SystemExit(f"unknown size '{size}'; use {', '.join(SIZES)}")
+        path = ledger_path(size, out)
+        file = str(path)
+        kinds = {
+            "check, cold": [py, "-m", "ledger", "check", file],
+            "check, cold, direct path off": [py, "-c", COMPOSED_CHECK.format(file)],
+            "baseline: yaml.compose, CBaseLoader, collector off": [
+                py, "-c", COMPOSE.format(file)
+            ],
+        }
+        if args.no_composed:
+            del kinds["check, cold, direct path off"]
+        if size == "shipped":
+            kinds["python -c 'import click, yaml'"] = [py, "-c", "import click, yaml"]
+        walls: dict[str, list[float]] = {name: [] for name in kinds}
+        cpus: dict[str, list[float]] = {name: [] for name in kinds}
+        peaks: dict[str, float] = dict.fromkeys(kinds, 0.0)
+        for _ in range(args.runs):
+            for name, command in kinds.items():
+                wall, peak, cpu = run(command, env)
+                walls[name].append(wall)
+                cpus[name].append(cpu)
+                peaks[name] = max(peaks[name], peak)
+        wall = {name: statistics.median(found) for name, found in walls.items()}
+        cpu = {name: statistics.median(found) for name, found in cpus.items()}
+        base = "baseline: yaml.compose, CBaseLoader, collector off"
+        megabytes = path.stat().st_size / 1e6
+        for name in kinds:
+            ratio = f"{wall[name] / wall[base]:.2f}x / {cpu[name] / cpu[base]:.2f}x"
+            if size == "shipped" and not name.startswith("python"):
+                imports = "python -c 'import click, yaml'"
+                ratio += f"; {wall[name] / wall[imports]:.2f}x the imports"
+            rows.append((f"{size} ({megabytes:.1f} MB)", name, wall[name], cpu[name],
+                         peaks[name], ratio))
+            print(f"{size} {name}: {_time(wall[name])} (CPU {_time(cpu[name])}), "
+                  f"{peaks[name]:.0f} MB; runs: "
+                  + ", ".join(f"{w:.2f}" for w in walls[name]),
+                  file=sys.stderr, flush=True)
+    print(f"\n{os.cpu_count()} CPUs, Python {sys.version.split()[0]}; medians of "
+          f"{args.runs} rounds; CPU: user + system time; memory: the largest peak "
+          "(bench_all's wrapper).\n")
+    print("| size | command | wall | CPU | peak memory | ratio to the compose baseline "
+          "(wall / CPU) |")
+    print("|---|---|---:|---:|---:|---:|")
+    for label, name, seconds, cpu_seconds, peak, ratio in rows:
+        print(f"| {label} | {name} | {_time(seconds)} | {_time(cpu_seconds)} "
+              f"| {peak:.0f} MB | {ratio} |")
 
 
 if __name__ == "__main__":

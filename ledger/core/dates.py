@@ -38,7 +38,9 @@ class When:
 
     def shift(self, offset: relativedelta) -> When:
         """The same uncertainty, moved by a calendar offset."""
-        return When(self.earliest + offset, self.latest + offset, "")
+        earliest = self.earliest + offset
+        latest = earliest if self.latest == self.earliest else self.latest + offset
+        return When(earliest, latest, "")
 
     def __str__(self) -> str:
         if self.text:

@@ -9,7 +9,7 @@ may be written relative to the forecast's `made` date (`+2y..+3y`).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -20,11 +20,21 @@ from ledger.core.numbers import NUMBER
 from ledger.loader.fields import FieldError, FieldReader, Reported, check_node, finite
 from ledger.loader.nodes import describe, is_null, line
 
+if TYPE_CHECKING:
+    from dateutil.relativedelta import relativedelta
+
 _RELATIVE = re.compile(r"\+\d+[a-z]")
 
 
 class ClaimReader(FieldReader):
     """A field reader that also reads and checks a forecast's claim."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        # A big ledger's windows repeat the same few horizons (+2y..+3y), often
+        # from the same days: each is read, and each day shifted, once.
+        self._offsets: dict[str, relativedelta] = {}
+        self._shifted: dict[tuple[When, str], When] = {}
 
     def claim_fits(
         self,
@@ -160,14 +170,22 @@ class ClaimReader(FieldReader):
             raise FieldError(node, message)
         try:
             if not _RELATIVE.fullmatch(text):
-                return parse_when(text)
-            offset = parse_offset(text)
+                known = self._dates.get(text)  # When is immutable: one serves every use
+                if known is None:
+                    known = self._dates[text] = parse_when(text)
+                return known
+            offset = self._offsets.get(text)
+            if offset is None:
+                offset = self._offsets[text] = parse_offset(text)
         except DateError as exc:
             raise FieldError(node, str(exc)) from None
         if made is None:
             raise Reported  # 'made' is required: its own error is already reported
         try:
-            return made.shift(offset)
+            shifted = self._shifted.get((made, text))
+            if shifted is None:
+                shifted = self._shifted[made, text] = made.shift(offset)
+            return shifted
         except (ValueError, OverflowError):  # past 9999-12-31, datetime's last day
             raise FieldError(
                 node, f"window end '{text}' from '{made}' is past the year 9999"

@@ -70,6 +70,11 @@ def _fields(definition: str) -> tuple[tuple[str, ...], frozenset[str]]:
     return tuple(spec["properties"]), frozenset(spec.get("required", ()))
 
 
+def keys(definition: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """(allowed keys in schema order, required keys) of a schema definition."""
+    return _fields(definition)
+
+
 def finite(node: yaml.Node, text: str, what: str) -> float:
     """The number written as `text`; refused if too large for a float (1e400)."""
     value = float(text)

@@ -1,10 +1,13 @@
 """Load: a ledger file, with every file it includes → one ledger and its errors.
 
-The stages, each in its own module: `nodes` decodes the bytes and composes the
-YAML node tree (the only YAML parsing), `records` reads the tree into frozen
-records with field-level FILE:LINE errors (through `fields` and `claims`), and
-`slices` lets a big ledger's questions be composed a slice at a time. The
-parse `cache` keeps each big file's records under the hash of its bytes.
+The stages, each in its own module: `nodes` decodes the bytes; a clean file
+in the usual YAML is read by `scan` (with `flow`) and built into records by
+`direct`, without YAML nodes; anything else (and every file with an error) is
+composed into the YAML node tree by `nodes` and read into frozen records with
+field-level FILE:LINE errors by `records` (through `fields` and `claims`), a
+big ledger's questions a slice at a time (`slices`). Both paths type every
+field with the same readers. The parse `cache` keeps each big file's records
+under the hash of its bytes.
 
 Here: `load_text` (one text), `load_bytes` (one file's bytes, through the
 cache) and `load_file` (a file and, recursively, the files it includes, merged
@@ -20,7 +23,7 @@ from typing import TYPE_CHECKING
 from ledger.core.memory import gc_paused
 from ledger.core.model import Error, Ledger
 from ledger.loader import cache as parse_cache
-from ledger.loader import slices
+from ledger.loader import direct, slices
 from ledger.loader.nodes import compose, decode
 
 # `_read_root` under this module's name: tests/test_fast_paths.py reads the whole
@@ -42,6 +45,9 @@ def load_text(text: str, path: str) -> tuple[Ledger, list[Error]]:
 
 
 def _load_text(text: str, path: str) -> tuple[Ledger, list[Error]]:
+    built = direct.load(text, path)  # None: not clean, or not the usual YAML
+    if built is not None:
+        return built
     if len(text) >= STREAM_CHARS:
         streamed = _streamed(text, path)
         if streamed is not None:

@@ -39,7 +39,6 @@ from ledger.loader.resolver import ResolverReader
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-    from collections.abc import Set as AbstractSet
 
 T = TypeVar("T")
 R = TypeVar("R", Forecast, Outcome)
@@ -48,6 +47,16 @@ D = TypeVar("D", Forecaster, Source, Skipped)
 _FORECAST_REQUIRED = frozenset({"by", "made", "basis"})
 _QUESTION_REQUIRED = frozenset({"id", "title", "criteria", "kind", "deadline"})
 _SKIPPED_REQUIRED = frozenset({"quote", "source", "reason"})
+_OUTCOME_REQUIRED = frozenset({"result", "known", "recorded"})
+# The fields each record is left out without (reported as missing or empty).
+REQUIRED = {
+    "forecaster": frozenset({"id", "name"}),
+    "source": frozenset({"id", "title", "kind"}),
+    "skipped": _SKIPPED_REQUIRED,
+    "question": _QUESTION_REQUIRED,
+    "forecast": _FORECAST_REQUIRED,
+    "outcome": _OUTCOME_REQUIRED,
+}
 _KINDS = ("binary", "date", "numeric")
 _BASES = ("stated", "mapped", "judged")
 _ASSESS = ("by-deadline", "at-deadline")
@@ -74,7 +83,7 @@ def read_root(
     if root is None or is_null(root):
         message = "the ledger is empty; expected a mapping with a 'questions' list"
         return Ledger(path=path), [Error(Location(path, 1), message)]
-    reader = _Reader(path)
+    reader = RecordReader(path)
     if not isinstance(root, yaml.MappingNode):
         message = (
             "the top level must be a mapping with 'forecasters', 'sources' and "
@@ -100,7 +109,7 @@ def read_root(
     return ledger, reader.errors
 
 
-class _Reader(ClaimReader, ResolverReader):
+class RecordReader(ClaimReader, ResolverReader):
     """Walks the composed node tree of one file, collecting records and errors."""
 
     def __init__(self, path: str) -> None:
@@ -182,15 +191,14 @@ class _Reader(ClaimReader, ResolverReader):
 
     def forecaster(self, node: yaml.Node) -> Forecaster | None:
         """A forecaster, or None if it cannot be built."""
-        return self.declared(node, "forecaster", Forecaster, {"id", "name"})
+        return self.declared(node, "forecaster", Forecaster)
 
     def source(self, node: yaml.Node) -> Source | None:
         """A source, or None if it cannot be built."""
-        return self.declared(node, "source", Source, {"id", "title", "kind"})
+        return self.declared(node, "source", Source)
 
     def declared(
-        self, node: yaml.Node, record: str, cls: type[D], required: AbstractSet[str],
-        what: str | None = None,
+        self, node: yaml.Node, record: str, cls: type[D], what: str | None = None
     ) -> D | None:
         """A forecaster, source or skipped entry, or None if it cannot be built.
 
@@ -202,7 +210,7 @@ class _Reader(ClaimReader, ResolverReader):
         if fields is None:
             return None
         values: dict[str, Any] = {}
-        ok = self.read_all(fields, self.readers(record), values, required)
+        ok = self.read_all(fields, self.readers(record), values, REQUIRED[record])
         if record == "skipped":
             self.refer("source", values.get("source"), fields, "source")
             self.refer("forecaster", values.get("by"), fields, "by")
@@ -217,9 +225,7 @@ class _Reader(ClaimReader, ResolverReader):
 
     def skipped(self, node: yaml.Node) -> Skipped | None:
         """A `skipped:` entry (a claim considered and not scored), or None."""
-        return self.declared(
-            node, "skipped", Skipped, _SKIPPED_REQUIRED, what="skipped entry"
-        )
+        return self.declared(node, "skipped", Skipped, what="skipped entry")
 
     def question(self, node: yaml.Node) -> Question | None:
         """A question with its forecasts and outcomes, or None if it cannot be built."""
@@ -311,7 +317,18 @@ class _Reader(ClaimReader, ResolverReader):
         if fields is None:
             return None
         values: dict[str, Any] = {}
-        readers: dict[str, Reader] = {
+        readers = self.outcome_readers(kind)
+        if not self.read_all(fields, readers, values, _OUTCOME_REQUIRED):
+            return None
+        return Outcome(
+            location=Location(self.path, line(node)),
+            lines=self.lines(fields, node),
+            **values,
+        )
+
+    def outcome_readers(self, kind: Kind | None) -> dict[str, Reader]:
+        """The field readers of an outcome of a question of this kind."""
+        return {
             "result": lambda n, name: self.result(n, kind),
             "known": self.when,
             "recorded": self.when,
@@ -319,13 +336,6 @@ class _Reader(ClaimReader, ResolverReader):
             "evidence": self.texts,
             "note": self.text,
         }
-        if not self.read_all(fields, readers, values, {"result", "known", "recorded"}):
-            return None
-        return Outcome(
-            location=Location(self.path, line(node)),
-            lines=self.lines(fields, node),
-            **values,
-        )
 
     def result(self, node: yaml.Node, kind: Kind | None) -> Result:
         """What an outcome says happened, read to fit the question's kind."""

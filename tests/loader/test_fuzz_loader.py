@@ -1,6 +1,8 @@
 """Fuzzing the loader (issue §3, "no input breaks it"): whatever the bytes, `load`
 plus `validate` (and `ledger check`) return a clean ledger or errors, each one
 `PATH:LINE: message` with LINE inside the file; nothing raises, nothing hangs.
+Every text is loaded on both of the loader's paths (`loader.direct` first, and
+PyYAML's nodes alone), which must give the same records and errors.
 
 Inputs, all bounded so that an example takes milliseconds (no timing asserts;
 the profiles have no deadline):
@@ -26,6 +28,7 @@ import datetime as dt
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
+from unittest import mock
 
 import yaml
 from click.testing import CliRunner, Result
@@ -35,6 +38,7 @@ from hypothesis import strategies as st
 
 from ledger.cli import main
 from ledger.core import rules
+from ledger.loader import direct
 from ledger.loader.load import load_text
 from ledger.loader.nodes import decode
 from ledger.validate import validate
@@ -65,7 +69,11 @@ def exercise_rules(ledger: Ledger) -> None:
 
 
 def check_text(text: str, lines: int, path: str = PATH) -> tuple[Ledger, list[Error]]:
+    """Load `text` on both of the loader's paths (the direct one, which gives up on
+    anything unusual, and PyYAML's nodes alone): the same records and errors."""
     ledger, errors = load_text(text, path)
+    with mock.patch.object(direct, "load", lambda text, path: None):
+        assert load_text(text, path) == (ledger, errors)
     errors = errors + validate(ledger)
     assert_errors(errors, path, lines=lines)
     if not errors:

@@ -505,7 +505,7 @@ def test_duplicate_keys_are_reported_not_merged(loaded):
 def test_text_refuses_an_empty_value() -> None:
     node = yaml.compose("note: ~").value[0][1]
     with pytest.raises(load.FieldError, match="'note' is empty"):
-        load._Reader("test.yaml").text(node, "note")
+        load.RecordReader("test.yaml").text(node, "note")
 
 
 # -- hostile input ---------------------------------------------------------------------
