@@ -135,6 +135,7 @@ class _Builder:
             forecasters=tuple(built.get("forecasters", ())),
             sources=tuple(built.get("sources", ())),
             questions=tuple(built.get("questions", ())),
+            skipped=tuple(built.get("skipped", ())),
             broken=frozenset(),
             references=tuple(reader.references),
             includes=tuple(built.get("include", ())),
@@ -150,6 +151,11 @@ class _Builder:
             at, values, lines = self.record(item, record, record)
             cls = model.Forecaster if record == "forecaster" else model.Source
             return cls(location=Location(self.path, at + 1), lines=lines, **values)
+        if key == "skipped":  # a few entries: read by `records` from their node
+            entry = self.reader.skipped(self.node(item, line))
+            if entry is None:
+                raise Unsupported
+            return entry
         pattern = self.reader.text(self.node(item, line), "include")
         return pattern, Location(self.path, line + 1)
 
