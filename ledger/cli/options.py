@@ -90,7 +90,9 @@ into_option = click.option(
 def output_options(function: F) -> F:
     """-o/--output OUT.yaml (required) and --force."""
     function = click.option(
-        "--force", is_flag=True, help="Overwrite OUT.yaml if it exists."
+        "--force", is_flag=True,
+        help="Replace OUT.yaml if it exists (never a ledger another import did not "
+        "write), or write through it if it is a symbolic link.",
     )(function)
     return click.option(
         "-o", "--output", required=True, metavar="OUT.yaml",

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ledger.core.dates import DateError, When, parse_day, parse_when
 from ledger.core.model import Error, Forecaster, Question, Result, Source
+from ledger.files.outputs import IMPORTED
 from ledger.loader import cache
 from ledger.loader.load import load_text
 from ledger.record.emit import ledger_text
@@ -249,7 +250,7 @@ def in_order(errors: Iterable[Error]) -> list[Error]:
 def files_header(kind: str, paths: Iterable[str]) -> str:
     """The first line of an imported ledger."""
     names = ", ".join(os.path.basename(p) for p in paths)
-    return f"Imported by ledger import {kind} from {names}; do not edit by hand"
+    return f"{IMPORTED}{kind} from {names}; do not edit by hand"
 
 
 # -- the result --------------------------------------------------------------

@@ -61,12 +61,22 @@ def _stamp(day: dt.date) -> str:
     return day.strftime("%Y%m%d")
 
 
+PRODID = "PRODID:-//ledger//ledger due//EN"
+"""The line that names ledger as a calendar's maker."""
+
+
+def made_by_ledger(start: bytes) -> bool:
+    """Whether a file starting with `start` is a calendar `ledger due` wrote."""
+    lines = start.split(b"\r\n", 3)
+    return lines[:1] == [b"BEGIN:VCALENDAR"] and PRODID.encode() in lines[1:3]
+
+
 def calendar(questions: Sequence[Question], as_of: dt.date) -> str:
     """The calendar: an all-day event on each question's deadline (its latest day)."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
-        "PRODID:-//ledger//ledger due//EN",
+        PRODID,
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         "X-WR-CALNAME:Ledger deadlines",

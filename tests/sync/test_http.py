@@ -243,7 +243,7 @@ def test_save_responses_never_replaces_a_file_it_did_not_write(tmp_path: Path) -
     with Server() as server:
         server.routes[f"/v0/slug/{SLUG}"] = [ok({"id": 1})]
         client = Client(ClientOptions(bases={"manifold": server.url}, save=str(saved)))
-        with pytest.raises(FetchError, match="is not a saved response; not replaced"):
+        with pytest.raises(FetchError, match="already exists and ledger did not write it; not replaced"):
             client.get("manifold", url)
     assert mine.read_text("utf-8") == "precious"
 
