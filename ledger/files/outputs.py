@@ -176,7 +176,7 @@ def _check_existing(path: str, real: str, mode: int, rules: Rules) -> None:
         raise Refused(
             f"'{path}' already exists and ledger did not write it; not replaced"
         )
-    problem = read_only(real)
+    problem = read_only(real, path)
     if problem is not None:
         raise Refused(f"'{path}': {problem}")
 
