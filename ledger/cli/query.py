@@ -236,16 +236,22 @@ def due(options: DueOptions) -> None:
     "commit.",
 )
 @click.option(
+    "--strict", is_flag=True, help="Exit 1 on warnings too (late entries, versions "
+    "that do not load).",
+)
+@click.option(
     "--format", "format_", type=click.Choice(["table", "json"]), default="table",
     show_default=True, help="Output format.",
 )
-def verify_(file: str, threshold_days: int, format_: str) -> None:
-    """Tamper evidence from FILE's git history.
+def verify_(file: str, threshold_days: int, strict: bool, format_: str) -> None:
+    """Tamper evidence from the git history of FILE and every file it includes.
 
     Shows the commit that first recorded each forecast, and reports forecasts
-    whose claim changed or that were removed after being committed, committed
-    after their outcome was known, or entered more than --threshold-days late.
-    Exit 1 if anything is found; without git history, say so and check nothing.
+    whose claim changed or that were removed after being committed (errors),
+    committed after their outcome was known (errors), or entered more than
+    --threshold-days late (warnings). Exit 1 on errors (and, with --strict, on
+    warnings). Without git, or in a shallow clone, say so and exit 2; with no
+    history of FILE, say so, check nothing and exit 0.
     """
     from ledger.loader.load import load_file
     from ledger.query import history
@@ -256,14 +262,18 @@ def verify_(file: str, threshold_days: int, format_: str) -> None:
     if errors:
         report_errors(sorted(errors, key=lambda e: e.location))
     try:
-        snapshots = history.history(file)
+        found = history.history(current.files or (file,))
+    except (history.GitMissing, history.Shallow) as exc:
+        message = f"cannot read the git history of {file}: nothing checked ({exc})"
+        click.echo(message, err=True)
+        sys.exit(2)
     except history.NoHistory as exc:
         click.echo(f"no git history for {file}: nothing checked ({exc})", err=True)
         return
-    report = verifying.verify(file, current, snapshots, threshold_days)
+    report = verifying.verify(current, found, threshold_days)
     if format_ == "json":
         click.echo(verify_text.to_json(report), nl=False)
     else:
         click.echo(verify_text.table(report), nl=False)
-    if report.findings:
+    if report.errors or (strict and report.warnings):
         sys.exit(1)
