@@ -208,8 +208,8 @@ def history(files: Sequence[str]) -> History:
     """
     top = _work_tree(files[0])
     logs: list[list[tuple[Commit, str | None]]] = []
-    for number, file in enumerate(files):
-        relative = _relative(file, top)
+    currents = [_relative(file, top) for file in files]
+    for number, relative in enumerate(currents):
         try:
             log = [] if relative is None else _log(top, relative)
         except NoHistory as exc:
@@ -220,7 +220,7 @@ def history(files: Sequence[str]) -> History:
     order = _order(top)
     commits = {c.sha: c for log in logs for c, _ in log}
     ranked = sorted(commits.values(), key=lambda c: order.get(c.sha, len(order)))
-    specs, slots = _specs(ranked, logs)
+    specs, slots = _specs(ranked, logs, currents)
     ids = _ids(top, specs)
     wanted = sorted({i for i in ids if i is not None})
     contents = dict(zip(wanted, _blobs(top, wanted), strict=True))
@@ -236,19 +236,24 @@ def history(files: Sequence[str]) -> History:
 
 
 def _specs(
-    ranked: Sequence[Commit], logs: Sequence[Sequence[tuple[Commit, str | None]]]
+    ranked: Sequence[Commit],
+    logs: Sequence[Sequence[tuple[Commit, str | None]]],
+    currents: Sequence[str | None],
 ) -> tuple[list[str], list[list[list[int]]]]:
     """The `COMMIT:PATH` specs to look up, and for each commit and file, which.
 
     A file's path at a commit is the one its own log gave last (renames are
     followed); its other past paths are tried too, for commits on a branch
     that has not renamed it. A file deleted (or not yet made) at a commit
-    gets no spec.
+    gets no spec. No path is read for two files: a path that is another
+    file's own (`currents`) belongs to that file (`git log --follow` may take
+    a file split off a ledger for a rename of the ledger itself).
     """
     specs: list[str] = []
     slots: list[list[list[int]]] = []
     touched = [{c.sha: p for c, p in log} for log in logs]
     names = [[p for p in dict.fromkeys(p for _, p in log) if p] for log in logs]
+    owned = {path for path in currents if path is not None}
     state: list[str | None] = [None] * len(logs)
     for commit in ranked:
         row = []
@@ -256,8 +261,11 @@ def _specs(
             if commit.sha in touched[f]:
                 state[f] = touched[f][commit.sha]
             current = state[f]
-            others = [n for n in names[f] if n != current]
-            tried = [] if current is None else [current, *others]
+            tried = [] if current is None else [current, *names[f]]
+            tried = [
+                name for name in dict.fromkeys(tried)
+                if name == currents[f] or name not in owned
+            ]
             row.append(list(range(len(specs), len(specs) + len(tried))))
             specs += [f"{commit.sha}:{name}" for name in tried]
         slots.append(row)
