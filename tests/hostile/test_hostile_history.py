@@ -8,13 +8,13 @@ global or system git configuration.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner, Result
+from gitrepo import Repo, isolate
 
 from ledger.cli import main
 
@@ -25,12 +25,10 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="verify read
 
 MAIN = """\
 include: [ledger.d/*.yaml]
-forecasters:
-  - id: alice
-    name: Alice
-  - id: bob
-    name: Bob
 sources: []
+forecasters:
+  - {id: alice, name: Alice Example}
+  - {id: bob, name: Bob Example}
 questions: []
 """
 
@@ -48,42 +46,9 @@ def topic(p: str = "0.7", made: str = "2026-05-01", qid: str = "robots") -> str:
     )
 
 
-class Repo:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        root.mkdir(parents=True, exist_ok=True)
-        self.git("init", "-q")
-
-    def git(self, *args: str, day: str = "2026-05-02") -> str:
-        stamp = f"{day}T12:00:00+00:00"
-        env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
-        done = subprocess.run(
-            ["git", "-c", "user.name=Keeper", "-c", "user.email=keeper@example.org",
-             "-c", "init.defaultBranch=main", "-c", "commit.gpgSign=false", *args],
-            cwd=self.root, env=env, capture_output=True, text=True, check=True,
-        )
-        return done.stdout.strip()
-
-    def commit(self, files: dict[str, str], day: str) -> str:
-        for name, text in files.items():
-            path = self.root / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            self.git("add", name, day=day)
-        self.git("commit", "-q", "-m", f"on {day}", day=day)
-        return self.git("rev-parse", "--short", "HEAD")
-
-
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("HOME", str(tmp_path))
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_AUTHOR_DATE",
-                 "GIT_COMMITTER_DATE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
-    monkeypatch.chdir(tmp_path)
+    isolate(monkeypatch, tmp_path)
 
 
 def verify(*args: str) -> Result:
@@ -99,8 +64,8 @@ def verify(*args: str) -> Result:
 
 def test_a_change_in_an_included_file_is_found_and_names_it(tmp_path: Path) -> None:
     repo = Repo(tmp_path)
-    c1 = repo.commit({"main.yaml": MAIN, "ledger.d/topic.yaml": topic("0.7")}, "2026-05-02")
-    c2 = repo.commit({"ledger.d/topic.yaml": topic("0.2")}, "2026-05-20")
+    c1 = repo.commit_files({"main.yaml": MAIN, "ledger.d/topic.yaml": topic("0.7")}, "2026-05-02")
+    c2 = repo.commit_files({"ledger.d/topic.yaml": topic("0.2")}, "2026-05-20")
     result = verify("main.yaml")
     assert result.exit_code == 1
     assert result.stdout.startswith(
@@ -118,16 +83,16 @@ def test_an_honest_split_history_is_clean_across_renames_and_moves(tmp_path: Pat
     single = MAIN.replace("include: [ledger.d/*.yaml]\n", "").replace(
         "questions: []\n", topic().split("questions:\n", 1)[1].join(["questions:\n", ""])
     )
-    c1 = repo.commit({"main.yaml": single}, "2026-05-02")
+    c1 = repo.commit_files({"main.yaml": single}, "2026-05-02")
     # the keeper splits the ledger: the question moves into an included file
-    repo.commit({"main.yaml": MAIN, "ledger.d/robots.yaml": topic()}, "2026-05-10")
+    repo.commit_files({"main.yaml": MAIN, "ledger.d/robots.yaml": topic()}, "2026-05-10")
     # and renames that file
     repo.git("mv", "ledger.d/robots.yaml", "ledger.d/machines.yaml", day="2026-05-11")
     repo.git("commit", "-q", "-m", "rename", day="2026-05-11")
     # bob adds a forecast there a day after he made it
     update = topic() + "      - by: bob\n        made: 2026-05-11\n        p: 0.5\n" \
         "        basis: stated\n"
-    c4 = repo.commit({"ledger.d/machines.yaml": update}, "2026-05-12")
+    c4 = repo.commit_files({"ledger.d/machines.yaml": update}, "2026-05-12")
     result = verify("main.yaml")
     assert result.exit_code == 0, result.output
     assert "No findings: 2 forecasts checked against 4 commits of main.yaml and 1 " \
@@ -140,9 +105,9 @@ def test_an_honest_split_history_is_clean_across_renames_and_moves(tmp_path: Pat
 
 def test_a_broken_included_file_is_a_warning_naming_it(tmp_path: Path) -> None:
     repo = Repo(tmp_path)
-    repo.commit({"main.yaml": MAIN, "ledger.d/topic.yaml": topic()}, "2026-05-02")
-    broken = repo.commit({"ledger.d/topic.yaml": "questions: [oops\n"}, "2026-05-03")
-    repo.commit({"ledger.d/topic.yaml": topic()}, "2026-05-04")
+    repo.commit_files({"main.yaml": MAIN, "ledger.d/topic.yaml": topic()}, "2026-05-02")
+    broken = repo.commit_files({"ledger.d/topic.yaml": "questions: [oops\n"}, "2026-05-03")
+    repo.commit_files({"ledger.d/topic.yaml": topic()}, "2026-05-04")
     result = verify("main.yaml")
     assert result.exit_code == 0  # a warning alone
     assert result.stdout.startswith(
@@ -154,9 +119,9 @@ def test_a_broken_included_file_is_a_warning_naming_it(tmp_path: Path) -> None:
 
 def test_a_removed_forecast_in_an_included_file_names_that_file(tmp_path: Path) -> None:
     repo = Repo(tmp_path)
-    repo.commit({"main.yaml": MAIN, "ledger.d/topic.yaml": topic()}, "2026-05-02")
+    repo.commit_files({"main.yaml": MAIN, "ledger.d/topic.yaml": topic()}, "2026-05-02")
     without = topic().split("    forecasts:\n")[0] + "    forecasts: []\n"
-    repo.commit({"ledger.d/topic.yaml": without}, "2026-05-03")
+    repo.commit_files({"ledger.d/topic.yaml": without}, "2026-05-03")
     result = verify("main.yaml")
     assert result.exit_code == 1
     assert result.stdout.startswith(
@@ -169,9 +134,9 @@ def test_a_removed_forecast_in_an_included_file_names_that_file(tmp_path: Path) 
 
 def test_a_shallow_clone_says_so_and_exits_2(tmp_path: Path) -> None:
     repo = Repo(tmp_path / "origin")
-    repo.commit({"main.yaml": MAIN, "ledger.d/topic.yaml": topic(made="2025-01-01")},
+    repo.commit_files({"main.yaml": MAIN, "ledger.d/topic.yaml": topic(made="2025-01-01")},
                 "2025-01-02")
-    repo.commit({"ledger.d/topic.yaml": topic(made="2025-01-01").replace(
+    repo.commit_files({"ledger.d/topic.yaml": topic(made="2025-01-01").replace(
         "A home robot", "A robot")}, "2026-05-02")
     subprocess.run(["git", "clone", "-q", "--depth", "1",
                     f"file://{tmp_path / 'origin'}", str(tmp_path / "shallow")],
@@ -185,7 +150,7 @@ def test_a_shallow_clone_says_so_and_exits_2(tmp_path: Path) -> None:
 
 def test_without_git_it_says_so_and_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     repo = Repo(tmp_path)
-    repo.commit({"main.yaml": MAIN, "ledger.d/topic.yaml": topic()}, "2026-05-02")
+    repo.commit_files({"main.yaml": MAIN, "ledger.d/topic.yaml": topic()}, "2026-05-02")
     monkeypatch.setenv("PATH", str(tmp_path / "no-such-folder"))
     result = verify("main.yaml")
     assert result.exit_code == 2
@@ -196,7 +161,7 @@ def test_without_git_it_says_so_and_exits_2(tmp_path: Path, monkeypatch: pytest.
 
 def test_warnings_alone_exit_0_and_strict_makes_them_fail(tmp_path: Path) -> None:
     repo = Repo(tmp_path)
-    repo.commit({"main.yaml": MAIN, "ledger.d/topic.yaml": topic(made="2026-01-01")},
+    repo.commit_files({"main.yaml": MAIN, "ledger.d/topic.yaml": topic(made="2026-01-01")},
                 "2026-05-02")
     result = verify("main.yaml")
     assert result.exit_code == 0
