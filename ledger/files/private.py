@@ -62,14 +62,17 @@ def _unsafe(found: os.stat_result, what: str) -> str | None:
     return None
 
 
-def open_folder(path: Path, create: bool = False) -> Folder | str | None:
+def open_folder(
+    path: Path, create: bool = False, shown: str | None = None
+) -> Folder | str | None:
     """The private folder at `path`, or why it is refused, or None if it is missing.
 
     With `create`, a missing folder is made (mode 0700, and its parents) and
     its key with it. A folder that is not the current user's, or that group or
-    others may write, is refused (a str saying why, with the remedy); so is a
-    key others may read or write.
+    others may write, is refused (a str saying why, with the remedy, naming
+    the folder `shown`, default `path`); so is a key others may read or write.
     """
+    name = shown or str(path)
     if create:
         with contextlib.suppress(OSError):
             path.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -78,24 +81,28 @@ def open_folder(path: Path, create: bool = False) -> Folder | str | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        return f"the cache folder {path} cannot be opened: {exc.strerror}"
+        return f"the cache folder {name} cannot be opened: {exc.strerror}"
     try:
-        problem = _unsafe(os.fstat(fd), f"the cache folder {path}")
+        problem = _unsafe(os.fstat(fd), f"the cache folder {name}")
         if problem is not None:
             os.close(fd)
-            return f"{problem}; make it yours alone (chmod 700 {path}) or remove it"
-        key = _key(fd, path, create)
+            return f"{problem}; make it yours alone (chmod 700 {name}) or remove it"
+        key = _key(fd, name, create)
     except OSError as exc:
         os.close(fd)
-        return f"the cache folder {path} cannot be used: {exc.strerror}"
+        return f"the cache folder {name} cannot be used: {exc.strerror}"
     if isinstance(key, str) or key is None:
         os.close(fd)
         return key
     return Folder(path, fd, key)
 
 
-def _key(fd: int, path: Path, create: bool) -> bytes | str | None:
-    """The folder's key (made if missing and `create`), or why it is refused."""
+def _key(fd: int, folder: str, create: bool) -> bytes | str | None:
+    """The folder's key (made if missing and `create`), or why it is refused.
+
+    `folder` names the folder in messages.
+    """
+    shown = f"{folder}/{KEY_NAME}"
     flags = os.O_RDONLY | os.O_NOFOLLOW
     try:
         handle = os.open(KEY_NAME, flags, dir_fd=fd)
@@ -105,16 +112,16 @@ def _key(fd: int, path: Path, create: bool) -> bytes | str | None:
         return _new_key(fd)
     try:
         found = os.fstat(handle)
-        problem = _unsafe(found, f"the cache key {path / KEY_NAME}")
+        problem = _unsafe(found, f"the cache key {shown}")
         if problem is None and found.st_mode & 0o044:
-            problem = f"the cache key {path / KEY_NAME} is readable by others"
+            problem = f"the cache key {shown} is readable by others"
         if problem is not None:
             return f"{problem}; remove it (a new one is made)"
         key = os.read(handle, KEY_BYTES + 1)
     finally:
         os.close(handle)
     if len(key) != KEY_BYTES:
-        damaged = f"the cache key {path / KEY_NAME} is damaged"
+        damaged = f"the cache key {shown} is damaged"
         return f"{damaged}; remove it (a new one is made)"
     return key
 

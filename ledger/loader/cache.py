@@ -242,7 +242,7 @@ def _folder(create: bool) -> private.Folder | None:
         return None
     if path in _folders:
         return _folders[path]
-    found = private.open_folder(path, create)
+    found = private.open_folder(path, create, _shown(path))
     if isinstance(found, str):
         if found not in _refused:
             _refused.append(found)
@@ -250,6 +250,14 @@ def _folder(create: bool) -> private.Folder | None:
     if found is not None:
         _folders[path] = found
     return found
+
+
+def _shown(path: Path) -> str:
+    """`path` as a message shows it: `~/...` below the home folder."""
+    try:
+        return "~/" + path.relative_to(Path.home()).as_posix()
+    except (ValueError, RuntimeError):  # elsewhere, or no home folder
+        return str(path)
 
 
 def refusal() -> str | None:
