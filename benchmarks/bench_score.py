@@ -118,6 +118,12 @@ def generate(
             "censored": False,
             "interval_score": np.where(resolved & date, 1.0 + 2 * timing, np.nan),
             "coverage_assumed": no_p & resolved,
+            "window_start": np.where(date, made, np.datetime64("NaT", "s")),
+            "window_end": np.where(date, deadline_of_q[q], np.datetime64("NaT", "s")),
+            "window_width": np.where(date, 1.0, np.nan),
+            "unit": None,
+            "table": None,
+            "words": None,
             "line": np.arange(forecasts) + 10,
         }
     )

@@ -17,7 +17,15 @@ the latest end), which gives the forecaster the benefit of the doubt; an
 outcome that is inside under some readings and outside under others is
 `undetermined` and not scored. A date question that resolved `no` (not by the
 deadline) scores a window that ended by the deadline as a miss, with a timing
-error that is a lower bound (`censored`).
+error that is a lower bound (`censored`), and a window with an open end that
+starts by the day after the deadline as inside (under every reading, the event
+comes later or never). A window that reaches past the deadline with a finite
+end is undetermined.
+
+A `not-yet` entry (`rules.not_yet`) on a date question still open or due
+closes every window that ended on or before its day: each is a miss, scored
+like a window missed by a `no` (timing error a lower bound, `known` the
+not-yet day), while every other window stays open or due.
 
 A window also gets `timing_error`: 0 inside, else the distance to its nearer
 end, in years (365.25 days) for a date question and in the question's unit for
@@ -25,6 +33,10 @@ a numeric one; and `interval_score`, Gneiting & Raftery's (2007) interval score
 in the same units, with alpha = 1 - p, or an assumed 50% coverage
 (`coverage_assumed`, ASSUMED_COVERAGE) when the window has no p. An open-ended
 window, a censored miss and a window with p = 1 get no interval score.
+`window_start` and `window_end` are a date window's ends at their widest
+(NaT for an open end, and on other questions), `window_width` its width in
+the same units as the timing error (inf with an open end), and `unit` the
+question's unit. `table` and `words` are a mapped forecast's.
 
 `excluded` says why a standing forecast is not scored: `open`, `due`, `void`,
 `unscorable`, `no probability` (a window claim with no p: it still gets a
@@ -37,21 +49,31 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from ledger.core import windows
 from ledger.core.dates import When
 from ledger.core.memory import gc_paused
-from ledger.core.rules import STATUSES, index, outcome, standing_among, status, timely
+from ledger.core.rules import (
+    STATUSES,
+    index,
+    not_yet,
+    outcome,
+    standing_among,
+    status,
+    timely,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
-    from ledger.core.model import Bound, Forecast, Ledger, Outcome, Question, Window
+    from ledger.core.model import Forecast, Ledger, Location, Outcome, Question
 
-ASSUMED_COVERAGE = 0.5
+ASSUMED_COVERAGE = windows.ASSUMED_COVERAGE
 """Coverage assumed for the interval score of a window stated without a probability."""
 
 EXCLUDED = ("", "open", "due", "void", "unscorable", "no probability", "undetermined")
@@ -78,6 +100,12 @@ SCHEMA: dict[str, Any] = {
     "censored": "bool",
     "interval_score": "float64",
     "coverage_assumed": "bool",
+    "window_start": "datetime64[s]",
+    "window_end": "datetime64[s]",
+    "window_width": "float64",
+    "unit": "category",
+    "table": "category",
+    "words": "object",
     "line": "int64",
 }
 """Every column of the frame and its dtype, declared once (categories included,
@@ -93,54 +121,36 @@ def _day(value: dt.date | None) -> np.datetime64:
     return _NAT if value is None else np.datetime64(value, "s")
 
 
-def _window_ends(window: Window) -> tuple[float, float]:
-    """Widest reading of a window as numbers (days since epoch for dates)."""
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    """What a question's forecasts are scored against, as of the frame's day.
 
-    def number(bound: Bound, latest: bool) -> float:
-        if bound is None:
-            return math.inf if latest else -math.inf
-        if isinstance(bound, When):
-            day = bound.latest if latest else bound.earliest
-            return float(day.toordinal())
-        return float(bound)
+    `state` and `result` are the question's status and standing outcome,
+    `not_yet` the day of its interim not-yet observation (`rules.not_yet`),
+    and `provisional` whether provisional outcomes are scored.
+    """
 
-    return number(window.start, False), number(window.end, True)
+    state: str
+    result: Outcome | None
+    not_yet: dt.date | None
+    provisional: bool
 
 
-def _window_scores(
-    question: Question, forecast: Forecast, result: Outcome
-) -> tuple[float, float, bool, float, bool]:
-    """(inside 0/1/nan, miss distance, censored, interval score, coverage assumed)."""
-    assert forecast.window is not None
-    lo, hi = _window_ends(forecast.window)
-    scale = 365.25 if question.kind == "date" else 1.0  # dates: years
-    value = result.result.value
-    censored = False
-    if isinstance(value, When):
-        first, last = float(value.earliest.toordinal()), float(value.latest.toordinal())
-    elif isinstance(value, float) and result.result.kind == "number":
-        first = last = value
-    else:  # a date question that did not happen by its deadline
-        first, last = float(question.deadline.latest.toordinal()) + 1, math.inf
-        censored = True
-    if first >= lo and last <= hi:
-        inside = 1.0
-    elif last < lo or first > hi:
-        inside = 0.0
+def _window_fields(row: dict[str, Any], question: Question, forecast: Forecast) -> None:
+    """Set `window_start`, `window_end` (date questions) and `window_width` of `row`."""
+    window = forecast.window
+    if window is None:
+        row["window_start"] = row["window_end"] = _NAT
+        row["window_width"] = math.nan
+        return
+    start, end = window.start, window.end
+    if isinstance(start, When) or isinstance(end, When):
+        row["window_start"] = _day(start.earliest) if isinstance(start, When) else _NAT
+        row["window_end"] = _day(end.latest) if isinstance(end, When) else _NAT
     else:
-        inside = math.nan
-    if censored and hi >= first:
-        return math.nan, math.nan, True, math.nan, False
-    miss = max(lo - last, first - hi, 0.0) / scale
-    assumed = forecast.p is None
-    alpha = 1 - (ASSUMED_COVERAGE if forecast.p is None else float(forecast.p))
-    width = (hi - lo) / scale
-    if not math.isfinite(width) or censored or alpha <= 0:
-        interval = math.nan
-    else:
-        below, above = max(lo - last, 0.0) / scale, max(first - hi, 0.0) / scale
-        interval = width + (2 / alpha) * (below + above)
-    return inside, miss, censored, interval, assumed
+        row["window_start"] = row["window_end"] = _NAT
+    lo, hi = windows.ends(window)
+    row["window_width"] = (hi - lo) / windows.unit_days(question.kind)
 
 
 def _row(
@@ -148,16 +158,15 @@ def _row(
     forecast: Forecast,
     standing: bool,
     until: dt.date | None,
-    state: str,
-    result: Outcome | None,
-    provisional: bool,
+    judged: _Judged,
 ) -> dict[str, Any]:
+    result = judged.result
     row: dict[str, Any] = {
         "question": question.id,
         "forecaster": forecast.by,
         "kind": question.kind,
         "tags": question.tags,
-        "status": state,
+        "status": judged.state,
         "standing": standing,
         "basis": forecast.basis,
         "made": _day(forecast.made.earliest),
@@ -172,11 +181,16 @@ def _row(
         "censored": False,
         "interval_score": math.nan,
         "coverage_assumed": False,
+        "unit": question.unit,
+        "table": forecast.table,
+        "words": forecast.words,
         "line": forecast.location.line,
     }
-    row["excluded"] = _score_outcome(
-        row, question, forecast, state, result, provisional
-    )
+    _window_fields(row, question, forecast)
+    row["excluded"] = _score_outcome(row, question, forecast, judged)
+    if judged.not_yet is not None and row["censored"] and result is None:
+        closed = judged.not_yet  # it stood until the not-yet day at the latest
+        row["until"] = _day(closed if until is None else min(until, closed))
     return row
 
 
@@ -196,16 +210,14 @@ def _exclusion(
 
 
 def _score_outcome(
-    row: dict[str, Any],
-    question: Question,
-    forecast: Forecast,
-    state: str,
-    result: Outcome | None,
-    provisional: bool,
+    row: dict[str, Any], question: Question, forecast: Forecast, judged: _Judged
 ) -> str:
     """Fill the outcome and window scores of `row`; return why it is excluded."""
-    excluded = _exclusion(question, state, result, provisional)
+    result = judged.result
+    excluded = _exclusion(question, judged.state, result, judged.provisional)
     if excluded is not None:
+        if judged.not_yet is not None and excluded in ("open", "due"):
+            return _closed_window(row, question, forecast, judged.not_yet, excluded)
         return excluded
     assert result is not None, "a forecast without an outcome is excluded"
     if result.result.kind == "provisional":
@@ -214,15 +226,48 @@ def _score_outcome(
     if question.kind == "binary":
         row["outcome"] = result.result.value
         return ""
-    return _window_outcome(row, question, forecast, result)
+    after = question.deadline.latest if result.result.kind == "no" else None
+    return _window_outcome(row, question, forecast, result, after)
+
+
+def _closed_window(
+    row: dict[str, Any],
+    question: Question,
+    forecast: Forecast,
+    day: dt.date,
+    state: str,
+) -> str:
+    """A window on a question with a not-yet entry on `day`: a miss if it closed.
+
+    A window that ended on or before `day` is scored as a miss by at least the
+    distance to the day after; any other stays `state` (open or due).
+    """
+    if forecast.window is None:
+        return state
+    found = windows.score(question.kind, forecast.window, forecast.p, None, day)
+    if found.inside != 0.0:
+        return state
+    row.update(
+        outcome=0.0,
+        timing_error=found.miss,
+        censored=True,
+        coverage_assumed=found.assumed,
+        known=_day(day),
+    )
+    return "" if forecast.p is not None else "no probability"
 
 
 def _window_outcome(
-    row: dict[str, Any], question: Question, forecast: Forecast, result: Outcome
+    row: dict[str, Any],
+    question: Question,
+    forecast: Forecast,
+    result: Outcome,
+    after: dt.date | None,
 ) -> str:
     """Fill the window scores of `row`; return why it is excluded."""
-    inside, miss, censored, interval, assumed = _window_scores(
-        question, forecast, result
+    assert forecast.window is not None
+    inside, miss, censored, interval, assumed = windows.score(
+        question.kind, forecast.window, forecast.p, result.result.value, after
     )
     row.update(
         outcome=inside,
@@ -263,19 +308,42 @@ def _untils(
     return untils
 
 
-def frame(ledger: Ledger, as_of: dt.date, *, provisional: bool = False) -> pd.DataFrame:
+def frame(
+    ledger: Ledger,
+    as_of: dt.date,
+    *,
+    provisional: bool = False,
+    as_recorded: bool = False,
+    entered: Mapping[Location, dt.date] | None = None,
+) -> pd.DataFrame:
     """The tidy frame of `ledger` as of `as_of` (see the module docstring).
 
     Args:
         ledger: a validated ledger.
         as_of: only outcomes known on or before this day count.
         provisional: score provisional outcomes (market prices on open questions).
+        as_recorded: count only outcomes also recorded by `as_of` (the view
+            that could have been published that day).
+        entered: with `as_recorded`, the day each forecast was first entered
+            (by location; `ledger.query.hindsight.entered_days`): a forecast
+            entered after `as_of` does not count.
 
     Returns:
         One row per forecast made by its question's deadline, columns `SCHEMA`.
     """
+    view = _View(as_of, provisional, as_recorded, entered if as_recorded else None)
     with gc_paused():  # many small objects, none in cycles: see loader.gc_paused
-        return _frame(ledger, as_of, provisional)
+        return _frame(ledger, view)
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """`frame`'s day and options."""
+
+    as_of: dt.date
+    provisional: bool
+    as_recorded: bool
+    entered: Mapping[Location, dt.date] | None
 
 
 _PER_FORECAST = (
@@ -286,38 +354,45 @@ _PER_FORECAST = (
     "made_latest",
     "until",
     "p",
+    "table",
+    "words",
     "line",
 )
-_DATES = ("made", "made_latest", "until", "deadline", "known")
+_DATES = (
+    "made", "made_latest", "until", "deadline", "known", "window_start", "window_end"
+)
 
 
-def _frame(ledger: Ledger, as_of: dt.date, provisional: bool) -> pd.DataFrame:
+def _judged(
+    question: Question, questions: Mapping[str, Question], view: _View
+) -> _Judged:
+    """What `question`'s forecasts are scored against in `view`."""
+    result = outcome(question, questions, view.as_of, as_recorded=view.as_recorded)
+    state = status(question, result, view.as_of)
+    interim = None
+    if question.kind == "date" and question.outcomes:
+        interim = not_yet(question, result, view.as_of, as_recorded=view.as_recorded)
+    return _Judged(state, result, interim, view.provisional)
+
+
+def _frame(ledger: Ledger, view: _View) -> pd.DataFrame:
     # Built column by column: one list per column, extended a question at a
     # time. A binary question's outcome and exclusion are the question's own,
     # so its row template is made once and only the forecast's fields vary.
     questions = index(ledger)
     columns: dict[str, list[Any]] = {name: [] for name in SCHEMA}
     for question in ledger.questions:
-        result = outcome(question, questions, as_of)
-        state = status(question, result, as_of)
-        counted = timely(question, as_of)
+        judged = _judged(question, questions, view)
+        counted = timely(question, view.as_of, view.entered)
         standing = set(map(id, standing_among(counted)))
-        untils = _untils(counted, question, result)
+        untils = _untils(counted, question, judged.result)
         if question.kind != "binary" or not counted:
             for forecast, until in zip(counted, untils, strict=True):
-                row = _row(
-                    question,
-                    forecast,
-                    id(forecast) in standing,
-                    until,
-                    state,
-                    result,
-                    provisional,
-                )
+                row = _row(question, forecast, id(forecast) in standing, until, judged)
                 for name, values in columns.items():
                     values.append(row[name])
             continue
-        template = _row(question, counted[0], True, None, state, result, provisional)
+        template = _row(question, counted[0], True, None, judged)
         count = len(counted)
         for name, values in columns.items():
             if name not in _PER_FORECAST:
@@ -329,6 +404,8 @@ def _frame(ledger: Ledger, as_of: dt.date, provisional: bool) -> pd.DataFrame:
         columns["made_latest"].extend([_day(f.made.latest) for f in counted])
         columns["until"].extend([_day(until) for until in untils])
         columns["p"].extend([math.nan if f.p is None else f.p for f in counted])
+        columns["table"].extend([f.table for f in counted])
+        columns["words"].extend([f.words for f in counted])
         columns["line"].extend([f.location.line for f in counted])
     if not columns["question"]:
         return pd.DataFrame([], columns=list(SCHEMA)).astype(SCHEMA)

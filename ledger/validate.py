@@ -8,16 +8,19 @@ README lists under "The file format".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
+from ledger.core.dates import When
 from ledger.core.model import (
     Error,
     Forecast,
     Forecaster,
     Ledger,
+    Location,
     Order,
     Outcome,
     Question,
+    Skipped,
     Source,
 )
 from ledger.core.rules import index
@@ -26,6 +29,11 @@ from ledger.loader.load import load_file
 
 Check = Callable[[Ledger], Iterator[Error]]
 Declared = Forecaster | Source | Question
+_INTERIM = frozenset({"provisional", "not-yet"})  # entries that leave a question open
+_EARLY_HINTS = {  # what an at-deadline question records before its deadline
+    "binary": "; until then record provisional:P",
+    "date": "; until then record not-yet",
+}
 
 
 def check_unique_ids(ledger: Ledger) -> Iterator[Error]:
@@ -145,9 +153,10 @@ def _before_outcome(forecast: Forecast, entry: Outcome) -> Error | None:
     Which line is to blame depends on which was written first: if the outcome
     was recorded before the forecast was even made, the forecast is the late
     addition; otherwise the outcome's `known` date is the suspect. A provisional
-    entry leaves the question open (see `rules`), so forecasts may follow it.
+    or not-yet entry leaves the question open (see `rules`), so forecasts may
+    follow it.
     """
-    if entry.result.kind == "provisional":
+    if entry.result.kind in _INTERIM:
         return None
     if forecast.made.earliest <= entry.known.latest:
         return None
@@ -165,10 +174,28 @@ def _before_outcome(forecast: Forecast, entry: Outcome) -> Error | None:
     )
 
 
+def _entered_early(forecast: Forecast) -> Error | None:
+    """A forecast is entered in the ledger on or after the day it was made."""
+    entered = forecast.entered
+    if entered is None or entered.latest >= forecast.made.earliest:
+        return None
+    return Error(
+        forecast.at("entered"),
+        f"forecast entered {entered}, before it was made ({forecast.made}); a "
+        "forecast is entered on or after the day it was made",
+    )
+
+
 def check_dates(ledger: Ledger) -> Iterator[Error]:
-    """Forecasts precede the deadline and outcome; outcomes are known, then recorded."""
+    """Forecasts precede the deadline, the outcome and their entry in the ledger.
+
+    Outcomes are known, then recorded.
+    """
     for question in ledger.questions:
         for forecast in question.forecasts:
+            early = _entered_early(forecast)
+            if early is not None:
+                yield early
             if forecast.made.earliest > question.deadline.latest:
                 yield Error(
                     forecast.at("made"),
@@ -220,12 +247,120 @@ def check_resolvers(ledger: Ledger) -> Iterator[Error]:
             )
 
 
+def check_assessed(ledger: Ledger) -> Iterator[Error]:
+    """A question assessed at its deadline has no final result known before it.
+
+    Provisional and not-yet entries may come earlier, and so may void (a
+    question can be annulled at any time).
+    """
+    for question in ledger.questions:
+        if question.assess != "at-deadline":
+            continue
+        deadline = question.deadline
+        for entry in question.outcomes:
+            kind = entry.result.kind
+            if kind in _INTERIM or kind == "void":
+                continue
+            if entry.known.latest < deadline.latest:
+                yield Error(
+                    entry.at("known"),
+                    f"outcome '{entry.result}' known {entry.known}, before the "
+                    f"deadline {deadline}: this question is assessed at its deadline "
+                    "(assess: at-deadline), so its result is known only then"
+                    + _EARLY_HINTS.get(question.kind, ""),
+                )
+
+
+def check_not_yet(ledger: Ledger) -> Iterator[Error]:
+    """A not-yet entry comes by the deadline and contradicts no date recorded before."""
+    for question in ledger.questions:
+        entries = question.outcomes  # the loader sorts them by `recorded`
+        for at, entry in enumerate(entries):
+            if entry.result.kind != "not-yet":
+                continue
+            late = _past_deadline(question, entry)
+            if late is not None:
+                yield late
+            yield from _contradicted(entry, entries[:at])
+
+
+def _past_deadline(question: Question, entry: Outcome) -> Error | None:
+    """A not-yet `entry` known after the deadline: that is a `no`."""
+    if entry.known.earliest <= question.deadline.latest:
+        return None
+    return Error(
+        entry.at("known"),
+        f"not-yet known {entry.known}, after the deadline {question.deadline}: the "
+        "event did not happen by the deadline, so record 'no'",
+    )
+
+
+def _contradicted(entry: Outcome, earlier: Sequence[Outcome]) -> Iterator[Error]:
+    """A not-yet `entry` that says no to a date recorded before it."""
+    for other in earlier:
+        happened = other.result.value
+        if isinstance(happened, When) and happened.latest <= entry.known.earliest:
+            yield Error(
+                entry.at("result"),
+                f"not-yet as of {entry.known} contradicts the outcome "
+                f"{other.result} recorded before it (line {other.location.line}): "
+                "the event had happened by then; correct that outcome instead",
+            )
+
+
+def _words(text: str) -> str:
+    """A quote compared without case or differences of spacing."""
+    return " ".join(text.split()).casefold()
+
+
+def check_skipped(ledger: Ledger) -> Iterator[Error]:
+    """A claim is skipped once, and is either scored or skipped, not both.
+
+    (Its `source` and `by` are checked with every other reference.)
+    """
+    first: dict[tuple[str, str], Skipped] = {}
+    quoted: dict[str, tuple[Question, Forecast]] = {}
+    if ledger.skipped:
+        for question in ledger.questions:
+            for forecast in question.forecasts:
+                if forecast.quote is not None:
+                    quoted.setdefault(_words(forecast.quote), (question, forecast))
+    for entry in ledger.skipped:
+        key = (_words(entry.quote), entry.source)
+        earlier = first.setdefault(key, entry)
+        if earlier is not entry:
+            yield Error(
+                entry.at("quote"),
+                f"this quote from source '{entry.source}' is already skipped at "
+                f"{_where(earlier.location, entry)}",
+            )
+            continue
+        scored = quoted.get(key[0])
+        if scored is not None:
+            question, forecast = scored
+            yield Error(
+                entry.at("quote"),
+                f"this quote is skipped and also scored: question '{question.id}' "
+                f"quotes it at {_where(forecast.location, entry)}; remove one",
+            )
+
+
+def _where(location: Location, here: Skipped) -> str:
+    """`line N` in the same file as `here`, else `PATH:N`."""
+    if location.path == here.location.path:
+        return f"line {location.line}"
+    return str(location)
+
+
 CHECKS: tuple[Check, ...] = (
     check_unique_ids,
     check_references,
     check_relations,
     check_dates,
     check_resolvers,
+    check_assessed,
+    check_not_yet,
+    check_skipped,
 )
 
 

@@ -48,6 +48,9 @@ questions:
         validate.check_relations,
         validate.check_dates,
         validate.check_resolvers,
+        validate.check_assessed,
+        validate.check_not_yet,
+        validate.check_skipped,
     ) == validate.CHECKS
 
 

@@ -218,7 +218,8 @@ class ForecastOptions(Claim):
     "--made).",
     "made": "When it was made (any ledger date form; default: today).",
 })
-@click.option("--table", help="For --basis mapped: icd-203 or mauboussin-2018.")
+@click.option("--table", help="For --basis mapped: icd-203, mauboussin-2018, kent-1964 "
+              "or fagen-2019.")
 @click.option("--words", help="For --basis mapped: the speaker's words.")
 @click.option("--note", help="A note (required for --basis judged).")
 @with_options(ForecastOptions)
@@ -251,9 +252,13 @@ def _append(file: str, question_id: str, name: str, entry: Entry, what: str) -> 
 # a docstring's one-line summary, and rewrapping it would change `--help`.
 @click.command(
     help="""Record an outcome of QUESTION_ID: RESULT is yes, no, a fraction (0.5),
-    provisional:0.37, a date, a number, void or ambiguous.
+    provisional:0.37, a date, a number, void or ambiguous; or, on a date
+    question, not-yet: the event had not happened as of --known (windows that
+    ended by then are scored as misses; the question stays open).
 
-    Resolving again appends a new outcome entry; the earlier one stays.
+    Resolving again appends a new outcome entry; the earlier one stays. A
+    question with assess: at-deadline takes no final result known before its
+    deadline.
     """,
 )
 @write_file_option

@@ -18,6 +18,7 @@ import click
 from ledger.cli.errors import checked, date_text, output_target, report_errors
 from ledger.cli.options import (
     FILE,
+    OUTPUT,
     argument_file,
     as_of_option,
     output_options,
@@ -45,10 +46,6 @@ def progress_bar(
         return
     with click.progressbar(items, length=length, label=label, file=sys.stderr) as bar:
         yield bar
-
-
-OUTPUT = "'-o' / '--output'"
-"""The option that names an imported ledger, as click names it in usage errors."""
 
 
 def _output(output: str, force: bool) -> str:

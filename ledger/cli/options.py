@@ -87,6 +87,10 @@ into_option = click.option(
 """--into FILE: a file the ledger includes, to hold the new entry."""
 
 
+OUTPUT = "'-o' / '--output'"
+"""-o/--output, as click names it in usage errors (an output the rules refuse)."""
+
+
 def output_options(function: F) -> F:
     """-o/--output OUT.yaml (required) and --force."""
     function = click.option(

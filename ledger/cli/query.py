@@ -117,19 +117,21 @@ def _calendar_target(ics: str, ledger: Ledger, force: bool) -> str:
 
 
 def _write_calendar(ics: str, ledger: Ledger, as_of: dt.date, force: bool) -> None:
-    """Write every open or due deadline to the iCalendar file `ics`."""
+    """Write every open or due deadline, and window end, to the iCalendar file `ics`."""
+    from ledger.core.text import plural
     from ledger.files.write import atomic_write
-    from ledger.query.due import deadlines
+    from ledger.query.due import closings, deadlines
     from ledger.show.calendar import calendar
 
     questions = deadlines(ledger, as_of)
+    windows = closings(ledger, as_of)
     real = _calendar_target(ics, ledger, force)  # again, just before writing
     try:
-        atomic_write(real, calendar(questions, as_of).encode("utf-8"))
+        atomic_write(real, calendar(questions, as_of, windows).encode("utf-8"))
     except OSError as exc:
         raise click.FileError(ics, hint=exc.strerror or str(exc)) from None
-    count = len(questions)
-    click.echo(f"wrote {count} deadline{'' if count == 1 else 's'} to {ics}", err=True)
+    count = plural(len(questions), "deadline")
+    click.echo(f"wrote {count} and {plural(len(windows), 'window')} to {ics}", err=True)
 
 
 def _synced(ledger: Ledger, as_of: dt.date, responses: str | None) -> list[Action]:
@@ -164,7 +166,8 @@ class DueOptions:
 # a docstring's one-line summary, and rewrapping it would change `--help`.
 @click.command(
     help="""What needs attention in FILE: overdue questions, deadlines coming up
-    within --within, and standing forecasts older than a year (a nudge: exit 0,
+    within --within, forecast windows closed or closing by then (did the event
+    happen in them?), and standing forecasts older than a year (a nudge: exit 0,
     unless --fail-if-overdue and something is overdue).
     """,
 )
@@ -177,7 +180,8 @@ class DueOptions:
 @format_option
 @click.option(
     "--ics", "ics", type=click.Path(dir_okay=False), metavar="OUT.ics",
-    help="Also write every open or due deadline to this iCalendar file.",
+    help="Also write every open or due deadline, and the end of every window still "
+    "to check, to this iCalendar file.",
 )
 @click.option(
     "--force", is_flag=True,

@@ -41,7 +41,45 @@ class ScoreOptions:
     year_of: Literal["made", "resolved"]  # click.Choice gives only these
     scale: str
     explain_id: str | None
+    sensitivity: bool
+    as_recorded: bool
     format_: str
+
+
+as_recorded_option = click.option(
+    "--as-recorded", is_flag=True,
+    help="Count only outcomes recorded by --as-of (and forecasts first committed by "
+    "then, where the file has git history): the scores that could have been "
+    "published that day.",
+)
+"""--as-recorded: the view of what had been written down by the as-of date."""
+
+
+def recorded_frame(
+    ledger: Ledger, as_of: dt.date, *, provisional: bool, as_recorded: bool
+) -> pd.DataFrame:
+    """The tidy frame as of `as_of`: as known, or as recorded (see --as-recorded).
+
+    As recorded, the day each forecast was entered comes from the file's git
+    history where it has one (`ledger.query.hindsight`), else `entered:`.
+    """
+    import datetime as dt
+
+    from ledger.frame import frame as make_frame
+
+    if not as_recorded:
+        return make_frame(ledger, as_of, provisional=provisional)
+    from ledger.query import history
+    from ledger.query.hindsight import hindsight
+
+    try:
+        found = history.history(ledger.files or (ledger.path,))
+    except history.NoHistory:
+        found = None
+    entered = hindsight(ledger, found, dt.date.today()).entered_days()
+    return make_frame(
+        ledger, as_of, provisional=provisional, as_recorded=True, entered=entered
+    )
 
 
 @click.command()
@@ -72,21 +110,39 @@ class ScoreOptions:
     "--explain", "explain_id", metavar="QUESTION_ID",
     help="Show every forecast on one question: whether it counts, why, and its scores.",
 )
+@click.option(
+    "--sensitivity", is_flag=True,
+    help="Whose judgement: each forecaster's scores by basis (stated, mapped, judged), "
+    "and the mean Brier if judged probabilities were 70%, 85% or 95% and if mapped "
+    "words used each shipped table.",
+)
+@as_recorded_option
 @format_option
 @with_options(ScoreOptions)
 def score(options: ScoreOptions) -> None:
     """Score the standing forecasts in FILE with proper scoring rules.
 
     Brier (0-1, lower is better), log score (ln p, higher is better), Metaculus
-    Baseline (0 = chance, 100 = perfect), with a 95% question-bootstrap CI.
+    Baseline (0 = chance, 100 = perfect), with a 95% question-bootstrap CI;
+    timing error and interval score of windows (at least 0, lower is better).
     """
-    from ledger.frame import frame as make_frame
     from ledger.score import scorecard
     from ledger.show import score as score_text
     from ledger.show.layout import json_text
 
+    if options.sensitivity and (options.time_averaged or options.explain_id):
+        raise click.UsageError(
+            "--sensitivity reads the standing forecasts; leave out --time-averaged "
+            "and --explain"
+        )
     ledger = checked(options.file)
-    data = make_frame(ledger, options.as_of, provisional=options.provisional)
+    data = recorded_frame(
+        ledger, options.as_of, provisional=options.provisional,
+        as_recorded=options.as_recorded,
+    )
+    if options.sensitivity:
+        click.echo(_sensitivity(data, options), nl=False)
+        return
     if options.explain_id is not None:
         known_question(ledger, options.explain_id, "--explain")
         rows = scorecard.explain(data, options.explain_id, scale=options.scale)
@@ -106,7 +162,21 @@ def score(options: ScoreOptions) -> None:
         click.echo(score_text.table(
             records, keys, as_of=options.as_of, scale=options.scale,
             time_averaged=options.time_averaged, due=score_text.due_questions(data),
+            as_recorded=options.as_recorded,
         ), nl=False)
+
+
+def _sensitivity(data: pd.DataFrame, options: ScoreOptions) -> str:
+    """`score --sensitivity` in the chosen format."""
+    from ledger.score.sensitivity import basis_split, sensitivity
+    from ledger.show import sensitivity as showing
+
+    split, scenarios = basis_split(data), sensitivity(data)
+    if options.format_ == "json":
+        return showing.to_json(split, scenarios, options.as_of)
+    if options.format_ == "csv":
+        return showing.to_csv(split, scenarios)
+    return showing.table(split, scenarios, options.as_of)
 
 
 def _explained(rows: list[dict[str, Any]], options: ScoreOptions) -> str:

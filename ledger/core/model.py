@@ -14,8 +14,17 @@ from ledger.core.dates import When
 
 Kind = Literal["binary", "date", "numeric"]
 Basis = Literal["stated", "mapped", "judged"]
+Assess = Literal["by-deadline", "at-deadline"]
 ResultKind = Literal[
-    "yes", "no", "fraction", "provisional", "date", "number", "void", "ambiguous"
+    "yes",
+    "no",
+    "fraction",
+    "provisional",
+    "date",
+    "number",
+    "void",
+    "ambiguous",
+    "not-yet",
 ]
 Bound = When | float | None
 
@@ -143,7 +152,12 @@ class Window:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Forecast(Record):
-    """One forecaster's claim on one question, as made on one date."""
+    """One forecaster's claim on one question, as made on one date.
+
+    Attributes:
+        entered: When the forecast was entered in the ledger, for a ledger
+            without git history (git's first commit wins where there is one).
+    """
 
     by: str
     made: When
@@ -155,6 +169,7 @@ class Forecast(Record):
     table: str | None = None
     words: str | None = None
     note: str | None = None
+    entered: When | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +262,15 @@ class Resolver(Record):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Question(Record):
-    """A question, every forecast made on it, and its outcome history."""
+    """A question, every forecast made on it, and its outcome history.
+
+    Attributes:
+        assess: `by-deadline` (an event that may happen any time before the
+            deadline) or `at-deadline` (a state assessed at the deadline: no
+            final result is known before it).
+        written: When the criteria (and the question) were written, if later
+            than the forecasts.
+    """
 
     id: str
     title: str
@@ -260,9 +283,26 @@ class Question(Record):
     order: Order | None = None
     unscorable: str | None = None
     note: str | None = None
+    assess: Assess = "by-deadline"
+    written: When | None = None
     forecasts: tuple[Forecast, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
     resolver: Resolver | None = None  # where `ledger sync` finds the outcome
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Skipped(Record):
+    """A claim the keeper considered and deliberately did not score.
+
+    The ledger's `skipped:` section: the words, verbatim, their source, and
+    why they are left out, so that a reader (and `ledger extract --against`)
+    sees that the claim was weighed, not missed.
+    """
+
+    quote: str
+    source: str
+    reason: str
+    by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,12 +317,14 @@ class Ledger:
     at 500,000 forecasts): `validate` reads them from the forecast itself.
     `includes` holds the root file's `include:` patterns with their locations,
     and `files` every file the ledger was read from, the root first.
+    `skipped` holds the claims considered and not scored.
     """
 
     path: str
     forecasters: tuple[Forecaster, ...] = ()
     sources: tuple[Source, ...] = ()
     questions: tuple[Question, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
     broken: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     references: tuple[tuple[str, str, Location], ...] = ()
     includes: tuple[tuple[str, Location], ...] = ()

@@ -7,8 +7,20 @@
   forecasts by the same forecaster are updates it replaced: they stay in the
   file and in `ledger list`, but are not scored as questions of their own.
 - **Standing outcome.** Outcomes are an append-only history. As of a date, the
-  entries that count are those known on or before it; of those, the latest
-  recorded (then the last in the file) stands. Earlier entries stay visible.
+  entries that count are those known on or before it (with `as_recorded`, also
+  recorded on or before it: the view that could have been published that day);
+  of those, the latest recorded (then the last in the file) stands. Earlier
+  entries stay visible. A `not-yet` entry never stands (see below).
+- **Not yet.** A `not-yet` entry on a date question says that the event had
+  not happened as of its `known` date (its earliest reading). It is an interim
+  observation, not a result: it leaves the question open (or due), and it
+  counts only while no final result stands, that is while the standing outcome
+  is missing or provisional. Then the latest such date among the entries that
+  count (`not_yet`) closes every window that ended on or before it: each is a
+  miss, with a timing error that is a lower bound. A final result (a date,
+  `no`, void, ambiguous), once it stands, decides every window and the not-yet
+  entries are history. A not-yet entry known after the deadline is refused
+  (record `no`), and so is one that contradicts a recorded date (`validate`).
 - **Derived outcomes.** A question with a `condition` is void once its
   condition resolves no (or void). An `order` question resolves by itself from
   its two date questions: yes when `after` happened strictly later than
@@ -19,7 +31,11 @@
   overrules it: `ledger sync` appends nothing beside it and reports a conflict
   when its source disagrees. A provisional entry is a price, not a verdict.
 - **Status.** `resolved`, `void` (void or ambiguous), `due` (deadline passed,
-  no outcome yet), or `open`. A provisional outcome leaves a question open.
+  no outcome yet), or `open`. A provisional outcome leaves a question open, and
+  so does a not-yet entry.
+- **Existence.** A question exists from its `written` date, or, without one,
+  from the day its first forecast was made (`exists_from`); a scorecard of an
+  earlier day does not show it.
 """
 
 from __future__ import annotations
@@ -32,6 +48,8 @@ from ledger.core.model import Forecast, Ledger, Order, Outcome, Question, Result
 if TYPE_CHECKING:
     import datetime as dt
     from collections.abc import Iterable, Mapping, Sequence
+
+    from ledger.core.model import Location
 
 Status = Literal["open", "due", "resolved", "void"]
 STATUSES: tuple[Status, ...] = ("open", "due", "resolved", "void")
@@ -56,25 +74,39 @@ def recorded_key(entry: Outcome) -> tuple[dt.date, dt.date, int]:
     return (entry.recorded.earliest, entry.recorded.latest, entry.location.line)
 
 
-def timely(question: Question, as_of: dt.date | None = None) -> tuple[Forecast, ...]:
+def timely(
+    question: Question,
+    as_of: dt.date | None = None,
+    entered: Mapping[Location, dt.date] | None = None,
+) -> tuple[Forecast, ...]:
     """The forecasts that can count, in order of `made`.
 
     Those made on or before the deadline and, given `as_of`, possibly made by
     then (earliest reading), so that an as-of view never sees a forecast that
-    did not exist yet.
+    did not exist yet. Given `entered` (the day each forecast was first
+    entered in the ledger, by its location: the as-recorded view), a forecast
+    entered after `as_of` does not count either; one missing from `entered`
+    counts.
     """
     last_day = question.deadline.latest
     if as_of is not None:
         last_day = min(last_day, as_of)
     counted = (f for f in question.forecasts if f.made.earliest <= last_day)
+    if entered is not None and as_of is not None:
+        counted = (f for f in counted if entered.get(f.location, as_of) <= as_of)
     return tuple(sorted(counted, key=made_key))
 
 
 def standing_forecasts(
-    question: Question, as_of: dt.date | None = None
+    question: Question,
+    as_of: dt.date | None = None,
+    entered: Mapping[Location, dt.date] | None = None,
 ) -> tuple[Forecast, ...]:
-    """Each forecaster's standing forecast on `question` (as of `as_of`), by `made`."""
-    return standing_among(timely(question, as_of))
+    """Each forecaster's standing forecast on `question` (as of `as_of`), by `made`.
+
+    `entered` is `timely`'s: the as-recorded view.
+    """
+    return standing_among(timely(question, as_of, entered))
 
 
 def standing_among(counted: Sequence[Forecast]) -> tuple[Forecast, ...]:
@@ -87,12 +119,81 @@ def standing_among(counted: Sequence[Forecast]) -> tuple[Forecast, ...]:
     return tuple(f for f in counted if last[f.by] is f)
 
 
-def recorded_outcome(question: Question, as_of: dt.date) -> Outcome | None:
-    """The standing entry of the question's own outcome history as of `as_of`."""
-    known = [o for o in question.outcomes if o.known.latest <= as_of]
+def counted_entries(
+    question: Question, as_of: dt.date, *, as_recorded: bool = False
+) -> list[Outcome]:
+    """The entries of the question's outcome history that count as of `as_of`.
+
+    Those known by then (latest reading); with `as_recorded`, also recorded by
+    then, so that only what was written down that day counts.
+    """
+    return [
+        o
+        for o in question.outcomes
+        if o.known.latest <= as_of and (not as_recorded or o.recorded.latest <= as_of)
+    ]
+
+
+def recorded_outcome(
+    question: Question, as_of: dt.date, *, as_recorded: bool = False
+) -> Outcome | None:
+    """The standing entry of the question's own outcome history as of `as_of`.
+
+    The latest recorded of the entries that count, not-yet entries aside.
+    """
+    if not question.outcomes:  # most questions, in a big ledger
+        return None
+    known = [
+        o
+        for o in question.outcomes
+        if o.known.latest <= as_of
+        and o.result.kind != "not-yet"
+        and (not as_recorded or o.recorded.latest <= as_of)
+    ]
     if not known:
         return None
     return max(known, key=recorded_key)
+
+
+def not_yet(
+    question: Question,
+    standing: Outcome | None,
+    as_of: dt.date,
+    *,
+    as_recorded: bool = False,
+) -> dt.date | None:
+    """The last day the event is known not to have happened, while no result stands.
+
+    The latest `known` day (earliest reading) of the not-yet entries that count
+    as of `as_of`; None when there is none, or when a final result stands
+    (`standing` is the question's standing outcome: only None or a
+    provisional one leaves room for an interim observation).
+    """
+    if standing is not None and standing.result.kind != "provisional":
+        return None
+    days = [
+        o.known.earliest
+        for o in counted_entries(question, as_of, as_recorded=as_recorded)
+        if o.result.kind == "not-yet"
+    ]
+    return max(days, default=None)
+
+
+def exists_from(question: Question) -> dt.date | None:
+    """The first day `question` existed: its `written` date, else its first forecast.
+
+    The earliest reading of either; None for a question with neither (it is
+    taken to have always existed).
+    """
+    if question.written is not None:
+        return question.written.earliest
+    return min((f.made.earliest for f in question.forecasts), default=None)
+
+
+def exists(question: Question, day: dt.date) -> bool:
+    """Whether `question` existed on `day` (see `exists_from`)."""
+    start = exists_from(question)
+    return start is None or start <= day
 
 
 def _derived(
@@ -139,13 +240,22 @@ def outcome(
     questions: Mapping[str, Question],
     as_of: dt.date,
     _seen: frozenset[str] = frozenset(),
+    *,
+    as_recorded: bool = False,
 ) -> Outcome | None:
-    """The outcome that stands for `question` as of `as_of`, derived or recorded."""
+    """The outcome that stands for `question` as of `as_of`, derived or recorded.
+
+    With `as_recorded`, only entries recorded by `as_of` count (here and in the
+    questions it derives from).
+    """
     if question.id in _seen:  # a cycle; `validate` reports it
         return None
     seen = _seen | {question.id}
     if question.condition and question.condition in questions:
-        condition = outcome(questions[question.condition], questions, as_of, seen)
+        condition = outcome(
+            questions[question.condition], questions, as_of, seen,
+            as_recorded=as_recorded,
+        )
         if condition is not None and condition.result.kind in _CLOSED_VOID | {"no"}:
             why = (
                 f"void because its condition '{question.condition}' resolved "
@@ -153,23 +263,27 @@ def outcome(
             )
             return _derived(question, Result("void", None, "void"), [condition], why)
     if question.order is not None:
-        return _ordered(question, question.order, questions, as_of, seen)
-    return recorded_outcome(question, as_of)
+        return _ordered(question, question.order, questions, (as_of, as_recorded), seen)
+    return recorded_outcome(question, as_of, as_recorded=as_recorded)
 
 
 def _ordered(
     question: Question,
     order: Order,
     questions: Mapping[str, Question],
-    as_of: dt.date,
+    view: tuple[dt.date, bool],
     seen: frozenset[str],
 ) -> Outcome | None:
-    """An order question's derived outcome, once both its questions have one."""
+    """An order question's derived outcome, once both its questions have one.
+
+    `view` is (as_of, as_recorded), as `outcome` takes them.
+    """
     first, second = questions.get(order.before), questions.get(order.after)
     if first is None or second is None:
         return None
-    before = outcome(first, questions, as_of, seen)
-    after = outcome(second, questions, as_of, seen)
+    as_of, as_recorded = view
+    before = outcome(first, questions, as_of, seen, as_recorded=as_recorded)
+    after = outcome(second, questions, as_of, seen, as_recorded=as_recorded)
     if before is None or after is None:
         return None
     why = (

@@ -6,7 +6,7 @@ and returns an `Imported`: the text of an ordinary ledger, a short summary for
 the user, and every problem with the input as an `Error(Location(path,
 line), message)`. Problems are collected, never raised, so one run reports
 them all; when there are any, nothing is written. The CLI (`ledger import ...`)
-prints the problems, or writes the text (`files.outputs.write_ledger`) and
+prints the problems, or writes the text (by the output rules of `files.outputs`) and
 prints the summary.
 
 Each record's `location` is where the input says it: the input file and the

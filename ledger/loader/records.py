@@ -27,6 +27,7 @@ from ledger.core.model import (
     Outcome,
     Question,
     Result,
+    Skipped,
     Source,
 )
 from ledger.core.numbers import NUMBER, parse_probability
@@ -42,16 +43,19 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 R = TypeVar("R", Forecast, Outcome)
-D = TypeVar("D", Forecaster, Source)
+D = TypeVar("D", Forecaster, Source, Skipped)
 
 _FORECAST_REQUIRED = frozenset({"by", "made", "basis"})
 _QUESTION_REQUIRED = frozenset({"id", "title", "criteria", "kind", "deadline"})
+_SKIPPED_REQUIRED = frozenset({"quote", "source", "reason"})
 _KINDS = ("binary", "date", "numeric")
 _BASES = ("stated", "mapped", "judged")
+_ASSESS = ("by-deadline", "at-deadline")
 _CLOSED = {  # results that close a question without a value
     "void": Result("void", None, "void"),
     "ambiguous": Result("ambiguous", None, "ambiguous"),
 }
+_NOT_YET = Result("not-yet", None, "not-yet")
 _YES = frozenset({"yes", "true"})
 _NO = frozenset({"no", "false"})
 # YAML 1.1 booleans that are neither yes/no nor true/false: a ledger refuses them
@@ -87,6 +91,7 @@ def read_root(
             questions=reader.records(top, "questions", reader.question)
             if questions is None or "questions" not in top
             else tuple(q for i in questions if (q := reader.question(i)) is not None),
+            skipped=reader.records(top, "skipped", reader.skipped),
             broken=frozenset(reader.broken),
             references=tuple(reader.references),
             includes=reader.include_patterns(top),
@@ -138,7 +143,7 @@ class _Reader(ClaimReader, ResolverReader):
             self.broken.add((kind, id))
 
     def readers(self, record: str) -> dict[str, Reader]:
-        """The field readers of a forecaster, source, question or forecast.
+        """The field readers of a forecaster, source, question, forecast or skip.
 
         In schema order; made once per file (a big ledger has many records).
         """
@@ -156,18 +161,22 @@ class _Reader(ClaimReader, ResolverReader):
                      "kind": lambda n, name: self.choice(n, name, kinds),
                      "url": text, "date": when, "note": text, "licence": text,
                      "attribution": text}
+        elif record == "skipped":
+            found = {"quote": text, "source": slug, "reason": text, "by": slug}
         elif record == "question":
             found = {"id": slug, "title": text, "criteria": text,
                      "kind": lambda n, name: self.choice(n, name, _KINDS),
                      "deadline": when, "tags": texts, "unit": text, "condition": slug,
                      "order": self.order, "resolver": self.resolver,
-                     "unscorable": text, "note": text}
+                     "unscorable": text, "note": text,
+                     "assess": lambda n, name: self.choice(n, name, _ASSESS),
+                     "written": when}
         else:
             found = {"by": slug, "made": when, "source": slug, "quote": text,
                      "p": self.probability,
                      "basis": lambda n, name: self.choice(n, name, _BASES),
                      "table": lambda n, name: self.choice(n, name, words.table_names()),
-                     "words": text, "note": text}
+                     "words": text, "note": text, "entered": when}
         self._readers[record] = found
         return found
 
@@ -180,20 +189,36 @@ class _Reader(ClaimReader, ResolverReader):
         return self.declared(node, "source", Source, {"id", "title", "kind"})
 
     def declared(
-        self, node: yaml.Node, record: str, cls: type[D], required: AbstractSet[str]
+        self, node: yaml.Node, record: str, cls: type[D], required: AbstractSet[str],
+        what: str | None = None,
     ) -> D | None:
-        """A forecaster or source, or None (its id marked broken) if not built."""
-        fields = self.mapping(node, record, record)
+        """A forecaster, source or skipped entry, or None if it cannot be built.
+
+        A record left out has its id marked broken. `what` names the record in
+        messages (default: `record`). A skipped entry's `source` and `by` are
+        references, read even when the entry is left out.
+        """
+        fields = self.mapping(node, what or record, record)
         if fields is None:
             return None
         values: dict[str, Any] = {}
-        if not self.read_all(fields, self.readers(record), values, required):
+        ok = self.read_all(fields, self.readers(record), values, required)
+        if record == "skipped":
+            self.refer("source", values.get("source"), fields, "source")
+            self.refer("forecaster", values.get("by"), fields, "by")
+        if not ok:
             self.mark_broken(record, values.get("id"))
             return None
         return cls(
             location=Location(self.path, line(node)),
             lines=self.lines(fields, node),
             **values,
+        )
+
+    def skipped(self, node: yaml.Node) -> Skipped | None:
+        """A `skipped:` entry (a claim considered and not scored), or None."""
+        return self.declared(
+            node, "skipped", Skipped, _SKIPPED_REQUIRED, what="skipped entry"
         )
 
     def question(self, node: yaml.Node) -> Question | None:
@@ -309,8 +334,8 @@ class _Reader(ClaimReader, ResolverReader):
         closed = _CLOSED.get(word)
         if closed is not None:
             return closed
-        if word.startswith("provisional:"):
-            return _provisional(node, text, kind)
+        if word.startswith("provisional:") or word == "not-yet":
+            return _interim(node, text, kind)
         if word in _YAML11_BOOLEANS and kind in ("binary", None):
             raise FieldError(
                 node,
@@ -326,6 +351,13 @@ class _Reader(ClaimReader, ResolverReader):
         return _binary(node, text, word)
 
 
+def _interim(node: yaml.Node, text: str, kind: Kind | None) -> Result:
+    """An entry that leaves the question open: `provisional:P` or `not-yet`."""
+    if text.lower() == "not-yet":
+        return _not_yet(node, kind)
+    return _provisional(node, text, kind)
+
+
 def _provisional(node: yaml.Node, text: str, kind: Kind | None) -> Result:
     """`provisional:P`: a binary question's probability before its outcome is final."""
     if kind not in ("binary", None):
@@ -337,6 +369,17 @@ def _provisional(node: yaml.Node, text: str, kind: Kind | None) -> Result:
         return Result("provisional", parse_probability(text.split(":", 1)[1]), text)
     except ValueError as exc:
         raise FieldError(node, f"provisional result: {exc}") from None
+
+
+def _not_yet(node: yaml.Node, kind: Kind | None) -> Result:
+    """`not-yet`: a date question's event had not happened as of the entry's `known`."""
+    if kind not in ("date", None):
+        raise FieldError(
+            node,
+            f"a not-yet result fits only a date question, not a {kind} one; it says "
+            "the event had not happened as of its known date",
+        )
+    return _NOT_YET
 
 
 def _number(node: yaml.Node, text: str) -> Result:
@@ -361,7 +404,8 @@ def _date_result(node: yaml.Node, text: str) -> Result:
             node,
             f"result '{text}' does not fit a date question; write the date "
             "it happened, like 2026-02-10, 'no' if it did not happen by the "
-            "deadline, void or ambiguous",
+            "deadline, 'not-yet' if it had not happened as of the known date, "
+            "void or ambiguous",
         ) from None
 
 

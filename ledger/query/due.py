@@ -1,21 +1,28 @@
 """What needs the keeper's attention as of a date: `ledger due`.
 
-Three lists, built from plain rows (no pandas, so the command starts fast):
+Four lists (five with `--sync`), built from plain rows (no pandas, so the
+command starts fast):
 
 - **Overdue**: questions whose deadline (its latest reading) has passed with no
   outcome as of the date (status `due` in `rules`), most overdue first.
 - **Upcoming**: open questions whose deadline falls within a window from the
   date (`90d`, `12w`, `6m`, `1y`), soonest first.
+- **Closing**: windows of standing forecasts on open or due date questions
+  that end (latest reading) by the end of the window from the date, soonest
+  first: those already closed are to be checked (did the event happen in
+  them?), and record `not-yet` if it did not. A window a not-yet entry has
+  already closed (it ended on or before the entry's day) is not listed.
 - **Stale**: standing forecasts on open or due questions made (latest reading)
   more than a year (365 days) before the date, oldest first. Only forecasts made
   by the date count, so a past view is rebuilt as it stood then.
 
 With `ledger due --sync` (or `--responses DIR`, from a sync's saved
-responses), a fourth list: **resolved at the source**, the questions whose
+responses), a fifth list: **resolved at the source**, the questions whose
 resolver says they have resolved (a `resolve` that `ledger sync --apply`
 would append) but whose outcome the ledger has not recorded yet.
 
-`deadlines` lists every open or due question, for `ledger due --ics`
+`deadlines` lists every open or due question, and `closings` every window
+of a standing forecast on one that has not closed yet, for `ledger due --ics`
 (`ledger.show.calendar` writes them as iCalendar). `ledger.show.due` writes
 the report as a table, CSV or JSON.
 """
@@ -26,7 +33,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ledger.core.dates import DateError, parse_offset
-from ledger.core.rules import index, outcome, standing_forecasts, status
+from ledger.core.rules import index, not_yet, outcome, standing_forecasts, status
+from ledger.core.windows import closes
+from ledger.query.listing import window_text
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -34,22 +43,23 @@ if TYPE_CHECKING:
 
     from dateutil.relativedelta import relativedelta
 
-    from ledger.core.model import Ledger, Question
+    from ledger.core.model import Forecast, Ledger, Outcome, Question
     from ledger.sync.plan import Action
 
 STALE_DAYS = 365
-SECTIONS = ("overdue", "upcoming", "stale", "at_source")
+SECTIONS = ("overdue", "upcoming", "closing", "stale", "at_source")
 
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    """The three lists as of a date, each a list of plain JSON-ready rows."""
+    """The four lists as of a date, each a list of plain JSON-ready rows."""
 
     as_of: dt.date
     within_days: int
     until: dt.date
     overdue: list[dict[str, Any]]
     upcoming: list[dict[str, Any]]
+    closing: list[dict[str, Any]]
     stale: list[dict[str, Any]]
     at_source: list[dict[str, Any]] | None = None  # None: the sources were not asked
 
@@ -125,14 +135,69 @@ def _question_row(question: Question, days: int) -> dict[str, Any]:
     }
 
 
+def _closing_row(
+    question: Question, forecast: Forecast, end: dt.date, as_of: dt.date
+) -> dict[str, Any]:
+    days = (end - as_of).days
+    start, _ = window_text(forecast)
+    return {
+        "question": question.id,
+        "title": question.title,
+        "forecaster": forecast.by,
+        "window": f"{start or '…'}..{end.isoformat()}",  # at its widest
+        "closes": end.isoformat(),
+        "days": days,
+        "span": span(days),
+        "closed": days < 0,
+        "line": forecast.location.line,
+    }
+
+
+def _stale_row(
+    question: Question, forecast: Forecast, age: int, state: str
+) -> dict[str, Any]:
+    return {
+        "question": question.id,
+        "title": question.title,
+        "forecaster": forecast.by,
+        "made": str(forecast.made),
+        "age_days": age,
+        "span": span(age),
+        "status": state,
+        "line": forecast.location.line,
+    }
+
+
+def window_closings(
+    question: Question, standing: Outcome | None, as_of: dt.date
+) -> list[tuple[Forecast, dt.date]]:
+    """The standing forecasts' windows on a date question still to be checked.
+
+    Each with its last day (widest reading), in order of `made`; a window a
+    not-yet entry already closed (it ended on or before the entry's day) is
+    left out. `standing` is the question's standing outcome as of `as_of`.
+    """
+    if question.kind != "date":
+        return []
+    checked = not_yet(question, standing, as_of)
+    found = []
+    for forecast in standing_forecasts(question, as_of):
+        end = None if forecast.window is None else closes(forecast.window)
+        if end is not None and (checked is None or end > checked):
+            found.append((forecast, end))
+    return found
+
+
 def report(ledger: Ledger, as_of: dt.date, until: dt.date) -> Report:
-    """Overdue questions, deadlines up to `until`, and stale standing forecasts."""
+    """Overdue questions, deadlines and window ends up to `until`, stale forecasts."""
     questions = index(ledger)
     overdue: list[dict[str, Any]] = []
     upcoming: list[dict[str, Any]] = []
+    closing: list[dict[str, Any]] = []
     stale: list[dict[str, Any]] = []
     for question in ledger.questions:
-        state = status(question, outcome(question, questions, as_of), as_of)
+        standing = outcome(question, questions, as_of)
+        state = status(question, standing, as_of)
         if state not in ("open", "due"):
             continue
         deadline = question.deadline.latest
@@ -140,23 +205,19 @@ def report(ledger: Ledger, as_of: dt.date, until: dt.date) -> Report:
             overdue.append(_question_row(question, (as_of - deadline).days))
         elif deadline <= until:
             upcoming.append(_question_row(question, (deadline - as_of).days))
+        for forecast, end in window_closings(question, standing, as_of):
+            if end <= until:
+                closing.append(_closing_row(question, forecast, end, as_of))
         for forecast in standing_forecasts(question, as_of):
             age = (as_of - forecast.made.latest).days
             if age > STALE_DAYS:
-                stale.append({
-                    "question": question.id,
-                    "title": question.title,
-                    "forecaster": forecast.by,
-                    "made": str(forecast.made),
-                    "age_days": age,
-                    "span": span(age),
-                    "status": state,
-                    "line": forecast.location.line,
-                })
+                stale.append(_stale_row(question, forecast, age, state))
     overdue.sort(key=lambda row: (-row["days"], row["question"]))
     upcoming.sort(key=lambda row: (row["days"], row["question"]))
+    closing.sort(key=lambda row: (row["days"], row["question"], row["forecaster"]))
     stale.sort(key=lambda row: (-row["age_days"], row["question"], row["forecaster"]))
-    return Report(as_of, (until - as_of).days, until, overdue, upcoming, stale)
+    within = (until - as_of).days
+    return Report(as_of, within, until, overdue, upcoming, closing, stale)
 
 
 def deadlines(ledger: Ledger, as_of: dt.date) -> list[Question]:
@@ -168,3 +229,23 @@ def deadlines(ledger: Ledger, as_of: dt.date) -> list[Question]:
     ]
     chosen.sort(key=lambda q: (q.deadline.latest, q.id))
     return chosen
+
+
+def closings(
+    ledger: Ledger, as_of: dt.date
+) -> list[tuple[Question, Forecast, dt.date]]:
+    """Every window still to be checked on an open or due date question, as of `as_of`.
+
+    (question, forecast, last day), by last day, then question id and
+    forecaster (see `window_closings`).
+    """
+    questions = index(ledger)
+    found = []
+    for question in ledger.questions:
+        standing = outcome(question, questions, as_of)
+        if status(question, standing, as_of) not in ("open", "due"):
+            continue
+        for forecast, end in window_closings(question, standing, as_of):
+            found.append((question, forecast, end))
+    found.sort(key=lambda item: (item[2], item[0].id, item[1].by))
+    return found

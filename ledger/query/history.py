@@ -206,6 +206,8 @@ def history(files: Sequence[str]) -> History:
         Shallow: the repository is a shallow clone.
         NoHistory: no work tree, no commits, or the root file never committed.
     """
+    if isinstance(files, str):  # one file, not its characters
+        files = (files,)
     top = _work_tree(files[0])
     logs: list[list[tuple[Commit, str | None]]] = []
     currents = [_relative(file, top) for file in files]

@@ -15,6 +15,7 @@ from ledger.core.dates import When
 from ledger.core.rules import (
     index,
     made_key,
+    not_yet,
     outcome,
     standing_forecasts,
     status,
@@ -65,6 +66,7 @@ def _forecast_row(forecast: Forecast, standing: bool) -> dict[str, Any]:
         "words": forecast.words,
         "source": forecast.source,
         "quote": forecast.quote,
+        "entered": None if forecast.entered is None else str(forecast.entered),
         "standing": standing,
         "line": forecast.location.line,
     }
@@ -106,6 +108,7 @@ def _question_row(
     as_of: dt.date,
 ) -> dict[str, Any]:
     latest = question.deadline.latest
+    interim = not_yet(question, standing, as_of) if question.kind == "date" else None
     return {
         "id": question.id,
         "title": question.title,
@@ -114,6 +117,9 @@ def _question_row(
         "deadline": str(question.deadline),
         "deadline_latest": latest.isoformat(),
         "days_to_deadline": (latest - as_of).days,
+        "assess": question.assess,
+        "written": None if question.written is None else str(question.written),
+        "not_yet": None if interim is None else interim.isoformat(),
         "tags": list(question.tags),
         "unscorable": question.unscorable,
         "outcome": None

@@ -26,7 +26,8 @@ tampering too.
 - *backdated* (error): a forecast was first committed on a day later than the
   `known` date (latest reading) of an outcome of its question that was already
   in that commit or an earlier one. Provisional results (market prices on an
-  open question) are not outcomes known, and do not count.
+  open question) and not-yet entries leave the question open: they are not
+  outcomes known, and do not count.
 - *late* (warning): a forecast's `made` date (latest reading) is more than
   `threshold_days` days before the day it was first committed.
 - *did not load* (warning): a committed version of a file that does not load.
@@ -210,10 +211,10 @@ class _Walk:
                 )))
 
     def outcomes(self, ledger: Ledger, commit: Commit) -> None:
-        """Note the earliest day each question's outcome was known (not provisional)."""
+        """Note the earliest day each question's outcome was known (not interim)."""
         for question in ledger.questions:
             for outcome in question.outcomes:
-                if outcome.result.kind == "provisional":
+                if outcome.result.kind in ("provisional", "not-yet"):
                     continue
                 day = outcome.known.latest
                 if question.id not in self.known or day < self.known[question.id][0]:

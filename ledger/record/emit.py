@@ -153,11 +153,11 @@ FIELDS: dict[type[Record], tuple[str, ...]] = {
     Source: ("id", "title", "kind", "url", "date", "licence", "attribution", "note"),
     Question: (
         "id", "title", "criteria", "kind", "deadline", "tags", "unit", "condition",
-        "order", "unscorable", "note",
+        "order", "unscorable", "note", "written",
     ),
     Forecast: (
         "by", "made", "p", "basis", "source", "window", "quote", "table", "words",
-        "note",
+        "note", "entered",
     ),
     Outcome: ("result", "known", "recorded", "by", "evidence", "note"),
 }

@@ -38,18 +38,26 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def default_years(ledger: Ledger, as_of: dt.date) -> list[int]:
-    """Every year the ledger has a forecast made or an outcome known in, by `as_of`."""
+    """Every year from the ledger's first to `as_of`'s, empty years included.
+
+    The first year is the earliest in which, by `as_of`, a forecast was made,
+    an outcome became known or a question was written (`rules.exists_from`);
+    an empty ledger has none.
+    """
     questions = rules.index(ledger)
     years = set()
     for question in ledger.questions:
         years |= {f.made.earliest.year for f in rules.timely(question, as_of)}
+        start = rules.exists_from(question)
+        if start is not None and start <= as_of:
+            years.add(start.year)
         found = rules.outcome(question, questions, as_of)
         if found is not None and rules.status(question, found, as_of) in (
             "resolved",
             "void",
         ):
             years.add(found.known.latest.year)
-    return sorted(years)
+    return list(range(min(years), as_of.year + 1)) if years else []
 
 
 @dataclass

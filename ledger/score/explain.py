@@ -10,12 +10,15 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
+
+from ledger.core.text import number
 from ledger.score.calibration import calibration_bins
 from ledger.score.forecasts import with_scores
 from ledger.score.rules import BRIER_SCALES
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from collections.abc import Mapping
 
 REASONS = {
     "": "counts: the standing forecast of its forecaster",
@@ -47,7 +50,8 @@ def explain(
     Returns:
         One dict per forecast, in the frame's order: forecaster, line, made,
         p, outcome, counts, why, brier, log_score, baseline_score,
-        timing_error, interval_score and bin (None where undefined).
+        timing_error, interval_score, bin, window_width (years or the
+        question's unit) and note (`closed_note`); None where undefined.
     """
     rows = frame[frame["question"] == question]
     factor = BRIER_SCALES[scale]
@@ -71,7 +75,26 @@ def _explained(row: dict[Any, Any], factor: float) -> dict[str, Any]:
         "timing_error": _finite(row["timing_error"]),
         "interval_score": _finite(row["interval_score"]),
         "bin": None if math.isnan(p) else _bin(p),
+        "window_width": _finite(row["window_width"]),
+        "note": closed_note(row),
     }
+
+
+def closed_note(row: Mapping[Any, Any]) -> str | None:
+    """What a window missed without the event says: when it closed, the lower bound.
+
+    "window closed 2026-12-31 without the event; timing error at least 3.4 y",
+    for a frame row whose timing error is a lower bound (`censored`: a `no`
+    past the deadline, or a not-yet entry); None for any other row.
+    """
+    if not row["censored"] or math.isnan(row["timing_error"]):
+        return None
+    end = row["window_end"]
+    closed = "" if pd.isna(end) else f" {pd.Timestamp(end).date().isoformat()}"
+    return (
+        f"window closed{closed} without the event; timing error at least "
+        f"{number(row['timing_error'], 1)} y"
+    )
 
 
 def _finite(value: float) -> float | None:

@@ -26,6 +26,7 @@ SCORES = ("brier", "log_score", "baseline_score", "spherical")
 
 _EXCLUDED = pd.CategoricalDtype(list(EXCLUDED))
 _SCORED, _NO_PROBABILITY = EXCLUDED.index(""), EXCLUDED.index("no probability")
+_UNDETERMINED = EXCLUDED.index("undetermined")
 
 
 def with_scores(rows: pd.DataFrame) -> pd.DataFrame:
@@ -70,7 +71,10 @@ def scored(frame: pd.DataFrame, *, time_averaged: bool = False) -> pd.DataFrame:
     or the day the outcome was known, whichever comes first (the frame's
     `until`), so no day before the first forecast or after the outcome counts.
     Each score is averaged over the days on which it exists. A pair whose
-    forecasts stood for no day at all has NaN scores.
+    forecasts stood for no day at all has NaN scores. A pair counts when its
+    standing forecast is usable or undetermined (an earlier forecast that
+    missed still counts then), never while it is open or due; its row is its
+    last usable forecast.
 
     Args:
         frame: the tidy frame of `ledger.frame.frame`.
@@ -79,7 +83,8 @@ def scored(frame: pd.DataFrame, *, time_averaged: bool = False) -> pd.DataFrame:
     Returns:
         The rows, with SCORES and `clipped` added.
     """
-    usable = is_usable(reasons(frame))
+    reason = reasons(frame)
+    usable = is_usable(reason)
     if not time_averaged:
         return with_scores(frame[frame["standing"].to_numpy() & usable])
     rows = with_scores(frame[usable])
@@ -89,6 +94,13 @@ def scored(frame: pd.DataFrame, *, time_averaged: bool = False) -> pd.DataFrame:
     sums = scores.mul(days, axis=0).groupby(pair, observed=True).sum()
     weights = scores.notna().mul(days, axis=0).groupby(pair, observed=True).sum()
     means = sums / weights.where(weights > 0)
-    standing = rows[rows["standing"]].set_index(["question", "forecaster"])
-    standing = standing.drop(columns=list(SCORES)).join(means, how="inner")
-    return standing.reset_index()
+    # A pair counts once its question is settled for it: its standing forecast
+    # is scored, or can never be (undetermined), while an earlier one was.
+    # Its row is its last usable forecast (the frame is in order of `made`).
+    settled = frame["standing"].to_numpy() & (usable | (reason == _UNDETERMINED))
+    keys = ["question", "forecaster"]
+    chosen = pd.MultiIndex.from_frame(frame.loc[settled, keys].astype(str))
+    last = rows.groupby(pair, observed=True).tail(1)
+    last = last[pd.MultiIndex.from_frame(last[keys].astype(str)).isin(chosen)]
+    last = last.set_index(keys).drop(columns=list(SCORES)).join(means, how="inner")
+    return last.reset_index()

@@ -41,6 +41,7 @@ __all__ = [
     "COUNTS",
     "GROUPS",
     "HEADLINE",
+    "MIXED_UNITS",
     "SUMMARY",
     "aggregate",
     "bootstrap",
@@ -69,8 +70,14 @@ SUMMARY = (
     "n_window_only",
     "timing_error",
     "interval_score",
+    "numeric_error",
+    "numeric_interval_score",
+    "numeric_unit",
 )
 """The columns of a group's scores, in order, after its keys."""
+
+MIXED_UNITS = "(mixed units)"
+"""`numeric_unit` of a group whose numeric questions have different units."""
 
 COUNTS = {
     "n_void": "void",
@@ -99,32 +106,69 @@ def _counts(grouped: Groups, taken: tuple[NDArray[Any], NDArray[Any]]) -> pd.Dat
     )
 
 
-def _window_means(scoring: Scoring) -> dict[str, Floats]:
-    """Mean timing error and interval score per group, over its date windows.
-
-    Only date windows: their errors are in years, a numeric question's in its
-    unit, so the two are never averaged together.
-    """
-    size = len(scoring.index)
+def _kind_rows(scoring: Scoring, kind_name: str) -> NDArray[np.intp]:
+    """Positions (among the usable rows) of those on questions of one kind."""
     kind = scoring.frame["kind"]
-    if isinstance(kind.dtype, pd.CategoricalDtype) and "date" in kind.cat.categories:
+    if isinstance(kind.dtype, pd.CategoricalDtype) and kind_name in kind.cat.categories:
         # the frame's own dtype: compare the codes of the usable rows only
-        date = kind.cat.categories.get_loc("date")
-        is_date = kind.cat.codes.to_numpy()[scoring.at] == date
+        code = kind.cat.categories.get_loc(kind_name)
+        found = kind.cat.codes.to_numpy()[scoring.at] == code
     else:
-        is_date = (kind == "date").to_numpy()[scoring.at]
-    dated = np.flatnonzero(is_date)
-    at, dated_code = scoring.at[dated], scoring.code[dated]
-    window = {}
+        found = (kind == kind_name).to_numpy()[scoring.at]
+    return np.flatnonzero(found)
+
+
+def _means(scoring: Scoring, rows: NDArray[np.intp]) -> dict[str, Floats]:
+    """Mean timing error and interval score per group, over `rows` where known."""
+    size = len(scoring.index)
+    at, code = scoring.at[rows], scoring.code[rows]
+    found = {}
     for name in ("timing_error", "interval_score"):
         values = scoring.frame[name].to_numpy()[at]
         known = ~np.isnan(values)
-        code = dated_code[known]
         with np.errstate(divide="ignore", invalid="ignore"):
-            window[name] = np.bincount(code, values[known], size) / np.bincount(
-                code, minlength=size
+            found[name] = np.bincount(code[known], values[known], size) / np.bincount(
+                code[known], minlength=size
             )
-    return window
+    return found
+
+
+def _window_means(scoring: Scoring) -> dict[str, NDArray[Any]]:
+    """Mean timing error and interval score per group, date and numeric apart.
+
+    Date windows give `timing_error` and `interval_score`, in years. Numeric
+    windows give `numeric_error` (the distance to the window) and
+    `numeric_interval_score` in the questions' unit, `numeric_unit`: a group
+    whose numeric questions have different units gets no mean (NaN) and the
+    unit MIXED_UNITS, since a distance in GW and one in dollars do not add up;
+    a group with none gets None.
+    """
+    size = len(scoring.index)
+    dated = _means(scoring, _kind_rows(scoring, "date"))
+    numeric = _kind_rows(scoring, "numeric")
+    found = _means(scoring, numeric)
+    units = scoring.frame["unit"].to_numpy(dtype=object)[scoring.at[numeric]]
+    labels = np.array(["" if pd.isna(u) else str(u) for u in units], dtype=object)
+    unit_code, names = pd.factorize(labels)
+    code = scoring.code[numeric]
+    low = np.full(size, len(names))
+    high = np.full(size, -1)
+    np.minimum.at(low, code, unit_code)
+    np.maximum.at(high, code, unit_code)
+    mixed = (high >= 0) & (low != high)
+    unit = np.array(
+        [
+            None if h < 0 else MIXED_UNITS if m else str(names[h])
+            for h, m in zip(high, mixed, strict=True)
+        ],
+        dtype=object,
+    )
+    return {
+        **dated,
+        "numeric_error": np.where(mixed, np.nan, found["timing_error"]),
+        "numeric_interval_score": np.where(mixed, np.nan, found["interval_score"]),
+        "numeric_unit": unit,
+    }
 
 
 def _statistics(scoring: Scoring) -> dict[str, NDArray[Any]]:
@@ -249,9 +293,10 @@ def aggregate(
         baseline_score, spherical, bss_half (vs always 50%), bss_base_rate
         (vs the group's base rate; NaN when every outcome is the same),
         n_clipped, n_window_only, timing_error and interval_score (means
-        over the group's date windows, in years: a numeric question's
-        errors are in its own unit and are not averaged with them), n_void,
-        n_open, n_due, n_unscorable, scale. Brier and its CI are on `scale`.
+        over the group's date windows, in years), numeric_error,
+        numeric_interval_score and numeric_unit (the same over its numeric
+        windows, in their unit; see `_window_means`), n_void, n_open, n_due,
+        n_unscorable, scale. Brier and its CI are on `scale`.
     """
     keys = list(by)
     every = groups(frame, keys, year_of)

@@ -1,5 +1,9 @@
 """iCalendar (RFC 5545) text for `ledger due --ics`: an all-day event per deadline.
 
+Also one per window still to be checked: the last day of a standing forecast's
+window on an open or due date question (`ledger.query.due.closings`), with
+the `not-yet` command to record if the event had not happened by then.
+
 Written by hand as text: CRLF line endings, TEXT escaping, lines folded at 75
 octets without splitting a UTF-8 character, and a DTSTAMP taken from the as-of
 date, so the same ledger and date give the same bytes.
@@ -14,7 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ledger.core.model import Question
+    from ledger.core.model import Forecast, Question
 
 DAY = dt.timedelta(days=1)
 
@@ -71,8 +75,33 @@ def made_by_ledger(start: bytes) -> bool:
     return lines[:1] == [b"BEGIN:VCALENDAR"] and PRODID.encode() in lines[1:3]
 
 
-def calendar(questions: Sequence[Question], as_of: dt.date) -> str:
-    """The calendar: an all-day event on each question's deadline (its latest day)."""
+def _event(uid: str, day: dt.date, stamp: str, summary: str, text: str) -> list[str]:
+    """An all-day event's lines."""
+    # an all-day event ends the next day; without DTEND it lasts one day anyway
+    end = [] if day == dt.date.max else [f"DTEND;VALUE=DATE:{_stamp(day + DAY)}"]
+    return [
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;VALUE=DATE:{_stamp(day)}",
+        *end,
+        f"SUMMARY:{escape_text(summary)}",
+        f"DESCRIPTION:{escape_text(text)}",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+    ]
+
+
+def calendar(
+    questions: Sequence[Question],
+    as_of: dt.date,
+    closings: Sequence[tuple[Question, Forecast, dt.date]] = (),
+) -> str:
+    """The calendar: an all-day event on each question's deadline (its latest day).
+
+    Then one on the last day of each window in `closings` (question, forecast,
+    last day), UID `window-<forecaster>-<question>@ledger`.
+    """
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -83,23 +112,24 @@ def calendar(questions: Sequence[Question], as_of: dt.date) -> str:
     ]
     stamp = f"{_stamp(as_of)}T000000Z"
     for question in questions:
-        day = question.deadline.latest
-        # an all-day event ends the next day; without DTEND it lasts one day anyway
-        end = [] if day == dt.date.max else [f"DTEND;VALUE=DATE:{_stamp(day + DAY)}"]
         description = (
             f"Question: {question.id}\nKind: {question.kind}\n"
             f"Deadline: {question.deadline}\n\nCriteria:\n{question.criteria}"
         )
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{question.id}@ledger",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{_stamp(day)}",
-            *end,
-            f"SUMMARY:{escape_text('Due: ' + question.title)}",
-            f"DESCRIPTION:{escape_text(description)}",
-            "TRANSP:TRANSPARENT",
-            "END:VEVENT",
-        ]
+        lines += _event(
+            f"{question.id}@ledger", question.deadline.latest, stamp,
+            "Due: " + question.title, description,
+        )
+    for question, forecast, day in closings:
+        description = (
+            f"Question: {question.id}\nForecaster: {forecast.by}\n"
+            f"Window: {forecast.window} (closes {day.isoformat()})\n\n"
+            "If the event had not happened by then, record:\n"
+            f"ledger resolve {question.id} not-yet --known {day.isoformat()}"
+        )
+        lines += _event(
+            f"window-{forecast.by}-{question.id}@ledger", day, stamp,
+            f"Window closes: {forecast.by} on {question.title}", description,
+        )
     lines.append("END:VCALENDAR")
     return "".join(fold(line) for line in lines)

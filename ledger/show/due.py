@@ -1,4 +1,4 @@
-"""`ledger due` as text: a terminal report in three sections, CSV or JSON.
+"""`ledger due` as text: a terminal report in four sections, CSV or JSON.
 
 The report comes from `ledger.query.due`; this module only writes it.
 """
@@ -20,6 +20,14 @@ def upcoming_heading(found: Report) -> str:
     return f"Due within {days} (by {found.until.isoformat()})"
 
 
+def closing_heading(found: Report) -> str:
+    """'Windows closed or closing by 2027-04-15 (check whether the event happened)'."""
+    return (
+        f"Windows closed or closing by {found.until.isoformat()} "
+        "(check whether the event happened)"
+    )
+
+
 def summary(found: Report) -> str:
     """One line: how many items each section holds."""
     synced = ""
@@ -28,8 +36,31 @@ def summary(found: Report) -> str:
     return (
         f"As of {found.as_of.isoformat()}: {len(found.overdue)} overdue, "
         f"{len(found.upcoming)} due within {plural(found.within_days, 'day')}, "
+        f"{plural(len(found.closing), 'window')} to check, "
         f"{plural(len(found.stale), 'stale forecast')}{synced}."
     )
+
+
+def _closing(found: Report) -> list[str]:
+    """The closing section's lines: each window, when it closes, and by whom."""
+    who = max((len(r["forecaster"]) for r in found.closing), default=0)
+    lines = []
+    for row in found.closing:
+        days = abs(row["days"])
+        if row["closed"]:
+            when = f"closed {plural(days, 'day')} ago ({row['span']})"
+        else:
+            when = "closes today" if days == 0 else f"closes in {plural(days, 'day')}"
+        lines.append(
+            f"  {row['forecaster']:<{who}}  window {row['window']}  {when}  "
+            f"on {row['question']}"
+        )
+    if found.closing:
+        lines.append(
+            "  If the event had not happened by then: "
+            "ledger resolve QUESTION not-yet --known DATE"
+        )
+    return lines
 
 
 def _section(title: str, lines: list[str]) -> list[str]:
@@ -37,7 +68,7 @@ def _section(title: str, lines: list[str]) -> list[str]:
 
 
 def table(found: Report) -> str:
-    """Plain text for a terminal: a summary line, then three headed sections."""
+    """Plain text for a terminal: a summary line, then four headed sections."""
     questions = [*found.overdue, *found.upcoming]
     width = max((len(r["question"]) for r in questions), default=0)
     overdue = []
@@ -67,6 +98,7 @@ def table(found: Report) -> str:
         summary(found),
         *_section("Overdue", overdue),
         *_section(upcoming_heading(found), upcoming),
+        *_section(closing_heading(found), _closing(found)),
         *_section("Stale forecasts (older than a year)", stale),
     ]
     if found.at_source is not None:
@@ -90,13 +122,17 @@ def _at_source(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def to_json(found: Report) -> str:
-    """{as_of, within_days, until, overdue, upcoming, stale} as JSON."""
+    """{as_of, within_days, until, overdue, upcoming, closing, stale} as JSON.
+
+    With --sync or --responses, also at_source.
+    """
     data: dict[str, Any] = {
         "as_of": found.as_of.isoformat(),
         "within_days": found.within_days,
         "until": found.until.isoformat(),
         "overdue": found.overdue,
         "upcoming": found.upcoming,
+        "closing": found.closing,
         "stale": found.stale,
     }
     if found.at_source is not None:
@@ -106,15 +142,16 @@ def to_json(found: Report) -> str:
 
 CSV_COLUMNS = (
     "section", "question", "title", "deadline", "days", "span",
-    "forecaster", "made", "age_days",
+    "forecaster", "made", "age_days", "window", "closes",
 )
 SYNC_COLUMNS = ("source", "result", "known")  # with --sync or --responses
 
 
 def to_csv(found: Report) -> str:
-    """One line per item, with a `section` column: overdue, upcoming or stale.
+    """One line per item, with a `section` column: overdue, upcoming, closing, stale.
 
-    With --sync or --responses, also at_source, and the source's columns.
+    A closing window's `days` is negative once it has closed. With --sync or
+    --responses, also at_source, and the source's columns.
     """
     buffer = io.StringIO()
     names = CSV_COLUMNS + (SYNC_COLUMNS if found.at_source is not None else ())

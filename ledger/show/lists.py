@@ -59,6 +59,10 @@ def table(found: Sequence[dict[str, Any]], as_of: dt.date) -> str:
             f"deadline {row['deadline']} ({_when_due(row)})"
         )
         lines.append(f"  {row['title']}")
+        if row.get("not_yet"):
+            lines.append(f"  had not happened as of {row['not_yet']}")
+        if row.get("assess") == "at-deadline":
+            lines.append("  assessed at its deadline: no final result before it")
         if row["unscorable"]:
             lines.append("  not scored: see 'unscorable' in the ledger")
         width = max((len(f["by"]) for f in row["forecasts"]), default=0)

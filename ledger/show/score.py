@@ -13,7 +13,7 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ledger.core.text import DASH, interval, json_value, number
+from ledger.core.text import DASH, interval, json_value, missing, number
 from ledger.score.rules import BRIER_SCALE_WORDS as SCALE_WORDS
 from ledger.score.rules import scale_text
 from ledger.show.layout import columns, json_text
@@ -28,15 +28,19 @@ Row = Mapping[str, Any]
 PLAIN = (
     "log_score", "baseline_score", "spherical", "bss_half", "bss_base_rate",
     "n_clipped", "n_window_only", "timing_error", "interval_score",
+    "numeric_error", "numeric_interval_score", "numeric_unit",
     "n_void", "n_open", "n_due", "n_unscorable",
 )
 """The scorecard's columns that go into JSON as they are (besides n and Brier)."""
 
 HEADER = (
-    "n", "brier", "95% CI", "log", "baseline", "timing (y)",
+    "n", "brier", "95% CI", "log", "baseline", "timing (y)", "interval (y)",
     "void", "open", "due", "unscorable",
 )
 """The terminal table's columns after the grouping keys."""
+
+NUMERIC_HEADER = ("distance", "interval")
+"""The columns added before `void` when a group has numeric windows scored."""
 
 TOTALS = ("n", "n_open", "n_due", "n_void", "n_unscorable", "n_window_only")
 EXPLAINED = ("brier", "log_score", "baseline_score", "timing_error", "interval_score")
@@ -73,13 +77,26 @@ def due_questions(data: pd.DataFrame) -> list[str]:
     return sorted(set(data.loc[due, "question"]))
 
 
-def _cells(row: Row, keys: Sequence[str]) -> list[str]:
+def _in_unit(value: object, unit: str | None) -> str:
+    """A numeric window's mean error with its unit: '0.60 GW'; '—' if none."""
+    shown = number(value, 2)
+    return shown if shown == DASH or not unit else f"{shown} {unit}"
+
+
+def _cells(row: Row, keys: Sequence[str], numeric: bool) -> list[str]:
     low, high = row["brier_ci"]
+    unit = None if missing(row.get("numeric_unit")) else str(row["numeric_unit"])
+    extra = (
+        [_in_unit(row.get("numeric_error"), unit),
+         _in_unit(row.get("numeric_interval_score"), unit)]
+        if numeric else []
+    )
     return [
         *(str(row[k]) for k in keys), str(row["n"]), number(row["brier"]),
         interval(low, high, between="–"),
         number(row["log_score"]), number(row["baseline_score"], 1),
-        number(row["timing_error"], 2),
+        number(row["timing_error"], 2), number(row["interval_score"], 2),
+        *extra,
         str(row["n_void"]), str(row["n_open"]), str(row["n_due"]),
         str(row["n_unscorable"]),
     ]
@@ -112,23 +129,34 @@ def table(
     scale: str,
     time_averaged: bool,
     due: Sequence[str],
+    as_recorded: bool = False,
 ) -> str:
     """The scorecard for a terminal: what the scores mean, the table, the counts."""
     mode = (
         "time-averaged over the days each forecast stood"
         if time_averaged else "standing forecasts"
     )
+    if as_recorded:
+        mode += f"; as recorded: only what was written down by {as_of.isoformat()}"
+    numeric = any(not missing(row.get("numeric_unit")) for row in rows)
+    header = list(HEADER)
+    if numeric:
+        header[header.index("void"):header.index("void")] = NUMERIC_HEADER
     lines = [
         f"Scores as of {as_of.isoformat()} ({mode}).",
         f"Brier {SCALE_WORDS[scale]}; "
         "95% CI: question bootstrap, 1,000 resamples, seed 0.",
         "Log: ln p, at most 0, higher is better (p clipped to [0.001, 0.999]). "
         "Baseline (Metaculus): 0 = chance, 100 = perfect, higher is better.",
+        "Windows: timing error and interval score (Gneiting & Raftery), means "
+        "over date windows in years"
+        + (", and over numeric windows in their unit" if numeric else "")
+        + "; at least 0, lower is better.",
         "",
         *columns(
-            [*keys, *HEADER],
-            [_cells(row, keys) for row in rows],
-            right=range(len(keys), len(keys) + len(HEADER)),
+            [*keys, *header],
+            [_cells(row, keys, numeric) for row in rows],
+            right=range(len(keys), len(keys) + len(header)),
         ),
         "",
         *_totals(rows, keys, as_of),
@@ -165,6 +193,8 @@ def explain_table(
         ]
         if scores:
             lines.append("    " + ", ".join(scores))
+        if r.get("note"):
+            lines.append(f"    {r['note']}")
         if r["bin"] is not None:
             lines.append(f"    calibration bin {r['bin']}")
     if not rows:

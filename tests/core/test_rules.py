@@ -404,3 +404,155 @@ def test_index_keeps_the_first_of_a_duplicated_id(loaded):
     """
     ledger, _ = loaded
     assert rules.index(ledger)["q"].title == "First"
+
+
+# -- not yet, as recorded, existence (issue 14) ----------------------------------------
+
+NOT_YET = """\
+questions:
+  - id: q
+    title: Q
+    criteria: It happens.
+    kind: date
+    deadline: 2035-12-31
+    outcomes:
+      - {result: not-yet, known: 2027-01-01, recorded: 2027-01-10}
+      - {result: not-yet, known: 2028-06, recorded: 2028-07-02}
+      - {result: 2029-03-01, known: 2029-03-01, recorded: 2029-03-05}
+      - {result: not-yet, known: 2028-01-01, recorded: 2029-04-01}
+"""
+
+
+@pytest.mark.parametrize(
+    ("as_of", "not_yet", "standing", "status"),
+    [
+        ("2026-12-31", None, None, "open"),  # nothing known yet
+        ("2027-01-05", "2027-01-01", None, "open"),  # known, though recorded later
+        # June 2028 counts once its last day passes; the entry recorded in 2029
+        # was known on 2028-01-01, so as known it counts already
+        ("2028-06-29", "2028-01-01", None, "open"),
+        ("2028-07-01", "2028-06-01", None, "open"),  # its earliest reading counts
+        ("2029-03-01", None, "2029-03-01", "resolved"),  # a final result stands
+        ("2029-05-01", None, "2029-03-01", "resolved"),  # a later not-yet does not
+    ],
+)
+def test_a_not_yet_entry_counts_only_while_no_result_stands(
+    check: Check, as_of: str, not_yet: str | None, standing: str | None, status: str
+) -> None:
+    ledger, errors = check(NOT_YET)
+    assert errors == []
+    question = ledger.questions[0]
+    found = rules.outcome(question, rules.index(ledger), d(as_of))
+    assert (None if found is None else str(found.result)) == standing
+    day = rules.not_yet(question, found, d(as_of))
+    assert (None if day is None else day.isoformat()) == not_yet
+    assert rules.status(question, found, d(as_of)) == status
+
+
+def test_as_recorded_counts_only_entries_written_down_by_then(check: Check) -> None:
+    ledger, _ = check(NOT_YET)
+    question = ledger.questions[0]
+    assert rules.not_yet(question, None, d("2027-01-05"), as_recorded=True) is None
+    assert rules.not_yet(question, None, d("2027-01-10"), as_recorded=True) == d(
+        "2027-01-01"
+    )
+    found = rules.outcome(
+        question, rules.index(ledger), d("2029-03-03"), as_recorded=True
+    )
+    assert found is None  # known 2029-03-01, written down 2029-03-05
+    found = rules.outcome(
+        question, rules.index(ledger), d("2029-03-05"), as_recorded=True
+    )
+    assert found is not None and str(found.result) == "2029-03-01"
+
+
+def test_as_recorded_reaches_derived_outcomes(check: Check) -> None:
+    ledger, errors = check(
+        """\
+questions:
+  - id: base
+    title: Base
+    criteria: It happens.
+    kind: binary
+    deadline: 2026-12-31
+    outcomes:
+      - {result: no, known: 2026-12-31, recorded: 2027-02-01}
+  - id: child
+    title: Child
+    criteria: It happens too.
+    kind: binary
+    deadline: 2027-12-31
+    condition: base
+"""
+    )
+    assert errors == []
+    child = by_id(ledger)["child"]
+    known = rules.outcome(child, rules.index(ledger), d("2027-01-15"))
+    assert known is not None and known.result.kind == "void"
+    recorded = rules.outcome(
+        child, rules.index(ledger), d("2027-01-15"), as_recorded=True
+    )
+    assert recorded is None
+
+
+def test_timely_with_entered_days_leaves_out_later_entries(loaded):
+    """
+    forecasters:
+      - {id: a, name: A}
+    questions:
+      - id: q
+        title: Q
+        criteria: It happens.
+        kind: binary
+        deadline: 2030-12-31
+        forecasts:
+          - {by: a, made: 2026-01-01, p: 0.6, basis: stated}
+          - {by: a, made: 2026-06-01, p: 0.8, basis: stated}
+    """
+    ledger, errors = loaded
+    assert errors == []
+    question = ledger.questions[0]
+    first, second = question.forecasts
+    entered = {first.location: d("2026-01-05"), second.location: d("2027-03-01")}
+    as_known = rules.standing_forecasts(question, d("2026-12-31"))
+    assert [f.p for f in as_known] == [0.8]
+    as_recorded = rules.standing_forecasts(question, d("2026-12-31"), entered)
+    assert [f.p for f in as_recorded] == [0.6]  # the update was written in 2027
+
+
+def test_a_question_exists_from_written_or_its_first_forecast(loaded):
+    """
+    forecasters:
+      - {id: a, name: A}
+    questions:
+      - id: written-later
+        title: Written later
+        criteria: It happens.
+        kind: binary
+        deadline: 2030-12-31
+        written: 2026-05..2026-07
+        forecasts:
+          - {by: a, made: 2024-03-01, p: 0.6, basis: stated}
+      - id: from-forecast
+        title: From its forecast
+        criteria: It happens.
+        kind: binary
+        deadline: 2030-12-31
+        forecasts:
+          - {by: a, made: 2025-02-01, p: 0.6, basis: stated}
+          - {by: a, made: 2024-12, p: 0.6, basis: stated}
+      - id: bare
+        title: Bare
+        criteria: It happens.
+        kind: binary
+        deadline: 2030-12-31
+    """
+    ledger, errors = loaded
+    assert errors == []
+    found = by_id(ledger)
+    assert rules.exists_from(found["written-later"]) == d("2026-05-01")
+    assert rules.exists_from(found["from-forecast"]) == d("2024-12-01")
+    assert rules.exists_from(found["bare"]) is None
+    assert not rules.exists(found["written-later"], d("2026-04-30"))
+    assert rules.exists(found["written-later"], d("2026-05-01"))
+    assert rules.exists(found["bare"], d("1999-01-01"))

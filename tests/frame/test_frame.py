@@ -319,7 +319,7 @@ def test_a_date_question_that_did_not_happen_censors_the_timing_error(table):
         days("2027-06-30", "2028-01-01") / YEAR
     )
     assert nan(ended["interval_score"])
-    still = row(table, "fusion-power", "carol")  # [2027-06-01, null]: may yet happen
+    still = row(table, "fusion-power", "carol")  # [2027-06-01, 2029-06-30]: may yet
     assert (still["excluded"], still["censored"]) == ("undetermined", True)
     assert nan(still["outcome"]) and nan(still["timing_error"])
 

@@ -1,4 +1,5 @@
-"""`ledger due`: overdue questions, deadlines ahead, stale forecasts, the .ics file."""
+"""`ledger due`: overdue questions, deadlines ahead, windows closing, stale forecasts,
+the .ics file."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ledger.cli import main
 from ledger.show.calendar import escape_text, fold
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+SHIPPED = ROOT / "tests" / "data" / "shipped-2026.yaml"  # predictions.yaml, 2026-12
 AS_OF = "2026-06-01"
 
 # Deadlines counted from 2026-06-01: old-overdue 121 days late, recent-overdue 31;
@@ -238,20 +240,25 @@ def test_bad_within_is_a_usage_error(book: str, within: str) -> None:
 # -- output formats -------------------------------------------------------------
 
 
-def test_table_has_three_sections_and_a_summary(book: str) -> None:
+def test_table_has_four_sections_and_a_summary(book: str) -> None:
     code, out, _ = run(book, "--as-of", AS_OF)
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == (
-        "As of 2026-06-01: 2 overdue, 4 due within 90 days, 2 stale forecasts."
+        "As of 2026-06-01: 2 overdue, 4 due within 90 days, 0 windows to check, "
+        "2 stale forecasts."
     )
     headings = (
         "Overdue",
         "Due within 90 days (by 2026-08-30)",
+        "Windows closed or closing by 2026-08-30 (check whether the event happened)",
         "Stale forecasts (older than a year)",
     )
     assert all(heading in lines for heading in headings)
-    assert out.index("Overdue") < out.index("Due within") < out.index("Stale forecasts")
+    assert (
+        out.index("Overdue") < out.index("Due within") < out.index("Windows closed")
+        < out.index("Stale forecasts")
+    )
     assert "overdue by 121 days (4m)" in out
     assert "due today" in out
 
@@ -259,12 +266,14 @@ def test_table_has_three_sections_and_a_summary(book: str) -> None:
 def test_table_says_none_for_empty_sections(book: str) -> None:
     code, out, _ = run(book, "--as-of", "2024-01-01", "--within", "1d")
     assert code == 0
-    assert out.count("\n  none\n") == 3
+    assert out.count("\n  none\n") == 4
 
 
 def test_json_shape(book: str) -> None:
     data = as_json(book, "--as-of", AS_OF)
-    assert set(data) >= {"as_of", "within_days", "overdue", "upcoming", "stale"}
+    assert set(data) >= {
+        "as_of", "within_days", "overdue", "upcoming", "closing", "stale"
+    }
     assert data["as_of"] == AS_OF
     for row in data["overdue"] + data["upcoming"]:
         assert {"question", "title", "deadline", "days"} <= set(row)
@@ -297,24 +306,21 @@ def test_a_ledger_with_errors_exits_1(tmp_path: Path) -> None:
 
 
 def test_shipped_ledger_in_january_2027() -> None:
-    data = as_json(str(ROOT / "predictions.yaml"), "--as-of", "2027-01-15")
-    # Windows are claims, not deadlines (Jim Fan's runs to 2027-06-30): the only question
-    # due is the one whose deadline has passed, OpenAI's AGI announcement in 2025, left
-    # due because no stored primary source settles it.
-    assert [r["question"] for r in data["overdue"]] == ["openai-declares-agi-2025"]
+    data = as_json(str(SHIPPED), "--as-of", "2027-01-15")
+    # Jim Fan's December 2026 window is a claim, not a deadline: nothing is due
+    # before the first deadlines at the end of 2028, but his window has closed.
+    assert data["overdue"] == []
     assert data["upcoming"] == []
-    stale = [(r["forecaster"], r["question"]) for r in data["stale"]]
-    assert stale[0] == ("jim-fan", "robotics-chatgpt-moment")
-    for pair in [("geoffrey-hinton", "ai-extinction-by-2054"),
-                 ("vinod-khosla", "robotics-chatgpt-moment"),
-                 ("ken-goldberg", "robotics-chatgpt-moment"),
-                 ("sergey-levine", "robotics-chatgpt-moment"),
-                 ("metaculus-crowd", "first-general-ai-system"),
-                 ("polymarket-crowd", "openai-declares-agi-2025")]:
-        assert pair in stale
-    assert all(forecaster != "jerry-tworek" for forecaster, _ in stale)  # his are under a year old
-    ages = [r["age_days"] for r in data["stale"]]
-    assert ages == sorted(ages, reverse=True)
+    assert [(r["forecaster"], r["closes"], r["days"]) for r in data["closing"]] == [
+        ("jim-fan", "2026-12-31", -15)
+    ]
+    assert [(r["forecaster"], r["question"]) for r in data["stale"]] == [
+        ("jim-fan", "robotics-chatgpt-moment"),
+        ("geoffrey-hinton", "ai-extinction-by-2054"),
+        ("vinod-khosla", "robotics-chatgpt-moment"),
+        ("ken-goldberg", "robotics-chatgpt-moment"),
+        ("sergey-levine", "robotics-chatgpt-moment"),
+    ]
     age = (dt.date(2027, 1, 15) - dt.date(2023, 12, 31)).days  # latest reading of made
     assert data["stale"][0]["age_days"] == age
 
@@ -448,3 +454,76 @@ def test_escaped_text_round_trips_through_icalendar(text: str) -> None:
     body += fold("DESCRIPTION:" + escape_text(text)) + "END:VEVENT\r\nEND:VCALENDAR\r\n"
     event = icalendar.Calendar.from_ical(body.encode("utf-8")).walk("VEVENT")[0]
     assert str(event["DESCRIPTION"]) == text
+
+
+# -- window closings --------------------------------------------------------------
+
+
+def test_shipped_ledger_due_within_a_year_lists_jim_fans_window(tmp_path: Path) -> None:
+    # Issue 14: "Due within 365 days: none" hid Jim Fan's window, closing
+    # 2026-12-31 (+3y from a post of December 2023).
+    code, out, _ = run(str(SHIPPED), "--as-of", "2026-11-26", "--within", "1y")
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "As of 2026-11-26: 0 overdue, 0 due within 365 days, 1 window to check, "
+        "5 stale forecasts."
+    )
+    section = out.split(
+        "Windows closed or closing by 2027-11-26 (check whether the event happened)\n"
+    )[1].split("\n\n")[0]
+    assert section.splitlines() == [
+        "  jim-fan  window 2026-12-01..2026-12-31  closes in 35 days  "
+        "on robotics-chatgpt-moment",
+        "  If the event had not happened by then: "
+        "ledger resolve QUESTION not-yet --known DATE",
+    ]
+    data = as_json(str(SHIPPED), "--as-of", "2026-11-26", "--within", "2y")
+    # Within two years (by 2028-11-26): Jim Fan's window and Khosla's.
+    assert [(r["forecaster"], r["closes"], r["closed"]) for r in data["closing"]] == [
+        ("jim-fan", "2026-12-31", False),
+        ("vinod-khosla", "2028-07-01", False),
+    ]
+
+
+def test_a_not_yet_entry_clears_the_windows_it_closed(tmp_path: Path) -> None:
+    text = SHIPPED.read_text(encoding="utf-8").replace(
+        "          This window falls due soon after this file was written; not yet checked.\n"
+        "    outcomes: []\n",
+        "          This window falls due soon after this file was written; not yet checked.\n"
+        "    outcomes:\n"
+        "      - {result: not-yet, known: 2028-08-01, recorded: 2028-08-02}\n",
+    )
+    path = tmp_path / "ledger.yaml"
+    path.write_text(text, encoding="utf-8")
+    data = as_json(str(path), "--as-of", "2029-06-01", "--within", "1y")
+    # Jim Fan's and Khosla's windows ended by 2028-08-01: settled, as misses.
+    # Tworek's (to 2029-04-30) closed after it and is still to be checked;
+    # Levine's closes 2030-12-31, past the year ahead.
+    assert [(r["forecaster"], r["closes"], r["days"], r["closed"]) for r in data["closing"]] == [
+        ("jerry-tworek", "2029-04-30", -32, True),
+    ]
+    out = run(str(path), "--as-of", "2029-06-01", "--within", "1y")[1]
+    assert "window 2028-01-06..2029-04-30  closed 32 days ago (1m)" in out
+    rows = list(csv.DictReader(io.StringIO(
+        run(str(path), "--as-of", "2029-06-01", "--within", "1y", "--format", "csv")[1]
+    )))
+    closing = [r for r in rows if r["section"] == "closing"]
+    assert [(r["forecaster"], r["closes"], r["days"]) for r in closing] == [
+        ("jerry-tworek", "2029-04-30", "-32")
+    ]
+
+
+def test_ics_has_an_event_for_each_window_still_to_check(tmp_path: Path) -> None:
+    found = events(write_ics(str(SHIPPED), tmp_path / "due.ics", "2026-11-26"))
+    windows = {uid: e for uid, e in found.items() if uid.startswith("window-")}
+    assert set(windows) == {
+        f"window-{who}-robotics-chatgpt-moment@ledger"
+        for who in ("jim-fan", "vinod-khosla", "jerry-tworek", "sergey-levine")
+    }  # Goldberg's window has an open end: it never closes
+    fan = windows["window-jim-fan-robotics-chatgpt-moment@ledger"]
+    assert fan["DTSTART"].dt == dt.date(2026, 12, 31)
+    assert str(fan["SUMMARY"]).startswith("Window closes: jim-fan on Robotics")
+    assert (
+        "ledger resolve robotics-chatgpt-moment not-yet --known 2026-12-31"
+        in str(fan["DESCRIPTION"])
+    )

@@ -944,3 +944,50 @@ def test_numbers_are_written_in_full(tmp_path: Path) -> None:
     (forecast,) = as_json(*args)[0]["forecasts"]
     assert forecast["window"] == ["1234567", "2500000"]
     assert forecast["p"] == 0.123456789
+
+
+def test_list_shows_assess_written_entered_and_not_yet(tmp_path: Path) -> None:
+    text = textwrap.dedent(
+        """\
+        forecasters:
+          - {id: alice, name: Alice}
+        questions:
+          - id: state
+            title: A state at the deadline
+            criteria: Holds on 2028-12-31.
+            kind: binary
+            deadline: 2028-12-31
+            assess: at-deadline
+            written: 2026-03
+            forecasts:
+              - {by: alice, made: 2026-01-10, p: 0.8, basis: stated, entered: 2026-04-02}
+          - id: event
+            title: An event
+            criteria: The day it happens.
+            kind: date
+            deadline: 2035-12-31
+            forecasts:
+              - {by: alice, made: 2026-01-10, window: [2026-06-01, 2026-12-31], basis: stated}
+            outcomes:
+              - {result: not-yet, known: 2027-01-15, recorded: 2027-01-16}
+        """
+    )
+    path = tmp_path / "ledger.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["list", str(path), "--as-of", "2027-02-01", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = {row["id"]: row for row in json.loads(result.stdout)}
+    state, event = rows["state"], rows["event"]
+    assert (state["assess"], state["written"], state["not_yet"]) == (
+        "at-deadline", "2026-03", None
+    )
+    assert state["forecasts"][0]["entered"] == "2026-04-02"
+    assert (event["assess"], event["written"], event["status"]) == (
+        "by-deadline", None, "open"
+    )
+    assert event["not_yet"] == "2027-01-15"
+    table = CliRunner().invoke(main, ["list", str(path), "--as-of", "2027-02-01"])
+    assert "  had not happened as of 2027-01-15\n" in table.stdout
+    assert "  assessed at its deadline: no final result before it\n" in table.stdout

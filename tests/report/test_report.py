@@ -18,6 +18,7 @@ from pathlib import Path
 import html5lib
 import pytest
 from click.testing import CliRunner, Result
+from shipped import TEXT, load, with_outcomes
 
 from ledger import report
 from ledger.cli import main
@@ -632,6 +633,26 @@ def test_default_years_are_those_with_forecasts_or_outcomes() -> None:
         2027,
         2028,
     ]
+
+
+def test_default_years_run_from_the_first_to_the_as_of_year() -> None:
+    # Issue 14: a simulated 2029 run skipped 2027 and 2028, when nothing
+    # happened in them; every year gets a scorecard, empty years included.
+    text = with_outcomes(
+        TEXT, "labs-same-playbook-2028",
+        "{result: yes, known: 2029-01-10, recorded: 2029-01-12}",
+    )
+    assert report.default_years(load(text), dt.date(2029, 2, 1)) == [
+        2023, 2024, 2025, 2026, 2027, 2028, 2029,
+    ]
+    # A question written later starts no earlier year; one written before its
+    # forecasts does.
+    written = text.replace(
+        "    tags: [labs, topic:L]\n", "    tags: [labs, topic:L]\n    written: 2021-05\n", 1
+    )
+    assert report.default_years(load(written), dt.date(2029, 2, 1))[0] == 2021
+    empty, _ = check_file(SAMPLE)
+    assert report.default_years(empty, dt.date(2000, 1, 1)) == []
 
 
 # -- long lists: cut at LIST_LIMIT, with the count and the command that lists them all

@@ -27,7 +27,8 @@ def row(**values: Any) -> dict[str, Any]:
     """A scorecard record (as `records` makes them) with every count zero."""
     base: dict[str, Any] = {
         "n": 0, "brier": None, "brier_ci": [None, None], "log_score": None,
-        "baseline_score": None, "timing_error": None, "n_void": 0, "n_open": 0,
+        "baseline_score": None, "timing_error": None, "interval_score": None,
+        "n_void": 0, "n_open": 0,
         "n_due": 0, "n_unscorable": 0, "n_window_only": 0,
     }
     return {**base, **values}
@@ -69,14 +70,18 @@ def test_table_aligns_keys_left_and_numbers_right() -> None:
     lines = out.splitlines()
     assert lines[0] == "Scores as of 2030-12-31 (standing forecasts)."
     assert lines[1].startswith("Brier 0-1, lower is better; 95% CI: question bootstrap")
-    assert lines[4].split() == [
+    assert lines[3] == (
+        "Windows: timing error and interval score (Gneiting & Raftery), means over "
+        "date windows in years; at least 0, lower is better."
+    )
+    assert lines[5].split() == [
         "forecaster", "n", "brier", "95%", "CI", "log", "baseline", "timing", "(y)",
-        "void", "open", "due", "unscorable",
+        "interval", "(y)", "void", "open", "due", "unscorable",
     ]
-    assert lines[5].startswith("alice       12  0.123  0.050–0.200  -0.300      55.5")
-    assert lines[6].startswith("bo           3  0.500            —       —")
+    assert lines[6].startswith("alice       12  0.123  0.050–0.200  -0.300      55.5")
+    assert lines[7].startswith("bo           3  0.500            —       —")
     assert all(line == line.rstrip() for line in lines)
-    assert lines[8] == (
+    assert lines[9] == (
         "15 forecasts scored with a probability, 0 windows scored by timing only; "
         "1 open, 0 due, 0 void, 0 unscorable (standing forecasts)."
     )
