@@ -18,6 +18,8 @@ start fast.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from ledger.cli import edit, extract, imports, query, report, scoring, sync
@@ -26,8 +28,18 @@ from ledger.core.version import DISTRIBUTION
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name=DISTRIBUTION, prog_name="ledger")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """A plain-text prediction ledger: forecasts in YAML, scored honestly."""
+    ctx.call_on_close(_cache_warning)
+
+
+def _cache_warning() -> None:
+    """Say why the parse cache was not used, if its folder was refused."""
+    cache = sys.modules.get("ledger.loader.cache")  # not loaded: nothing to say
+    reason = None if cache is None else cache.refusal()
+    if reason is not None:
+        click.echo(f"warning: the parse cache was not used: {reason}", err=True)
 
 
 COMMANDS: tuple[click.Command, ...] = (

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from ledger.core.model import Error, Ledger, Question
+    from ledger.files.outputs import Rules
 
 
 def report_errors(errors: Sequence[Error], as_json: bool = False) -> NoReturn:
@@ -108,3 +109,31 @@ def probability(value: str | None, option: str = "--p") -> str | None:
 def date_text(value: str | None, option: str) -> str | None:
     """`value` as given, once it reads as a ledger date (any form, or a range)."""
     return _readable(value, option, parse_when, DateError)
+
+
+def output_target(path: str, rules: Rules, option: str) -> str:
+    """Where to write the output `path` (`files.outputs.target`).
+
+    Raises:
+        click.BadParameter: the output rules refuse it, naming `option`.
+    """
+    from ledger.files.outputs import Refused, target
+
+    try:
+        return target(path, rules)
+    except Refused as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
+
+
+def output_folder(path: str, option: str) -> None:
+    """Create the output folder `path` if it is missing (`files.outputs.folder`).
+
+    Raises:
+        click.BadParameter: it is blank, not a folder, or cannot be created.
+    """
+    from ledger.files.outputs import Refused, folder
+
+    try:
+        folder(path)
+    except Refused as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None

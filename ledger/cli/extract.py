@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ledger.cli.errors import checked, report_errors
-from ledger.cli.options import FILE, with_options
+from ledger.cli.errors import checked, output_target, report_errors
+from ledger.cli.options import FILE, OUTPUT, with_options
 from ledger.core.dates import DateError, parse_when
 from ledger.core.model import Error, Location
 from ledger.core.words import did_you_mean
@@ -160,7 +160,7 @@ def extract(given: ExtractOptions) -> None:
     if given.strict and given.against is None:
         raise click.UsageError("--strict needs --against LEDGER")
     if given.output is not None:
-        _refuse(given.output, given.force)
+        _target(given.output, given.force, None)  # refused before any work
     ledger = checked(given.against) if given.against is not None else None
     names = _names(ledger)
     options = Options(
@@ -193,7 +193,7 @@ def _print(
     if given.output is None:
         click.echo(text, nl=False)
     else:
-        _write(given.output, text, len(extraction.candidates))
+        _write(given, ledger, text, len(extraction.candidates))
     if found is not None:
         for line in show.summary(extraction, found):
             click.echo(line, err=True)
@@ -201,23 +201,29 @@ def _print(
             sys.exit(1)
 
 
-def _refuse(output: str, force: bool) -> None:
-    from ledger.files.outputs import refuse_overwrite
+def _target(output: str, force: bool, ledger: Ledger | None) -> str:
+    """Where OUT goes, by the output rules (`files.outputs`); a usage error if not.
 
-    error = refuse_overwrite(output, force)
-    if error is not None:
-        report_errors([error])
+    Never a ledger (the one --against names, or any other), a device or, without
+    --force, an existing file or a symbolic link.
+    """
+    from ledger.files.outputs import Rules
+
+    files = ledger.files if ledger is not None else ()
+    return output_target(output, Rules(force=force, ledger_files=files), OUTPUT)
 
 
-def _write(output: str, text: str, count: int) -> None:
+def _write(given: ExtractOptions, ledger: Ledger | None, text: str, count: int) -> None:
     from ledger.core.text import plural
-    from ledger.files.outputs import write_ledger
+    from ledger.files.write import atomic_write
 
+    assert given.output is not None
+    real = _target(given.output, given.force, ledger)  # again, just before writing
     try:
-        write_ledger(output, text)
+        atomic_write(real, text.encode("utf-8"))
     except OSError as exc:
-        raise click.FileError(output, hint=exc.strerror or str(exc)) from None
-    click.echo(f"wrote {output}: {plural(count, 'candidate')}", err=True)
+        raise click.FileError(given.output, hint=exc.strerror or str(exc)) from None
+    click.echo(f"wrote {given.output}: {plural(count, 'candidate')}", err=True)
 
 
 def _no_such_speaker(path: str, speaker: str, labels: tuple[str, ...]) -> None:

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, TypeVar, Unpack
 
 import click
 
-from ledger.cli.errors import checked, date_text, report_errors
+from ledger.cli.errors import checked, date_text, output_target, report_errors
 from ledger.cli.options import (
     FILE,
+    OUTPUT,
     argument_file,
     as_of_option,
     output_options,
@@ -47,24 +48,26 @@ def progress_bar(
         yield bar
 
 
-def _refuse_overwrite(output: str, force: bool) -> None:
-    """Exit 1 with an error if OUT.yaml exists and --force was not given."""
-    from ledger.files.outputs import refuse_overwrite
+def _output(output: str, force: bool) -> str:
+    """Where OUT.yaml goes; a usage error if the output rules refuse it.
 
-    error = refuse_overwrite(output, force)
-    if error is not None:
-        report_errors([error])
+    A file that holds a ledger is refused, even with --force, unless an earlier
+    import wrote it (its first line says so): --force replaces that one.
+    """
+    from ledger.files.outputs import Rules
+
+    return output_target(output, Rules(force=force, ledger_output=True), OUTPUT)
 
 
 def _write_import(imported: Imported, output: str, force: bool) -> None:
     """Report the importer's errors (exit 1, nothing written) or write the ledger."""
-    from ledger.files.outputs import write_ledger
+    from ledger.files.write import atomic_write
 
     if imported.errors:
         report_errors(imported.errors)
-    _refuse_overwrite(output, force)  # again: the file may have appeared meanwhile
+    real = _output(output, force)  # again: the file may have appeared meanwhile
     try:
-        write_ledger(output, imported.text)
+        atomic_write(real, imported.text.encode("utf-8"))
     except OSError as exc:
         raise click.FileError(output, hint=exc.strerror or str(exc)) from None
     for line in imported.summary:
@@ -104,7 +107,7 @@ def import_forecastbench(*, questions: str, forecasts: tuple[str, ...],
     """
     from ledger.importers.forecastbench import import_forecastbench as run
 
-    _refuse_overwrite(output, force)
+    _output(output, force)
     imported = run(
         questions, [*forecasts, *more_forecasts], resolutions, output,
         progress=progress_bar,
@@ -160,7 +163,7 @@ def import_csv(
     options["known"] = date_text(options.get("known"), "--known")
     options["progress"] = progress_bar
     output = options.get("output", "imported.yaml")
-    _refuse_overwrite(output, force)
+    _output(output, force)
     imported = run(forecasts_file, outcomes, **options)
     _write_import(imported, output, force)
 
@@ -172,7 +175,7 @@ def import_fatebook(export_file: str, output: str, force: bool) -> None:
     """Import Fatebook's CSV export (one row per forecast)."""
     from ledger.importers.fatebook import import_fatebook as run
 
-    _refuse_overwrite(output, force)
+    _output(output, force)
     _write_import(run(export_file, output, progress=progress_bar), output, force)
 
 

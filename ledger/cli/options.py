@@ -87,10 +87,16 @@ into_option = click.option(
 """--into FILE: a file the ledger includes, to hold the new entry."""
 
 
+OUTPUT = "'-o' / '--output'"
+"""-o/--output, as click names it in usage errors (an output the rules refuse)."""
+
+
 def output_options(function: F) -> F:
     """-o/--output OUT.yaml (required) and --force."""
     function = click.option(
-        "--force", is_flag=True, help="Overwrite OUT.yaml if it exists."
+        "--force", is_flag=True,
+        help="Replace OUT.yaml if it exists (never a ledger another import did not "
+        "write), or write through it if it is a symbolic link.",
     )(function)
     return click.option(
         "-o", "--output", required=True, metavar="OUT.yaml",

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ledger.cli.errors import checked, report_errors, resolve_forecaster
+from ledger.cli.errors import checked, output_target, report_errors, resolve_forecaster
 from ledger.cli.options import (
     DEFAULT_FILE,
     FILE,
     argument_file,
     as_of_option,
     format_option,
+    with_options,
 )
 from ledger.validate import check as check_file
 
@@ -98,7 +99,24 @@ def schema() -> None:
     click.echo(text, nl=False)
 
 
-def _write_calendar(ics: str, ledger: Ledger, as_of: dt.date) -> None:
+def _calendar_target(ics: str, ledger: Ledger, force: bool) -> str:
+    """Where the calendar goes, by the output rules; a usage error if refused.
+
+    A calendar `ledger due` wrote before (its PRODID says so) is replaced
+    without --force.
+    """
+    from ledger.files.outputs import Rules, head
+    from ledger.show.calendar import made_by_ledger
+
+    rules = Rules(
+        force=force,
+        ledger_files=ledger.files,
+        own=lambda path: made_by_ledger(head(path)),
+    )
+    return output_target(ics, rules, "--ics")
+
+
+def _write_calendar(ics: str, ledger: Ledger, as_of: dt.date, force: bool) -> None:
     """Write every open or due deadline, and window end, to the iCalendar file `ics`."""
     from ledger.core.text import plural
     from ledger.files.write import atomic_write
@@ -107,8 +125,9 @@ def _write_calendar(ics: str, ledger: Ledger, as_of: dt.date) -> None:
 
     questions = deadlines(ledger, as_of)
     windows = closings(ledger, as_of)
+    real = _calendar_target(ics, ledger, force)  # again, just before writing
     try:
-        atomic_write(ics, calendar(questions, as_of, windows).encode("utf-8"))
+        atomic_write(real, calendar(questions, as_of, windows).encode("utf-8"))
     except OSError as exc:
         raise click.FileError(ics, hint=exc.strerror or str(exc)) from None
     count = plural(len(questions), "deadline")
@@ -126,6 +145,21 @@ def _synced(ledger: Ledger, as_of: dt.date, responses: str | None) -> list[Actio
 
     options = ClientOptions(user_agent=user_agent(), replay=responses)
     return run(ledger, Client(options, notice), as_of, Choice())
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class DueOptions:
+    """`ledger due`'s options."""
+
+    file: str
+    as_of: dt.date
+    within: str
+    format_: str
+    ics: str | None
+    force: bool
+    fail_if_overdue: bool
+    sync_: bool
+    responses: str | None
 
 
 # The help is given here, not as the docstring: its first sentence does not fit
@@ -150,6 +184,11 @@ def _synced(ledger: Ledger, as_of: dt.date, responses: str | None) -> list[Actio
     "to check, to this iCalendar file.",
 )
 @click.option(
+    "--force", is_flag=True,
+    help="Replace the --ics file even if ledger did not write it, or write through "
+    "it if it is a symbolic link.",
+)
+@click.option(
     "--fail-if-overdue", is_flag=True,
     help="Exit 1 when a question is overdue (for CI).",
 )
@@ -162,33 +201,34 @@ def _synced(ledger: Ledger, as_of: dt.date, responses: str | None) -> list[Actio
     "--responses", type=click.Path(file_okay=False, exists=True), metavar="DIR",
     help="The same, from the responses `ledger sync --save-responses DIR` kept.",
 )
-def due(
-    *, file: str, as_of: dt.date, within: str, format_: str, ics: str | None,
-    fail_if_overdue: bool, sync_: bool, responses: str | None,
-) -> None:
+@with_options(DueOptions)
+def due(options: DueOptions) -> None:
     """Print what needs attention in FILE (the help text is above)."""
     from ledger.query import due as due_
     from ledger.show import due as due_text
 
+    as_of, ics = options.as_of, options.ics
     try:
-        until = due_.window_end(as_of, due_.parse_within(within), within)
+        span = due_.parse_within(options.within)
+        until = due_.window_end(as_of, span, options.within)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--within") from None
-    ledger = checked(file)
+    ledger = checked(options.file)
+    if ics is not None:
+        _calendar_target(ics, ledger, options.force)  # refused before any output
     found = due_.report(ledger, as_of, until)
-    if sync_ or responses is not None:
-        found = dataclasses.replace(
-            found, at_source=due_.at_source(ledger, _synced(ledger, as_of, responses))
-        )
-    if format_ == "json":
+    if options.sync_ or options.responses is not None:
+        synced = _synced(ledger, as_of, options.responses)
+        found = dataclasses.replace(found, at_source=due_.at_source(ledger, synced))
+    if options.format_ == "json":
         click.echo(due_text.to_json(found), nl=False)
-    elif format_ == "csv":
+    elif options.format_ == "csv":
         click.echo(due_text.to_csv(found), nl=False)
     else:
         click.echo(due_text.table(found), nl=False)
     if ics is not None:
-        _write_calendar(ics, ledger, as_of)
-    if fail_if_overdue and found.overdue:
+        _write_calendar(ics, ledger, as_of, options.force)
+    if options.fail_if_overdue and found.overdue:
         sys.exit(1)
 
 
@@ -200,16 +240,22 @@ def due(
     "commit.",
 )
 @click.option(
+    "--strict", is_flag=True, help="Exit 1 on warnings too (late entries, versions "
+    "that do not load).",
+)
+@click.option(
     "--format", "format_", type=click.Choice(["table", "json"]), default="table",
     show_default=True, help="Output format.",
 )
-def verify_(file: str, threshold_days: int, format_: str) -> None:
-    """Tamper evidence from FILE's git history.
+def verify_(file: str, threshold_days: int, strict: bool, format_: str) -> None:
+    """Tamper evidence from the git history of FILE and every file it includes.
 
     Shows the commit that first recorded each forecast, and reports forecasts
-    whose claim changed or that were removed after being committed, committed
-    after their outcome was known, or entered more than --threshold-days late.
-    Exit 1 if anything is found; without git history, say so and check nothing.
+    whose claim changed or that were removed after being committed (errors),
+    committed after their outcome was known (errors), or entered more than
+    --threshold-days late (warnings). Exit 1 on errors (and, with --strict, on
+    warnings). Without git, or in a shallow clone, say so and exit 2; with no
+    history of FILE, say so, check nothing and exit 0.
     """
     from ledger.loader.load import load_file
     from ledger.query import history
@@ -220,14 +266,18 @@ def verify_(file: str, threshold_days: int, format_: str) -> None:
     if errors:
         report_errors(sorted(errors, key=lambda e: e.location))
     try:
-        snapshots = history.history(file)
+        found = history.history(current.files or (file,))
+    except (history.GitMissing, history.Shallow) as exc:
+        message = f"cannot read the git history of {file}: nothing checked ({exc})"
+        click.echo(message, err=True)
+        sys.exit(2)
     except history.NoHistory as exc:
         click.echo(f"no git history for {file}: nothing checked ({exc})", err=True)
         return
-    report = verifying.verify(file, current, snapshots, threshold_days)
+    report = verifying.verify(current, found, threshold_days)
     if format_ == "json":
         click.echo(verify_text.to_json(report), nl=False)
     else:
         click.echo(verify_text.table(report), nl=False)
-    if report.findings:
+    if report.errors or (strict and report.warnings):
         sys.exit(1)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ledger.cli.errors import checked
+from ledger.cli.errors import checked, output_folder
 from ledger.cli.options import argument_file, as_of_option
 
 if TYPE_CHECKING:
@@ -82,6 +82,11 @@ def _summary(
     "or both.",
 )
 @click.option(
+    "--force", is_flag=True,
+    help="Replace files in --out that ledger report did not write (never a ledger, "
+    "a device or a folder).",
+)
+@click.option(
     "--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
     help="Processes that make the pages (default on Linux: 2 for a ledger of 50,000 "
     "forecasts or more, where the machine has 2 CPUs; else 1). The files are the "
@@ -89,7 +94,7 @@ def _summary(
 )
 def report(
     *, file: str, years: tuple[int, ...], as_of: dt.date, out: str, formats: str,
-    jobs: int | None,
+    force: bool, jobs: int | None,
 ) -> None:
     """Write the report files of FILE to --out (the help text is above)."""
     import ledger.report as reporting
@@ -103,13 +108,16 @@ def report(
         )
     ledger = checked(file)
     chosen_years = sorted(set(years)) or reporting.default_years(ledger, as_of)
+    output_folder(out, "--out")  # a blank --out is refused: never the current folder
     # One page at a time (a big ledger's report runs to gigabytes), in --jobs processes.
     try:
         files, changed = reporting.write(
             ledger, as_of, out, chosen_years, chosen,
-            jobs=jobs or reporting.default_jobs(ledger),
+            jobs=jobs or reporting.default_jobs(ledger), force=force,
         )
     except reporting.WriteError as exc:
+        if exc.refused:
+            raise click.BadParameter(exc.message, param_hint="--out") from None
         if exc.path == str(out):
             raise click.ClickException(exc.message) from None
         raise click.FileError(exc.path, hint=exc.message) from None

@@ -73,10 +73,10 @@ def recorded_frame(
     from ledger.query.hindsight import hindsight
 
     try:
-        snapshots = history.history(ledger.path)
+        found = history.history(ledger.files or (ledger.path,))
     except history.NoHistory:
-        snapshots = None
-    entered = hindsight(ledger, snapshots, dt.date.today()).entered_days()
+        found = None
+    entered = hindsight(ledger, found, dt.date.today()).entered_days()
     return make_frame(
         ledger, as_of, provisional=provisional, as_recorded=True, entered=entered
     )

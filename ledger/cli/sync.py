@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ledger.cli.errors import checked, known_question, report_errors
+from ledger.cli.errors import checked, known_question, output_folder, report_errors
 from ledger.cli.options import argument_file, as_of_option, with_options
 from ledger.core.model import SOURCES
 
@@ -76,6 +76,8 @@ def client_for(options: SyncOptions, notice: Callable[[str], None]) -> Client:
 
     if options.replay and options.save_responses:
         raise click.UsageError("--replay and --save-responses cannot be used together")
+    if options.save_responses is not None:
+        output_folder(options.save_responses, "--save-responses")
     settings = ClientOptions(
         bases=base_urls(options.base_urls),
         timeout=options.timeout,

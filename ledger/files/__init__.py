@@ -3,6 +3,9 @@
 - `lock`: the one exclusive lock per ledger a writing command holds.
 - `write`: the one atomic replacement of a file, and the removal of what a
   killed writer left behind.
-- `outputs`: a new file a command creates (an imported ledger), never
-  replacing one unless asked to.
+- `private`: a folder only its owner may write (the parse cache's), and
+  entries signed with a key kept there, so nothing planted is ever read.
+- `outputs`: the rules for every file a command writes besides the ledger it
+  edits (a report, a calendar, an imported ledger): only regular files, never
+  a ledger, an existing file only with --force or when the command wrote it.
 """

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shlex
 import tempfile
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -99,3 +100,38 @@ def atomic_stream(
 def make_folder(path: str) -> None:
     """Create the folder `path` and its missing parents; one already there is fine."""
     os.makedirs(path, exist_ok=True)
+
+
+def read_only(path: str, shown: str | None = None) -> str | None:
+    """Why the existing file at `path` must not be replaced as read-only, if it is.
+
+    Replacing a file (a new one renamed over it) needs only the folder's
+    permission, so a 0444 file would be replaced without a word: its access is
+    checked here first. A file no one may write (no write bit at all) is
+    read-only even for root, who `os.access` says may write anything.
+    `shown` is the path as the user named it, for the remedy.
+    """
+    mode = os.stat(path).st_mode
+    if mode & 0o222 and os.access(path, os.W_OK):
+        return None
+    return (
+        f"the file is read-only (mode {mode & 0o7777:04o}); make it writable "
+        f"(chmod u+w {shlex.quote(shown or path)}) to change it"
+    )
+
+
+def hard_linked(path: str) -> str | None:
+    """Why the ledger file at `path` must not be replaced, if it has hard links.
+
+    An atomic write replaces the file with a new one, which would cut this name
+    off from the file's other names: they would keep the old text. ledger
+    refuses instead of editing in place, which could leave a half-written file.
+    """
+    links = os.stat(path).st_nlink
+    if links <= 1:
+        return None
+    return (
+        f"the file has {links} hard links, and an atomic write would leave the "
+        "other names with the old text; keep one name (a symbolic link may stand "
+        "for the others) and try again"
+    )

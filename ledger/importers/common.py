@@ -6,7 +6,7 @@ and returns an `Imported`: the text of an ordinary ledger, a short summary for
 the user, and every problem with the input as an `Error(Location(path,
 line), message)`. Problems are collected, never raised, so one run reports
 them all; when there are any, nothing is written. The CLI (`ledger import ...`)
-prints the problems, or writes the text (`files.outputs.write_ledger`) and
+prints the problems, or writes the text (by the output rules of `files.outputs`) and
 prints the summary.
 
 Each record's `location` is where the input says it: the input file and the
@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from ledger.core.dates import DateError, When, parse_day, parse_when
 from ledger.core.model import Error, Forecaster, Question, Result, Source
+from ledger.files.outputs import IMPORTED
 from ledger.loader import cache
 from ledger.loader.load import load_text
 from ledger.record.emit import ledger_text
@@ -249,7 +250,7 @@ def in_order(errors: Iterable[Error]) -> list[Error]:
 def files_header(kind: str, paths: Iterable[str]) -> str:
     """The first line of an imported ledger."""
     names = ", ".join(os.path.basename(p) for p in paths)
-    return f"Imported by ledger import {kind} from {names}; do not edit by hand"
+    return f"{IMPORTED}{kind} from {names}; do not edit by hand"
 
 
 # -- the result --------------------------------------------------------------

@@ -17,10 +17,16 @@ layout) reloads only the files that changed since the last command.
 - **What**: only files of at least `MIN_BYTES` (smaller ones load faster
   than the cache pays back); at most `KEEP` entries and `BUDGET` bytes, the
   least recently used removed first.
-- **Safety**: entries are written atomically (`files.write.atomic_stream`), and
-  an entry that cannot be read (truncated, corrupt, from another version) is
-  ignored and removed: the file is then loaded as if there were no cache.
-  Only the user's own cache folder is read, created with mode 0700.
+- **Safety** (`files.private`): the folder is read only if it is the
+  current user's and no one else may write it (created with mode 0700);
+  otherwise the cache is not used, and `refusal()` says why, for the command
+  line to warn. Each entry is signed (HMAC-SHA256 under a key kept in the
+  folder, mode 0600), and read only if the signature matches, so a planted
+  entry is never unpickled; the unpickler also accepts only ledger's own
+  record classes (`_Records`), so even a signed entry cannot name anything
+  else. Entries are written atomically, and an entry that cannot be read
+  (truncated, corrupt, unsigned, from another version) is ignored and
+  removed: the file is then loaded as if there were no cache.
 
 `ledger import` primes the cache (`store`), since it loads the ledger it
 writes anyway, so the first command after an import is fast.
@@ -38,11 +44,12 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from ledger.core import model
+from ledger.core import dates, model
 from ledger.core.dates import When
 from ledger.core.memory import gc_paused
 from ledger.core.model import Error, Ledger, Location
 from ledger.core.version import version
+from ledger.files import private
 
 if TYPE_CHECKING:
     from typing import BinaryIO
@@ -57,7 +64,7 @@ BUDGET = 1 << 30
 """Bytes the entries may take together (1 GiB: a 100,000-question file's entry
 is 140 MB); the least recently used beyond it are removed, never the newest."""
 
-_FORMAT = b"ledger-cache-2"
+_FORMAT = b"ledger-cache-3"
 _CODE = ("core/*.py", "core/*.json", "loader/*.py", "schema.json")
 """The code and data cached records depend on, as globs below the package folder."""
 _SUFFIX = ".pickle"
@@ -179,12 +186,39 @@ def _dump(entry: tuple[Ledger, list[Error]], out: BinaryIO) -> None:
         _pickler()(out, protocol=pickle.HIGHEST_PROTOCOL).dump(entry)
 
 
-def _loads(blob: bytes) -> tuple[Ledger, list[Error]]:
-    """The (ledger, errors) pickled in `blob`; raises if it is not an entry."""
+@cache
+def _allowed() -> frozenset[tuple[str, str]]:
+    """The only globals an entry may name: ledger's records, dates and makers."""
+    names = {
+        (module.__name__, name)
+        for module in (model, dates)
+        for name, value in vars(module).items()
+        if isinstance(value, type) and value.__module__ == module.__name__
+    }
+    names |= {(__name__, f"_new_{cls.__name__}") for cls in _KEYWORD}
+    return frozenset(names | {("datetime", "date")})
+
+
+@cache
+def _unpickler() -> type:
+    """The unpickler class, made on first use: it finds only `_allowed` globals."""
     import pickle
 
+    class _Records(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            if (module, name) not in _allowed():
+                raise pickle.UnpicklingError(f"{module}.{name} is not a record")
+            return super().find_class(module, name)
+
+    return _Records
+
+
+def _loads(blob: bytes | memoryview) -> tuple[Ledger, list[Error]]:
+    """The (ledger, errors) pickled in `blob`; raises if it is not an entry."""
+    import io
+
     with gc_paused():
-        ledger, errors = pickle.loads(blob)
+        ledger, errors = _unpickler()(io.BytesIO(blob)).load()
     if not isinstance(ledger, Ledger) or not isinstance(errors, list):
         raise TypeError("not a cache entry")
     return ledger, errors
@@ -193,41 +227,86 @@ def _loads(blob: bytes) -> tuple[Ledger, list[Error]]:
 # -- the cache ------------------------------------------------------------------
 
 
+_folders: dict[Path, private.Folder] = {}
+_refused: list[str] = []
+
+
+def _folder(create: bool) -> private.Folder | None:
+    """The cache folder, open and checked (made if missing and `create`).
+
+    None when the cache is off, the folder is missing (and not `create`), or
+    it is refused; a refusal is kept for `refusal()`.
+    """
+    path = directory()
+    if path is None:
+        return None
+    if path in _folders:
+        return _folders[path]
+    found = private.open_folder(path, create, _shown(path))
+    if isinstance(found, str):
+        if found not in _refused:
+            _refused.append(found)
+        return None
+    if found is not None:
+        _folders[path] = found
+    return found
+
+
+def _shown(path: Path) -> str:
+    """`path` as a message shows it: `~/...` below the home folder."""
+    try:
+        return "~/" + path.relative_to(Path.home()).as_posix()
+    except (ValueError, RuntimeError):  # elsewhere, or no home folder
+        return str(path)
+
+
+def refusal() -> str | None:
+    """Why the cache folder was refused since the last call, if it was.
+
+    The command line prints it as a warning when a command ends: the cache
+    itself never prints.
+    """
+    found = _refused[0] if _refused else None
+    _refused.clear()
+    return found
+
+
+def entry_name(data: bytes, path: str) -> str:
+    """The name of the entry for these bytes read through `path`."""
+    return key(data, path) + _SUFFIX
+
+
 def load(data: bytes, path: str) -> tuple[Ledger, list[Error]] | None:
     """The cached (ledger, errors) of these bytes read through `path`, if any."""
-    folder = directory()
-    if folder is None or len(data) < MIN_BYTES:
+    if len(data) < MIN_BYTES:
         return None
-    entry = folder / (key(data, path) + _SUFFIX)
-    try:
-        blob = entry.read_bytes()
-    except OSError:
+    folder = _folder(create=False)
+    if folder is None:
+        return None
+    name = entry_name(data, path)
+    blob = private.read(folder, name)
+    if blob is None:
         return None
     try:
-        found = _loads(blob)
+        return _loads(blob)
     except Exception:  # any unreadable entry is a miss
-        with contextlib.suppress(OSError):
-            entry.unlink()
+        private.remove(folder, name)
         return None
-    with contextlib.suppress(OSError):
-        os.utime(entry)  # recently used
-    return found
 
 
 def store(data: bytes, path: str, ledger: Ledger, errors: list[Error]) -> None:
     """Keep (ledger, errors) for these bytes read through `path`; never fails."""
-    folder = directory()
-    if folder is None or len(data) < MIN_BYTES:
+    if len(data) < MIN_BYTES:
         return
     import pickle
 
-    from ledger.files.write import atomic_stream  # imports tempfile: big files only
-
+    folder = _folder(create=True)
+    if folder is None:
+        return
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        entry = str(folder / (key(data, path) + _SUFFIX))
-        atomic_stream(entry, lambda out: _dump((ledger, errors), out), False, 0o600)
-        _evict(folder)
+        name = entry_name(data, path)
+        private.write(folder, name, lambda out: _dump((ledger, errors), out))
+        _evict(folder.path)
     except (OSError, pickle.PicklingError, RecursionError):
         return  # a cache that cannot be written is only a slower run
 

@@ -4,12 +4,12 @@ A forecast written down long after it was made, or a question whose criteria
 were written after the forecasts on it, may have been shaped by what happened
 in between. `hindsight` says, per forecast, when it was entered:
 
-- with git history (`ledger.query.history`), the day of the first commit that
-  holds it (`ledger.query.verify` identifies a forecast across versions); a
-  forecast no commit holds yet is entered on `now` (the day the command
-  runs), unless it has an `entered:` date;
-- without git history, or for a forecast git does not know (in a file the
-  ledger includes), its `entered:` date (earliest reading), else unknown.
+- with git history (`ledger.query.history`, of the ledger's every file), the
+  day of the first commit that holds it (`ledger.query.verify` identifies a
+  forecast across versions and files); a forecast no commit holds yet is
+  entered on `now` (the day the command runs), unless it has an `entered:`
+  date;
+- without git history, its `entered:` date (earliest reading), else unknown.
 
 It is entered late when that is more than LATE_DAYS days after it was made
 (latest reading of `made`, so the gap is never overstated). Per question, a
@@ -28,10 +28,9 @@ from ledger.query.verify import forecasts, verify
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Sequence
 
     from ledger.core.model import Forecast, Ledger, Location, Question
-    from ledger.query.history import Commit, Snapshot
+    from ledger.query.history import Commit, History
 
 LATE_DAYS = 30
 """A forecast entered (or criteria written) more than this many days after it
@@ -121,16 +120,13 @@ def _field(forecast: Forecast) -> Found:
     return forecast.entered.earliest, "entered", None
 
 
-def _commits(
-    ledger: Ledger, snapshots: Sequence[Snapshot]
-) -> dict[Location, Commit | None]:
-    """The first commit holding each forecast of the ledger's own file (None: none)."""
-    report = verify(ledger.path, ledger, snapshots)
+def _commits(ledger: Ledger, history: History) -> dict[Location, Commit | None]:
+    """The first commit holding each forecast of the ledger (None: none)."""
+    report = verify(ledger, history)
     by_key = {(p.question, p.forecaster, p.ordinal): p.commit for p in report.forecasts}
     return {
         forecast.location: by_key.get(key)
         for key, forecast in forecasts(ledger).items()
-        if forecast.location.path == ledger.path
     }
 
 
@@ -152,13 +148,13 @@ def criteria(question: Question) -> Criteria:
 
 
 def hindsight(
-    ledger: Ledger, snapshots: Sequence[Snapshot] | None, now: dt.date
+    ledger: Ledger, history: History | None, now: dt.date
 ) -> Hindsight:
     """When each forecast was entered and each question's criteria written.
 
     Args:
         ledger: the current ledger.
-        snapshots: its file's git history (`ledger.query.history.history`),
+        history: the git history of its files (`ledger.query.history.history`),
             or None when it has none.
         now: the day the command runs: a forecast in the git working tree that
             no commit holds yet is entered on it (unless it has `entered:`).
@@ -167,7 +163,7 @@ def hindsight(
         The entries in file order of each question's forecasts, and every
         question's criteria.
     """
-    commits = {} if snapshots is None else _commits(ledger, snapshots)
+    commits = {} if history is None else _commits(ledger, history)
     entries = []
     for question in ledger.questions:
         for forecast in sorted(question.forecasts, key=lambda f: f.location.line):
@@ -179,7 +175,7 @@ def hindsight(
                 elif forecast.entered is None:
                     found = now, "uncommitted", None
             entries.append(_entry(question, forecast, found))
-    source = "git history" if snapshots is not None else "entered: dates"
+    source = "git history" if history is not None else "entered: dates"
     return Hindsight(
         source, tuple(entries), tuple(criteria(q) for q in ledger.questions)
     )

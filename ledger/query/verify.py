@@ -1,8 +1,12 @@
 """Tamper evidence from git: when each forecast was first committed, and what changed.
 
-`ledger verify` takes the ledger file's own git history (`ledger.query.history`:
-every committed version, oldest first) and loads every version with
-`load.load_text`. A version that does not load is skipped, with a warning.
+`ledger verify` takes the git history of every file of the ledger (the root
+and each file it includes, `ledger.query.history`: every commit that touched
+any of them, oldest first, renames followed) and loads each version of each
+file once with `load.load_text`; a commit's version of the ledger is its
+files' records together. A commit where a file does not load is skipped,
+with a warning (once for each such content of the file). Every finding names
+the file the forecast is in now.
 
 **Identity.** A forecast is identified by the triple (question id, forecaster
 id, ordinal), where the ordinal (1, 2, ...) counts that forecaster's forecasts
@@ -26,7 +30,10 @@ tampering too.
   outcomes known, and do not count.
 - *late* (warning): a forecast's `made` date (latest reading) is more than
   `threshold_days` days before the day it was first committed.
-- *did not load* (warning): a committed version of the file that does not load.
+- *did not load* (warning): a committed version of a file that does not load.
+
+Only errors make `ledger verify` fail; warnings alone exit 0, unless
+`--strict`.
 
 Dates are committer dates, as ISO days in the committer's time zone. A forecast
 in the working-tree file that no commit holds is "not committed yet". The
@@ -49,9 +56,9 @@ from ledger.loader.nodes import decode
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Iterable
+    from collections.abc import Iterator
 
-    from ledger.query.history import Commit, Snapshot
+    from ledger.query.history import Commit, History, Version
 
 Level = Literal["error", "warning"]
 Key = tuple[str, str, int]
@@ -85,12 +92,13 @@ class Provenance:
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    """Everything `ledger verify` found."""
+    """Everything `ledger verify` found; `files` counts the ledger's files."""
 
     path: str
     commits: int
     findings: tuple[Finding, ...]
     forecasts: tuple[Provenance, ...]
+    files: int = 1
 
     @property
     def errors(self) -> int:
@@ -142,12 +150,9 @@ def _name(key: Key) -> str:
     return f"forecast #{ordinal} by {by} on {question}"
 
 
-def _load(snapshot: Snapshot, path: str) -> tuple[Ledger | None, str | None]:
-    """The ledger of a snapshot (empty if deleted), or why it did not load."""
-    if snapshot.data is None:
-        return Ledger(path=path), None
-    label = f"{path}@{snapshot.commit.short}"
-    text, errors = decode(snapshot.data, label)
+def _load(data: bytes, label: str) -> tuple[Ledger | None, str | None]:
+    """The records of one committed version of a file, or why it did not load."""
+    text, errors = decode(data, label)
     ledger = None
     if text is not None:
         ledger, errors = load_text(text, label)
@@ -158,18 +163,22 @@ def _load(snapshot: Snapshot, path: str) -> tuple[Ledger | None, str | None]:
 
 
 class Raw(NamedTuple):
-    """A finding before it has its line; `key` is None for the file as a whole."""
+    """A finding before it has its place; `key` is None for a file as a whole.
+
+    `path` names that file (for a finding with a key, the file is found from
+    the forecast or its question).
+    """
 
     key: Key | None
     level: Level
     message: str
+    path: str | None = None
 
 
 @dataclass
 class _Walk:
     """The walk through the versions, oldest first: what it has seen so far."""
 
-    path: str
     threshold_days: int
     raw: list[Raw] = field(default_factory=list)
     first: dict[Key, Commit] = field(default_factory=dict)
@@ -211,20 +220,12 @@ class _Walk:
                 if question.id not in self.known or day < self.known[question.id][0]:
                     self.known[question.id] = (day, commit)
 
-    def take(self, snapshot: Snapshot) -> None:
-        """Compare one committed version with the ones before it."""
-        self.count += 1
-        commit = snapshot.commit
-        ledger, problem = _load(snapshot, self.path)
-        if ledger is None:
-            self.raw.append(Raw(None, "warning", (
-                f"commit {commit.short}: the file did not load ({problem}); "
-                "this version was skipped"
-            )))
-            return
-        where = str(commit)
-        if snapshot.data is None:
-            where += " (the file was deleted)"
+    def take(self, commit: Commit, ledger: Ledger, deleted: str = "") -> None:
+        """Compare one committed version of the ledger with the ones before it.
+
+        `deleted` says which files the commit deleted, if any.
+        """
+        where = str(commit) + deleted
         self.outcomes(ledger, commit)
         version = forecasts(ledger)
         self.removed(version, where)
@@ -256,27 +257,90 @@ class _Walk:
         return found
 
 
-def verify(
-    path: str, current: Ledger, snapshots: Iterable[Snapshot], threshold_days: int = 30
-) -> Report:
-    """Check the history `snapshots` (oldest first) against the `current` ledger."""
+def _versions(history: History, walk: _Walk) -> Iterator[tuple[Commit, Ledger, str]]:
+    """Each commit's version of the ledger, with the files it deleted (as text).
+
+    A commit where a file does not load is skipped, with a warning the first
+    time that content of that file is met.
+    """
+    loaded: dict[tuple[int, str], Ledger | None] = {}
+    before: tuple[str | None, ...] = ()
+    for version in history.versions:
+        walk.count += 1
+        parts = _parts(history, version, loaded, walk)
+        if parts is None:
+            continue
+        gone = [
+            history.files[n] for n, blob in enumerate(version.blobs)
+            if blob is None and n < len(before) and before[n] is not None
+        ]
+        before = version.blobs
+        deleted = ""
+        if gone:
+            single = len(history.files) == 1
+            deleted = " (the file was deleted)" if single else (
+                " (" + ", ".join(f"{name} was deleted" for name in gone) + ")"
+            )
+        merged = Ledger(
+            path=history.files[0],
+            questions=tuple(q for part in parts for q in part.questions),
+        )
+        yield version.commit, merged, deleted
+
+
+def _parts(
+    history: History,
+    version: Version,
+    loaded: dict[tuple[int, str], Ledger | None],
+    walk: _Walk,
+) -> list[Ledger] | None:
+    """The records of each file present in `version`; None if one does not load."""
+    parts = []
+    for number, blob in enumerate(version.blobs):
+        if blob is None:
+            continue
+        if (number, blob) not in loaded:
+            path = history.files[number]
+            label = f"{path}@{version.commit.short}"
+            ledger, problem = _load(history.contents[blob], label)
+            loaded[(number, blob)] = ledger
+            if ledger is None:
+                walk.raw.append(Raw(None, "warning", (
+                    f"commit {version.commit.short}: the file did not load "
+                    f"({problem}); this version was skipped"
+                ), path))
+        part = loaded[(number, blob)]
+        if part is None:
+            return None
+        parts.append(part)
+    return parts
+
+
+def verify(current: Ledger, history: History, threshold_days: int = 30) -> Report:
+    """Check the `history` of a ledger's files against the `current` ledger."""
     now = forecasts(current)
-    lines = {key: f.location.line for key, f in now.items()}
-    walk = _Walk(path, threshold_days)
-    for snapshot in snapshots:
-        walk.take(snapshot)
+    places = {key: (f.location.path, f.location.line) for key, f in now.items()}
+    homes = {q.id: q.location.path for q in current.questions}
+    root = history.files[0]
+    walk = _Walk(threshold_days)
+    for commit, ledger, deleted in _versions(history, walk):
+        walk.take(commit, ledger, deleted)
     walk.removed(now, WORKING_TREE)
     for key, forecast in now.items():
         if key in walk.first:
             walk.compare(key, forecast, WORKING_TREE)
-    found = [
-        Finding(path, 1 if key is None else lines.get(key, 1), level, message)
-        for key, level, message in walk.raw
-    ]
-    # by line, then in the order of history (sorted() is stable)
-    findings = tuple(sorted(found, key=lambda f: f.line))
+
+    def place(raw: Raw) -> tuple[str, int]:
+        if raw.key is None:
+            return raw.path or root, 1
+        return places.get(raw.key) or (homes.get(raw.key[0], root), 1)
+
+    found = [Finding(*place(raw), raw.level, raw.message) for raw in walk.raw]
+    rank = {path: n for n, path in enumerate(history.files)}
+    # by file, then line, then in the order of history (sorted() is stable)
+    findings = tuple(sorted(found, key=lambda f: (rank.get(f.path, 0), f.line)))
     provenance = tuple(
-        Provenance(key[0], key[1], key[2], lines[key], walk.first.get(key))
+        Provenance(key[0], key[1], key[2], places[key][1], walk.first.get(key))
         for key in now
     )
-    return Report(path, walk.count, findings, provenance)
+    return Report(root, walk.count, findings, provenance, len(history.files))

@@ -1,7 +1,10 @@
 """Write: every edit of a ledger file, validated, locked and atomic.
 
-Every write goes through `write`: under an exclusive lock (`files.lock`), it
-reads the file, refuses if the file already has problems, builds the new text
+Every write goes through `write`: under an exclusive lock (`files.lock`) on
+the ledger's root file (the file named with -f: one lock for every file of a
+split ledger, so two writers of different files cannot both add the same id),
+it refuses a read-only or hard-linked file, reads the file, refuses if the
+file already has problems, builds the new text
 in memory (the edit, usually `insert.add_top` or `insert.add_to_question`),
 loads and validates the new text, and only then replaces the file atomically
 (`files.write.atomic_write`: a temporary file in the same folder, fsynced,
@@ -10,11 +13,13 @@ changed on disk between reading and writing, the edit is rebuilt and tried
 again. A crash at any moment leaves the old file or the new one; the
 temporary file a killed writer leaves behind (`.ledger-NAME.*.tmp`) is
 removed by the next write, under the lock. A symbolic link is followed: the
-file it points to is replaced, and the link stays.
+file it points to is replaced, and the link stays. A refused edit's errors
+point at the file as it is (`refused.on_disk`), not at the new text.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable
@@ -22,9 +27,10 @@ from dataclasses import dataclass
 
 from ledger.core.model import Error, Ledger, Location
 from ledger.files.lock import LockTimeout, lock
-from ledger.files.write import atomic_write, remove_leftovers
+from ledger.files.write import atomic_write, hard_linked, read_only, remove_leftovers
 from ledger.loader.load import load_bytes, load_file
 from ledger.loader.nodes import decode
+from ledger.record.refused import on_disk
 from ledger.validate import validate
 
 RETRIES = 5
@@ -90,8 +96,13 @@ def write(
         (what was written, []) or (None, errors).
     """
     target = os.path.realpath(path)  # a symlink stays a symlink
+    held = os.path.realpath(root) if root is not None else target
     try:
-        with lock(target, on_wait):
+        # the root's lock, for any file of the ledger; the file's own as well, for
+        # a writer that takes it as a ledger of its own (-f FILE)
+        with lock(held, on_wait), (
+            lock(target, on_wait) if target != held else contextlib.nullcontext()
+        ):
             remove_leftovers(target)
             return _write_locked(path, target, edit, root)
     except LockTimeout as exc:
@@ -107,6 +118,9 @@ def write(
 def _write_locked(
     path: str, target: str, edit: Edit, root: str | None
 ) -> tuple[Written | None, list[Error]]:
+    problem = read_only(target, path) or hard_linked(target)
+    if problem is not None:
+        return None, [Error(Location(path, 1), problem)]
     for _ in range(RETRIES):
         with open(target, "rb") as handle:
             data = handle.read()
@@ -119,11 +133,11 @@ def _write_locked(
         new_text, line = edit(text, ledger)
         bom = _BOM if data.startswith(_BOM) else b""
         new_data = bom + new_text.encode("utf-8")
-        _, errors = _checked(new_data, path, root)
+        new_ledger, errors = _checked(new_data, path, root)
         if _digest(target) != hashlib.sha256(data).hexdigest():
             continue  # changed on disk since we read it: rebuild (and recheck) the edit
         if errors:
-            return None, errors
+            return None, on_disk(errors, path, (text, new_text), (ledger, new_ledger))
         atomic_write(target, new_data)
         return Written(path, line), []
     message = f"{path} kept changing while the edit was being written; try again"

@@ -65,6 +65,16 @@ def _stamp(day: dt.date) -> str:
     return day.strftime("%Y%m%d")
 
 
+PRODID = "PRODID:-//ledger//ledger due//EN"
+"""The line that names ledger as a calendar's maker."""
+
+
+def made_by_ledger(start: bytes) -> bool:
+    """Whether a file starting with `start` is a calendar `ledger due` wrote."""
+    lines = start.split(b"\r\n", 3)
+    return lines[:1] == [b"BEGIN:VCALENDAR"] and PRODID.encode() in lines[1:3]
+
+
 def _event(uid: str, day: dt.date, stamp: str, summary: str, text: str) -> list[str]:
     """An all-day event's lines."""
     # an all-day event ends the next day; without DTEND it lasts one day anyway
@@ -95,7 +105,7 @@ def calendar(
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
-        "PRODID:-//ledger//ledger due//EN",
+        PRODID,
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         "X-WR-CALNAME:Ledger deadlines",

@@ -40,13 +40,16 @@ def to_json(report: Report) -> str:
 def table(report: Report) -> str:
     """Findings as PATH:LINE: level: message, then the provenance table."""
     lines = [str(f) for f in report.findings]
+    of = report.path
+    if report.files > 1:
+        of += f" and {plural(report.files - 1, 'included file')}"
     summary = (
         f"{plural(report.errors, 'error')}, {plural(report.warnings, 'warning')} "
-        f"in {plural(report.commits, 'commit')} of {report.path}."
+        f"in {plural(report.commits, 'commit')} of {of}."
     )
     lines += ["", summary] if lines else [
         f"No findings: {plural(len(report.forecasts), 'forecast')} checked against "
-        f"{plural(report.commits, 'commit')} of {report.path}."
+        f"{plural(report.commits, 'commit')} of {of}."
     ]
     lines.append("")
     header = ["question", "forecaster", "#", "first commit", "date"]

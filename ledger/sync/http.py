@@ -39,7 +39,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ledger.files.write import atomic_write, make_folder
+from ledger.files.outputs import Refused, Rules, write_output
+from ledger.files.write import make_folder
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -243,8 +244,6 @@ class Client:
         assert folder is not None
         make_folder(folder)
         path = os.path.join(folder, saved_name(response.url))
-        if os.path.exists(path) and not saved_by_ledger(path):
-            raise FetchError(f"{path} exists and is not a saved response; not replaced")
         text = response.body.decode("utf-8", errors="replace")
         envelope = {
             SAVED_MARK: 1,
@@ -253,7 +252,11 @@ class Client:
             "body": text,
         }
         data = json.dumps(envelope, ensure_ascii=False, indent=1) + "\n"
-        atomic_write(path, data.encode("utf-8"))
+        try:  # the output rules: only regular files, and only its own replaced
+            rules = Rules(own=saved_by_ledger, forceable=False)
+            write_output(path, data.encode("utf-8"), rules)
+        except Refused as exc:
+            raise FetchError(str(exc)) from None
 
     def _replayed(self, url: str) -> Response:
         folder = self.options.replay

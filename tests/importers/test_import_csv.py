@@ -415,7 +415,7 @@ def test_force_and_refusal(tmp_path: Path) -> None:
         out,
     ]
     code, _, stderr = run(*args)
-    assert (code, out.read_text("utf-8")) == (1, "keep me\n")
+    assert (code, out.read_text("utf-8")) == (2, "keep me\n")
     assert "already exists; pass --force" in stderr
     code, _, stderr = run(*args, "--force")
     assert code == 0, stderr

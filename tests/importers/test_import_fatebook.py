@@ -190,9 +190,9 @@ def test_refuses_to_overwrite(tmp_path: Path) -> None:
     out = tmp_path / "out.yaml"
     out.write_text("mine\n", "utf-8")
     code, _, stderr = run("import", "fatebook", export, "-o", out)
-    assert (code, out.read_text("utf-8")) == (1, "mine\n")
-    assert (
-        stderr
-        == f"{out}:1: already exists; pass --force to overwrite it (nothing was written)\n"
+    assert (code, out.read_text("utf-8")) == (2, "mine\n")
+    assert stderr.endswith(
+        f"Error: Invalid value for '-o' / '--output': '{out}' already exists; pass "
+        "--force to replace it\n"
     )
     assert run("import", "fatebook", export, "-o", out, "--force")[0] == 0

@@ -429,10 +429,10 @@ def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     out = tmp_path / "out.yaml"
     out.write_text("precious\n", "utf-8")
     code, _, stderr = run(*synthetic_args(out))
-    assert code == 1
-    assert (
-        stderr
-        == f"{out}:1: already exists; pass --force to overwrite it (nothing was written)\n"
+    assert code == 2
+    assert stderr.endswith(
+        f"Error: Invalid value for '-o' / '--output': '{out}' already exists; pass "
+        "--force to replace it\n"
     )
     assert out.read_text("utf-8") == "precious\n"
     code, _, stderr = run(*synthetic_args(out), "--force")

@@ -109,7 +109,7 @@ def test_with_git_the_first_commit_says_when(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     ledger = loaded(path)
-    found = hindsight(ledger, history.history(str(path)), NOW)
+    found = hindsight(ledger, history.history((str(path),)), NOW)
     assert found.source == "git history"
     entries = [(e.question, e.forecaster, e.entered, e.how, e.commit) for e in found.forecasts]
     assert entries == [

@@ -541,7 +541,8 @@ def test_markdown_links_and_charts_resolve(sample: dict[str, bytes]) -> None:
                 continue
             assert target in sample, (name, target)
     assert "![Calibration of 7 forecasts resolved in 2027" in text(sample, "2027.md")
-    assert all(name.endswith((".md", ".html", ".svg")) for name in sample)
+    pages = [name for name in sample if name != ".ledger-report.json"]
+    assert all(name.endswith((".md", ".html", ".svg")) for name in pages)
 
 
 def test_an_svg_file_and_its_inline_copy_are_the_same_drawing(
@@ -573,7 +574,9 @@ def test_format_and_year_choose_what_is_written(tmp_path: Path) -> None:
     assert "README.md" in md and "index.html" not in md and "2026.md" not in md
     assert "2027.md" in md and "charts/2027-calibration.svg" in md
     html = render(SAMPLE, GOLDEN_AS_OF, tmp_path / "html", "--format", "html")
-    assert sorted(html) == sorted(n for n in html if n.endswith(".html"))
+    assert sorted(html) == sorted(
+        n for n in html if n.endswith(".html") or n == ".ledger-report.json"
+    )
     assert "[2027](2027.md)" in text(md, "README.md") and "2026.md" not in text(
         md, "README.md"
     )
@@ -755,7 +758,8 @@ def test_several_processes_write_the_same_files(
         "--jobs",
         "2",
     )
-    assert again.exit_code == 0 and f"{len(sample)} files (0 changed)" in again.output
+    pages = len(sample) - 1  # the manifest is not counted
+    assert again.exit_code == 0 and f"{pages} files (0 changed)" in again.output
 
 
 @pytest.mark.skipif(
@@ -763,14 +767,44 @@ def test_several_processes_write_the_same_files(
 )
 @pytest.mark.parametrize("blocked", ["2025.md", "forecaster-alice.html", "index.html"])
 def test_a_file_another_process_cannot_write_is_reported(
-    tmp_path: Path, blocked: str
+    tmp_path: Path, blocked: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / blocked).mkdir(parents=True)  # a folder where the page goes
+    import errno
+    import importlib
+
+    writing = importlib.import_module("ledger.report.write")  # the module, not write()
+    made = writing.atomic_write
+
+    def full(path: str, data: bytes, durable: bool = True) -> None:
+        if path.endswith(blocked):  # in whichever process writes it
+            raise OSError(errno.ENOSPC, "No space left on device")
+        made(path, data, durable)
+
+    monkeypatch.setattr(writing, "atomic_write", full)
     result = run(
         "report", SAMPLE, "--as-of", GOLDEN_AS_OF, "--out", str(tmp_path), "--jobs", "2"
     )
     assert result.exit_code == 1
-    assert blocked in result.output and "Traceback" not in result.output
+    assert f"{tmp_path / blocked}': No space left on device" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.skipif(
+    not hasattr(__import__("os"), "fork"), reason="--jobs > 1 forks: POSIX only"
+)
+@pytest.mark.parametrize(
+    "blocked",
+    # a year page's chart (the first process) and a forecaster page's (another)
+    ["charts/2027-calibration.svg", "charts/forecaster-alice-calibration.svg"],
+)
+def test_a_file_a_process_may_not_replace_is_refused(tmp_path: Path, blocked: str) -> None:
+    (tmp_path / blocked).mkdir(parents=True)  # a folder where the chart goes
+    result = run(
+        "report", SAMPLE, "--as-of", GOLDEN_AS_OF, "--out", str(tmp_path), "--jobs", "2"
+    )
+    assert result.exit_code == 2
+    assert f"'{tmp_path / blocked}' is a folder, not a regular file" in result.output
+    assert "Traceback" not in result.output
 
 
 @pytest.mark.skipif(

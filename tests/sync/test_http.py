@@ -243,9 +243,23 @@ def test_save_responses_never_replaces_a_file_it_did_not_write(tmp_path: Path) -
     with Server() as server:
         server.routes[f"/v0/slug/{SLUG}"] = [ok({"id": 1})]
         client = Client(ClientOptions(bases={"manifold": server.url}, save=str(saved)))
-        with pytest.raises(FetchError, match="is not a saved response; not replaced"):
+        with pytest.raises(FetchError, match="already exists and ledger did not write it; not replaced"):
             client.get("manifold", url)
     assert mine.read_text("utf-8") == "precious"
+
+
+def test_save_responses_never_writes_through_a_link(tmp_path: Path) -> None:
+    saved = tmp_path / "responses"
+    saved.mkdir()
+    url = f"https://api.manifold.markets/v0/slug/{SLUG}"
+    elsewhere = tmp_path / "elsewhere.json"
+    (saved / ledger.sync.http.saved_name(url)).symlink_to(elsewhere)
+    with Server() as server:
+        server.routes[f"/v0/slug/{SLUG}"] = [ok({"id": 1})]
+        client = Client(ClientOptions(bases={"manifold": server.url}, save=str(saved)))
+        with pytest.raises(FetchError, match=r"is a symbolic link \(to '.*'\); not written through"):
+            client.get("manifold", url)
+    assert not elsewhere.exists()
 
 
 def test_an_oversized_or_damaged_answer_is_an_error(
