@@ -62,7 +62,8 @@ def _summary(
     Markdown (README.md is the index) and self-contained HTML (index.html). A year's
     scorecard is the ledger as it stood at the end of that year (or on --as-of). The
     same ledger and --as-of give byte-identical files; files that would not change
-    are left alone.
+    are left alone. When forecasts were entered comes from FILE's git history,
+    commits dated up to --as-of (else from entered: dates).
     """,
 )
 @argument_file
@@ -82,6 +83,17 @@ def _summary(
     "or both.",
 )
 @click.option(
+    "--as-recorded", is_flag=True,
+    help="Count only outcomes recorded by each page's day, and forecasts entered by "
+    "then: the scorecards that could have been published on those days (default: "
+    "outcomes count from the day they became known).",
+)
+@click.option(
+    "--history/--no-history", default=True, show_default=True,
+    help="Read when forecasts were entered from FILE's git history (commits dated "
+    "up to --as-of); without it, or without git history, from entered: dates.",
+)
+@click.option(
     "--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
     help="Processes that make the pages (default on Linux: 2 for a ledger of 50,000 "
     "forecasts or more, where the machine has 2 CPUs; else 1). The files are the "
@@ -89,10 +101,11 @@ def _summary(
 )
 def report(
     *, file: str, years: tuple[int, ...], as_of: dt.date, out: str, formats: str,
-    jobs: int | None,
+    as_recorded: bool, history: bool, jobs: int | None,
 ) -> None:
     """Write the report files of FILE to --out (the help text is above)."""
     import ledger.report as reporting
+    from ledger.query import history as git
 
     chosen = _formats(formats, reporting.FORMATS)
     late = sorted(year for year in years if year > as_of.year)
@@ -103,11 +116,18 @@ def report(
         )
     ledger = checked(file)
     chosen_years = sorted(set(years)) or reporting.default_years(ledger, as_of)
+    snapshots = None
+    if history:
+        try:  # without git history, entry dates come from entered: fields
+            snapshots = git.history(file)
+        except git.NoHistory:
+            snapshots = None
+    view = reporting.View(as_recorded=as_recorded, snapshots=snapshots)
     # One page at a time (a big ledger's report runs to gigabytes), in --jobs processes.
     try:
         files, changed = reporting.write(
             ledger, as_of, out, chosen_years, chosen,
-            jobs=jobs or reporting.default_jobs(ledger),
+            jobs=jobs or reporting.default_jobs(ledger), view=view,
         )
     except reporting.WriteError as exc:
         if exc.path == str(out):

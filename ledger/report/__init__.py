@@ -39,7 +39,7 @@ Rules of the reports, each applied here and stated in every page's footer:
 
 from __future__ import annotations
 
-from ledger.report.book import default_years
+from ledger.report.book import View, default_years
 from ledger.report.escape import (
     Md,
     clean,
@@ -56,6 +56,7 @@ from ledger.report.write import WriteError, default_jobs, inside, write
 __all__ = [
     "FORMATS",
     "Md",
+    "View",
     "WriteError",
     "build",
     "clean",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from ledger.core.memory import gc_paused
 from ledger.files.write import atomic_write, make_folder
-from ledger.report.book import Book
+from ledger.report.book import Book, View
 from ledger.report.common import nav
 from ledger.report.pages import FORMATS, WEIGHTS, page_files, pages, years_to_write
 
@@ -80,13 +80,14 @@ def write(
     years: Sequence[int] | None = None,
     formats: Sequence[str] = FORMATS,
     jobs: int = 1,
+    view: View | None = None,
 ) -> tuple[set[str], int]:
     """Write the files of `build` under `out`: (every file's path, how many changed).
 
     A file whose bytes would not change is left alone; the others are
     replaced atomically (without fsync: the report can be made again).
     Raises WriteError for a file that cannot be written, ValueError as
-    `generate` does.
+    `generate` does. `view` is `generate`'s.
 
     With `jobs` > 1 (and `os.fork`), the pages are shared between that many
     processes: the frames every page reads are made first, then each process,
@@ -96,7 +97,7 @@ def write(
     a single process's.
     """
     chosen = years_to_write(ledger, as_of, years, formats)
-    book = Book(ledger, as_of)
+    book = Book(ledger, as_of, view or View())
     if jobs <= 1 or not hasattr(os, "fork"):
         return _write_files(page_files(book, chosen, formats, True), out)
     for year in chosen:  # every page's trend reads them: made once, shared by the fork

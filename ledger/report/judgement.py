@@ -1,0 +1,183 @@
+"""Whose judgement: how much each forecaster's score rests on the keeper's conventions.
+
+A probability is stated by the forecaster, mapped from their words with a
+verbal table, or judged by the keeper. For the scored forecasts of a page,
+each forecaster's mean Brier is split by basis, with each basis's share
+(`ledger.score.sensitivity.basis_split`), and a sensitivity line gives the
+mean Brier if the keeper's judged probabilities were 70%, 85% or 95% instead
+and if mapped words were read with each shipped table
+(`ledger.score.sensitivity.sensitivity`). Where every scored forecast of a
+forecaster is judged, the page says the figure measures the keeper's reading
+of the speaker. The probabilities still waiting for an outcome are split by
+basis the same way, so the share is visible before anything is scored.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ledger.core.text import plural, share
+from ledger.report.book import records
+from ledger.report.cards import num
+from ledger.score.sensitivity import BASES, basis_split, scenarios, sensitivity
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ledger.report.book import Book
+
+KEEPER = (
+    "every scored forecast of {name} is judged by the keeper: the figure measures "
+    "the keeper's reading of the speaker, not a probability the speaker gave"
+)
+KEEPER_WAITING = (
+    "every probability of {name} still waiting for an outcome is judged by the "
+    "keeper: once scored, the figure will measure the keeper's reading of the "
+    "speaker"
+)
+
+
+def _label(kind: str, setting: str) -> str:
+    """A scenario's column heading: 'judged 70%', 'mapped with icd-203'."""
+    if kind == "judged":
+        return f"judged {round(100 * float(setting))}%"
+    return f"mapped with {setting}"
+
+
+def _bases(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A forecaster's rows of `basis_split`, formatted, in BASES order."""
+    return [
+        {
+            "basis": r["basis"],
+            "n": int(r["n"]),
+            "share": share(r["share"]),
+            "brier": num(r["brier"]),
+        }
+        for r in rows
+    ]
+
+
+def _scenario_cells(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A forecaster's scenarios (not 'as recorded'), with what each changes."""
+    return [
+        {
+            "label": _label(r["kind"], r["setting"]),
+            "kind": r["kind"],
+            "brier": num(r["brier"]),
+            "changed": int(r["n_changed"]),
+            "kept": int(r["n_kept"]),
+        }
+        for r in rows
+        if r["kind"] != "recorded"
+    ]
+
+
+def _line(bases: list[dict[str, Any]], cells: list[dict[str, Any]]) -> str:
+    """The sensitivity line of one forecaster, in words."""
+    has = {b["basis"]: b["n"] for b in bases}
+    parts = []
+    if has.get("judged"):
+        judged = [c for c in cells if c["kind"] == "judged"]
+        parts.append(
+            "with the keeper's judged probabilities read as "
+            + ", ".join(
+                f"{c['label'].removeprefix('judged ')}: {c['brier']}" for c in judged
+            )
+        )
+    if has.get("mapped"):
+        mapped = [c for c in cells if c["kind"] == "mapped"]
+        parts.append(
+            "with the mapped words read "
+            + ", ".join(
+                f"{c['label'].removeprefix('mapped ')}: {c['brier']}"
+                + (f" ({c['kept']} kept as recorded)" if c["kept"] else "")
+                for c in mapped
+            )
+        )
+    if not parts:
+        return (
+            "every scored probability is stated by the forecaster, so the score "
+            "does not rest on the keeper's conventions"
+        )
+    return "; ".join(parts)
+
+
+def _waiting(frame: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Standing probabilities still waiting for an outcome: counts by basis."""
+    waits = frame["standing"] & frame["excluded"].isin(["open", "due"])
+    rows = frame.loc[(waits & frame["p"].notna()).to_numpy(), ["forecaster", "basis"]]
+    found: dict[str, dict[str, int]] = {}
+    for forecaster, basis in zip(
+        rows["forecaster"].astype(str).tolist(),
+        rows["basis"].astype(str).tolist(),
+        strict=True,
+    ):
+        counts = found.setdefault(forecaster, dict.fromkeys(BASES, 0))
+        counts[basis] += 1
+    return found
+
+
+def _waiting_cells(name: str, counts: dict[str, int]) -> dict[str, Any]:
+    total = sum(counts.values())
+    return {
+        "n": total,
+        "bases": [
+            {"basis": b, "n": counts[b], "share": share(counts[b] / total)}
+            for b in BASES
+        ],
+        "keeper": KEEPER_WAITING.format(name=name)
+        if counts["judged"] == total
+        else None,
+    }
+
+
+def judgement(
+    book: Book, frame: pd.DataFrame, scored: pd.Series[bool], scope: pd.Series[bool]
+) -> dict[str, Any]:
+    """Each forecaster's basis split and sensitivity on the rows in `scored`.
+
+    And the basis split of the probabilities in `scope` still waiting for an
+    outcome. Forecasters by name; Brier 0-1, lower is better.
+    """
+    chosen = frame[scored]
+    split = records(basis_split(chosen))
+    scenario_rows = records(sensitivity(chosen))
+    waiting = _waiting(frame[scope])
+    by_forecaster: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for r in split:
+        by_forecaster.setdefault(str(r["forecaster"]), {"split": [], "scenarios": []})
+        by_forecaster[str(r["forecaster"])]["split"].append(r)
+    for r in scenario_rows:
+        by_forecaster[str(r["forecaster"])]["scenarios"].append(r)
+    rows = []
+    for forecaster in book.forecaster_order([*by_forecaster, *waiting]):
+        name = book.name(forecaster)
+        row: dict[str, Any] = {"forecaster": forecaster, "name": name, "scored": None}
+        if forecaster in by_forecaster:
+            mine = by_forecaster[forecaster]
+            bases = _bases(mine["split"])
+            cells = _scenario_cells(mine["scenarios"])
+            recorded = mine["scenarios"][0]
+            judged = next(b for b in bases if b["basis"] == "judged")
+            row["scored"] = {
+                "n": int(recorded["n"]),
+                "brier": num(recorded["brier"]),
+                "bases": bases,
+                "scenarios": cells,
+                "line": _line(bases, cells),
+                "keeper": KEEPER.format(name=name)
+                if judged["n"] == int(recorded["n"])
+                else None,
+            }
+        row["waiting"] = (
+            _waiting_cells(name, waiting[forecaster]) if forecaster in waiting else None
+        )
+        rows.append(row)
+    return {
+        "rows": rows,
+        "any_scored": any(r["scored"] for r in rows),
+        "labels": [_label(kind, setting) for _, kind, setting in scenarios()[1:]],
+        "bases": list(BASES),
+        "scored_text": plural(sum(r["scored"]["n"] for r in rows if r["scored"]),
+                              "scored forecast"),
+    }
