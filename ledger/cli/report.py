@@ -1,4 +1,4 @@
-"""`ledger report`: yearly scorecards, forecaster pages, a comparison and an index.
+"""`ledger report`: scorecards, forecaster pages, a comparison, sources, an index.
 
 `ledger.report` makes and writes the files (pandas and jinja2 are imported
 inside the command); this module checks the options and says what was written.
@@ -48,7 +48,7 @@ def _summary(
     ]
     return (
         f"{len(files)} files ({changed} changed); yearly scorecards: {scorecards}; "
-        f"{pages}; a comparison.\nStart at {' or '.join(start)}."
+        f"{pages}; a comparison and the sources.\nStart at {' or '.join(start)}."
     )
 
 
@@ -56,8 +56,8 @@ def _summary(
 # a docstring's one-line summary, and rewrapping it would change `--help`.
 @click.command(
     "report",
-    help="""Write yearly scorecards, a page per forecaster, a comparison and an index
-    of FILE to --out.
+    help="""Write yearly scorecards, a page per forecaster, a comparison, the sources
+    and an index of FILE to --out.
 
     Markdown (README.md is the index) and self-contained HTML (index.html). A year's
     scorecard is the ledger as it stood at the end of that year (or on --as-of). The
@@ -69,8 +69,8 @@ def _summary(
 @argument_file
 @click.option(
     "--year", "years", multiple=True, type=click.IntRange(1, 9999),
-    help="Write this year's scorecard (repeatable; default: every year with a "
-    "forecast or an outcome).",
+    help="Write this year's scorecard (repeatable; default: every year from the "
+    "first with a forecast, an outcome or a question written, to --as-of's).",
 )
 @as_of_option
 @click.option(

@@ -4,7 +4,9 @@ The only module that runs a program (`git`). `history(file)` asks plain `git`
 for the commits that touched the file (`git log --follow`, so renames are
 followed) and reads the file as each commit left it with one
 `git cat-file --batch`. Dates are committer dates, as ISO days in the
-committer's time zone. `ledger.query.verify` compares the versions.
+committer's time zone. `ledger.query.verify` compares the versions. A shallow
+clone has no history to read: its oldest commit would seem to have entered
+every forecast.
 """
 
 from __future__ import annotations
@@ -125,6 +127,12 @@ def history(file: str) -> list[Snapshot]:
     inside = _git(cwd, "rev-parse", "--is-inside-work-tree").strip()
     if inside != b"true":
         raise NoHistory("not inside a git work tree")
+    # A shallow clone's oldest commit would seem to have entered every forecast.
+    if _git(cwd, "rev-parse", "--is-shallow-repository").strip() == b"true":
+        raise NoHistory(
+            "a shallow clone: its history is cut short (git fetch --unshallow "
+            "reads the rest)"
+        )
     prefix = _git(cwd, "rev-parse", "--show-prefix").decode("utf-8", "surrogateescape")
     top = _git(cwd, "rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape")
     top = top.strip("\n")

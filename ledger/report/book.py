@@ -34,12 +34,12 @@ from typing import TYPE_CHECKING, Any, cast
 from ledger import compare as comparing
 from ledger.core import rules
 from ledger.frame import frame as make_frame
-from ledger.query.hindsight import Entry, Hindsight, hindsight
+from ledger.query.hindsight import Criteria, Entry, Hindsight, criteria, hindsight
 from ledger.report.escape import safe_url
 from ledger.score import scorecard
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     import pandas as pd
 
@@ -147,6 +147,8 @@ class Book:
     _hindsight: Hindsight | None = field(default=None, init=False)
     _entries: dict[Location, Entry] | None = field(default=None, init=False)
     _entered: dict[Location, dt.date] | None = field(default=None, init=False)
+    _criteria: dict[int, Criteria] = field(default_factory=dict, init=False)
+    _memo: dict[tuple[str, dt.date], Any] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.questions = rules.index(self.ledger)
@@ -179,6 +181,19 @@ class Book:
                 self._entries = {e.location: e for e in self.hindsight().forecasts}
         found = self._entries.get(forecast.location)
         return found if found is not None and found.entered is not None else None
+
+    def criteria(self, question: Question) -> Criteria:
+        """When `question`'s criteria were written (`hindsight.criteria`), made once."""
+        if id(question) not in self._criteria:
+            self._criteria[id(question)] = criteria(question)
+        return self._criteria[id(question)]
+
+    def memo(self, name: str, day: dt.date, make: Callable[[], Any]) -> Any:
+        """`make()`, computed once per `name` and `day` (what several pages share)."""
+        key = (name, day)
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def entered(self) -> Mapping[Location, dt.date] | None:
         """The as-recorded view's entry days (None as known).

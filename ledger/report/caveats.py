@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ledger.query.hindsight import LATE_DAYS, criteria
+from ledger.query.hindsight import LATE_DAYS
 from ledger.report.escape import safe_name
 from ledger.sync.plan import NOTE_PREFIX
 
@@ -71,9 +71,11 @@ def entered_text(entry: Entry, as_of: str) -> str | None:
     )
 
 
-def criteria_text(question: Question, forecast: Forecast) -> str | None:
+def criteria_text(book: Book, question: Question, forecast: Forecast) -> str | None:
     """'criteria written ...' when they came more than LATE_DAYS after `forecast`."""
-    found = criteria(question)
+    if question.written is None:
+        return None
+    found = book.criteria(question)
     for _, location, gap in found.after:
         if location == forecast.location:
             return (
@@ -91,7 +93,7 @@ def flags(book: Book, question: Question, forecast: Forecast) -> list[str]:
         late = entered_text(entry, book.as_of.isoformat())
         if late is not None:
             found.append(late)
-    written = criteria_text(question, forecast)
+    written = criteria_text(book, question, forecast)
     if written is not None:
         found.append(written)
     return found

@@ -34,7 +34,7 @@ Lists = tuple[dict[str, Any], dict[str, int], dict[str, "More | None"]]
 
 UNCHECKED = (
     "closed, nothing recorded since: no outcome and no not-yet entry "
-    "(`ledger due` lists it to check)"
+    "(ledger due lists it to check)"
 )
 
 

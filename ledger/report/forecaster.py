@@ -148,7 +148,11 @@ def forecaster_page(book: Book, forecaster: str, drawn: Charts) -> dict[str, Any
         + [{"label": "All years", **summary(r)} for r in overall],
         "resolved": resolved_rows(book, frame, resolved, day, lambda _: notes),
         "resolved_notes": notes.items,
-        "judgement": judgement(book, frame, resolved, mine),
+        # computed once for everyone (the settled rows, every standing one)
+        "judgement": judgement(
+            book, frame, resolved_mask(book, frame, None), frame["standing"],
+            only=forecaster,
+        ),
         "calibration": calibration(
             frame,
             resolved,

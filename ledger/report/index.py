@@ -42,7 +42,7 @@ def compare_page(book: Book, drawn: Charts) -> dict[str, Any]:
         "kind": "compare",
         "day": day.isoformat(),
         "comparison": comparison(book, frame, resolved, day),
-        "judgement": judgement(book, frame, resolved, frame["standing"]),
+        "judgement": judgement(book, frame, resolved, frame["standing"], shared=True),
         "questions": [card(book, q, day) for q in shared],
         "more": more,
         "trend": trend(book, day.year, drawn, "compare-scores"),

@@ -31,9 +31,9 @@ KEEPER = (
     "the keeper's reading of the speaker, not a probability the speaker gave"
 )
 KEEPER_WAITING = (
-    "every probability of {name} still waiting for an outcome is judged by the "
-    "keeper: once scored, the figure will measure the keeper's reading of the "
-    "speaker"
+    "every probability still waiting for an outcome of {names} is judged by the "
+    "keeper: once scored, {whose} will measure the keeper's reading of the "
+    "speaker, not a probability the speaker gave"
 )
 
 
@@ -117,7 +117,7 @@ def _waiting(frame: pd.DataFrame) -> dict[str, dict[str, int]]:
     return found
 
 
-def _waiting_cells(name: str, counts: dict[str, int]) -> dict[str, Any]:
+def _waiting_cells(counts: dict[str, int]) -> dict[str, Any]:
     total = sum(counts.values())
     return {
         "n": total,
@@ -125,32 +125,70 @@ def _waiting_cells(name: str, counts: dict[str, int]) -> dict[str, Any]:
             {"basis": b, "n": counts[b], "share": share(counts[b] / total)}
             for b in BASES
         ],
-        "keeper": KEEPER_WAITING.format(name=name)
-        if counts["judged"] == total
-        else None,
+        "keeper": counts["judged"] == total,
     }
 
 
+def _keepers_waiting(rows: list[dict[str, Any]]) -> str | None:
+    """The sentence naming those whose every waiting probability is judged."""
+    names = [r["name"] for r in rows if r["waiting"] and r["waiting"]["keeper"]]
+    if not names:
+        return None
+    listed = names[-1]
+    if len(names) > 1:
+        listed = f"{', '.join(names[:-1])} and {listed}"
+    whose = "the figure" if len(names) == 1 else "each one's figure"
+    return KEEPER_WAITING.format(names=listed, whose=whose)
+
+
+Computed = tuple[dict[str, dict[str, list[dict[str, Any]]]], dict[str, dict[str, int]]]
+"""Per forecaster: their `basis_split` and `sensitivity` rows; their waiting counts."""
+
+
+def computed(
+    frame: pd.DataFrame, scored: pd.Series[bool], scope: pd.Series[bool]
+) -> Computed:
+    """The basis split and scenarios of the rows in `scored`, the waiting in `scope`.
+
+    Each forecaster's numbers are their own rows' alone, so one computation
+    serves every forecaster's page.
+    """
+    chosen = frame[scored]
+    by_forecaster: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for r in records(basis_split(chosen)):
+        by_forecaster.setdefault(str(r["forecaster"]), {"split": [], "scenarios": []})
+        by_forecaster[str(r["forecaster"])]["split"].append(r)
+    for r in records(sensitivity(chosen)):
+        by_forecaster[str(r["forecaster"])]["scenarios"].append(r)
+    return by_forecaster, _waiting(frame[scope])
+
+
 def judgement(
-    book: Book, frame: pd.DataFrame, scored: pd.Series[bool], scope: pd.Series[bool]
+    book: Book,
+    frame: pd.DataFrame,
+    scored: pd.Series[bool],
+    scope: pd.Series[bool],
+    only: str | None = None,
+    *,
+    shared: bool = False,
 ) -> dict[str, Any]:
     """Each forecaster's basis split and sensitivity on the rows in `scored`.
 
     And the basis split of the probabilities in `scope` still waiting for an
-    outcome. Forecasters by name; Brier 0-1, lower is better.
+    outcome. Forecasters by name (or `only` that one); Brier 0-1, lower is
+    better. With `only` or `shared` (the rows are every settled one and the
+    scope every standing one, as of the as-of date), the numbers are
+    computed once (`Book.memo`) for the comparison and every forecaster's page.
     """
-    chosen = frame[scored]
-    split = records(basis_split(chosen))
-    scenario_rows = records(sensitivity(chosen))
-    waiting = _waiting(frame[scope])
-    by_forecaster: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for r in split:
-        by_forecaster.setdefault(str(r["forecaster"]), {"split": [], "scenarios": []})
-        by_forecaster[str(r["forecaster"])]["split"].append(r)
-    for r in scenario_rows:
-        by_forecaster[str(r["forecaster"])]["scenarios"].append(r)
+    if only is None and not shared:
+        by_forecaster, waiting = computed(frame, scored, scope)
+    else:
+        by_forecaster, waiting = book.memo(
+            "judgement", book.as_of, lambda: computed(frame, scored, scope)
+        )
     rows = []
-    for forecaster in book.forecaster_order([*by_forecaster, *waiting]):
+    ids = [*by_forecaster, *waiting] if only is None else [only]
+    for forecaster in book.forecaster_order(ids):
         name = book.name(forecaster)
         row: dict[str, Any] = {"forecaster": forecaster, "name": name, "scored": None}
         if forecaster in by_forecaster:
@@ -170,12 +208,13 @@ def judgement(
                 else None,
             }
         row["waiting"] = (
-            _waiting_cells(name, waiting[forecaster]) if forecaster in waiting else None
+            _waiting_cells(waiting[forecaster]) if forecaster in waiting else None
         )
         rows.append(row)
     return {
         "rows": rows,
         "any_scored": any(r["scored"] for r in rows),
+        "keepers_waiting": _keepers_waiting(rows),
         "labels": [_label(kind, setting) for _, kind, setting in scenarios()[1:]],
         "bases": list(BASES),
         "scored_text": plural(sum(r["scored"]["n"] for r in rows if r["scored"]),

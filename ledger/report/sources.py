@@ -68,13 +68,9 @@ def sources_page(book: Book) -> dict[str, Any]:
 
 
 def skipped(book: Book) -> list[dict[str, Any]]:
-    """The ledger's claims considered and not scored, as the index shows them.
-
-    Read from the model's `skipped` field (quote, source, reason, by); a
-    ledger without the section has none.
-    """
+    """The claims considered and not scored (`skipped:`), as pages show them."""
     found = []
-    for item in getattr(book.ledger, "skipped", ()):
+    for item in book.ledger.skipped:
         source = book.sources.get(item.source)
         found.append({
             "quote": item.quote,

@@ -22,6 +22,7 @@ from shipped import TEXT, load, with_outcomes
 
 from ledger import report
 from ledger.cli import main
+from ledger.query import history
 from ledger.report import cards, forecaster
 from ledger.report.write import _share
 from ledger.validate import check as check_file
@@ -128,6 +129,14 @@ def test_the_committed_reports_are_the_shipped_ledger_rendered(tmp_path: Path) -
         r"As of (\d{4}-\d\d-\d\d)", (committed / "README.md").read_text("utf-8")
     )
     assert as_of, "reports/README.md does not say its as-of date"
+    assert as_of[1] == SHIPPED_AS_OF
+    try:  # the pages say when each forecast was first committed
+        history.history(SHIPPED)
+    except history.NoHistory as exc:
+        pytest.skip(
+            "reports/ shows entry dates from the git history of predictions.yaml, "
+            f"which this checkout does not have ({exc})"
+        )
     fresh = render(SHIPPED, as_of[1], tmp_path)
     # scorecard.png is the README's screenshot of the 2026 page, not rendered output.
     rendered = {

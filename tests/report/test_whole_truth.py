@@ -19,7 +19,6 @@ builds its own repository.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 import shutil
@@ -31,9 +30,7 @@ from click.testing import CliRunner
 from query.test_verify import Repo, isolated  # noqa: F401  (isolated: autouse)
 from shipped import with_outcomes
 
-from ledger import report
 from ledger.cli import main
-from ledger.core.model import Ledger
 from ledger.validate import check
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -208,8 +205,10 @@ def test_a_source_note_is_on_the_sources_page_every_citation_links_to(
 # By hand: Brier (p - outcome)^2. Kay: 80% judged on yes, yes, no.
 KAY = [(0.8, 1), (0.8, 1), (0.8, 0)]
 # Max: 60% stated (yes), "likely" mapped with ICD 203 = 67.5% (yes), 30% judged (no).
-# Mauboussin & Mauboussin (2018) put "likely" at 70%.
 MAX = [(0.6, 1, "stated"), (0.675, 1, "mapped"), (0.3, 0, "judged")]
+# "likely" in the other shipped tables: Mauboussin & Mauboussin (2018) 70%, Kent (1964,
+# "probable" and its variants) 75%, Fagen-Ulmschneider (2019) survey median 70%.
+LIKELY = {"icd-203": 0.675, "mauboussin-2018": 0.70, "kent-1964": 0.75, "fagen-2019": 0.70}
 
 
 def brier(pairs: list[tuple[float, int]]) -> float:
@@ -231,11 +230,11 @@ def test_scores_are_split_by_basis_with_independent_values(truth: dict[str, str]
 def test_the_sensitivity_line_has_independent_values(truth: dict[str, str]) -> None:
     page = truth["2027.md"].split("Sensitivity:", 1)[1].split("## Calibration")[0]
     header = md_row(page, "Forecaster", "Scored")
-    assert header[2:] == ["As recorded", "judged 70%", "judged 85%", "judged 95%",
-                          "mapped with icd-203", "mapped with mauboussin-2018"]
+    assert header[2:] == ["As recorded", "judged 70%", "judged 85%", "judged 95%"] + [
+        f"mapped with {table}" for table in LIKELY]
     kay = md_row(page, "Kay Reader", "3")
     expected = [brier(KAY)] + [brier([(level, o) for _, o in KAY]) for level in
-                               (0.70, 0.85, 0.95)] + [brier(KAY)] * 2
+                               (0.70, 0.85, 0.95)] + [brier(KAY)] * len(LIKELY)
     assert all(close(c, v) for c, v in zip(kay[2:], expected, strict=True)), kay
     mixed = md_row(page, "Max Mixed", "3")
     recorded = [(p, o) for p, o, _ in MAX]
@@ -243,8 +242,8 @@ def test_the_sensitivity_line_has_independent_values(truth: dict[str, str]) -> N
     def judged_at(level: float) -> float:  # a judged 30% is the opposite claim at `level`
         return brier([(p if b != "judged" else 1 - level, o) for p, o, b in MAX])
 
-    expected = [brier(recorded), judged_at(0.70), judged_at(0.85), judged_at(0.95),
-                brier(recorded), brier([(0.6, 1), (0.70, 1), (0.3, 0)])]
+    expected = [brier(recorded), judged_at(0.70), judged_at(0.85), judged_at(0.95)] + [
+        brier([(0.6, 1), (likely, 1), (0.3, 0)]) for likely in LIKELY.values()]
     assert all(close(c, v) for c, v in zip(mixed[2:], expected, strict=True)), mixed
     # the line in words, on the forecaster's page too
     line = (
@@ -256,7 +255,8 @@ def test_the_sensitivity_line_has_independent_values(truth: dict[str, str]) -> N
     assert line in truth["2027.md"] and line in truth["forecaster-kay.md"]
     assert "Note that every scored forecast of Max Mixed" not in truth["2027.md"]
     assert f"with the mapped words read with icd-203: {mixed[6]}, with " \
-        f"mauboussin-2018: {mixed[7]}" in truth["forecaster-max.md"]
+        f"mauboussin-2018: {mixed[7]}, with kent-1964: {mixed[8]}, with fagen-2019: " \
+        f"{mixed[9]}" in truth["forecaster-max.md"]
 
 
 def test_a_simulated_2029_scorecard_says_tworeks_record_is_the_keepers(
@@ -289,8 +289,9 @@ def test_probabilities_waiting_are_split_by_basis_before_anything_is_scored(
     assert md_row(page, "Kay Reader", "3") == [
         "Kay Reader", "3", "0 (0.0%)", "0 (0.0%)", "3 (100.0%)"]
     assert md_row(page, "Max Mixed", "3")[2:] == ["1 (33.3%)", "1 (33.3%)", "1 (33.3%)"]
-    assert "Note that every probability of Kay Reader still waiting for an outcome is " \
-        "judged by the keeper" in page
+    assert "Note that every probability still waiting for an outcome of Kay Reader is " \
+        "judged by the keeper: once scored, the figure will measure the keeper's " \
+        "reading of the speaker" in page
 
 
 # -- 6: hindsight -------------------------------------------------------------------------
@@ -475,39 +476,21 @@ def test_as_recorded_counts_only_what_was_written_down_and_says_so(
 # -- claims considered and not scored --------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Skipped:
-    """The shape of the ledger's `skipped:` entries (quote, source, reason, by)."""
-
-    quote: str
-    source: str
-    reason: str
-    by: str | None = None
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class WithSkipped(Ledger):
-    """A ledger with a `skipped:` section, whichever model this checkout has."""
-
-    skipped: tuple[Skipped, ...] = ()
-
-
 def test_the_index_shows_claims_considered_and_not_scored(tmp_path: Path) -> None:
-    ledger, errors = check(str(written(tmp_path, TRUTH)))
-    assert not errors
-    fields = {f.name: getattr(ledger, f.name) for f in dataclasses.fields(Ledger)}
-    fields["skipped"] = (
-        Skipped(quote="Scaling is <data>-constrained.", source="talk", by="kay",
-                reason="A description of the present, not a forecast."),
-    )
-    files = report.build(WithSkipped(**fields), dt.date(2027, 12, 31))
-    index = files["README.md"]
+    skipped = TRUTH + """\
+skipped:
+  - quote: "Scaling is <data>-constrained."
+    source: talk
+    by: kay
+    reason: A description of the present, not a forecast.
+"""
+    pages = render(written(tmp_path, skipped), TRUTH_AS_OF, tmp_path / "out")
+    index = pages["README.md"]
     assert "## Considered and not scored" in index
     assert "- “Scaling is \\<data\\>-constrained.” (Kay Reader), from A talk on the " \
         "future ([about this source](sources.md#source-talk)). Not scored: A " \
         "description of the present, not a forecast." in index
-    html = files["index.html"]
-    assert "Scaling is &lt;data&gt;-constrained." in html
-    assert "1 claim considered and not scored" in files["sources.md"]
-    plain = report.build(ledger, dt.date(2027, 12, 31))["README.md"]
-    assert "The ledger lists no claim as considered and not scored." in plain
+    assert "Scaling is &lt;data&gt;-constrained." in pages["index.html"]
+    assert "1 claim considered and not scored" in pages["sources.md"]
+    plain = render(written(tmp_path, TRUTH, "plain.yaml"), TRUTH_AS_OF, tmp_path / "plain")
+    assert "The ledger lists no claim as considered and not scored." in plain["README.md"]
