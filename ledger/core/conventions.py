@@ -22,6 +22,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from ledger.core.dates import DateError, When, parse_offset, parse_when
+from ledger.core.jsontext import item_starts, parse_json_text
 from ledger.core.model import Error, Location
 
 UNITS = ("decade", "year", "month", "week", "day")
@@ -67,12 +68,11 @@ class Conventions:
 
 
 class _Problem(ValueError):
-    """A bad value in a conventions file, with the text to find its line by."""
+    """A bad value in a conventions file, with the keys to find its line by."""
 
-    def __init__(self, message: str, near: str, nth: int = 0) -> None:
+    def __init__(self, message: str, *near: str) -> None:
         super().__init__(message)
-        self.near = near
-        self.nth = nth  # the line of the nth appearance (from 0) of `near`
+        self.near = near  # keys, each looked for after the one before it
 
 
 @cache
@@ -101,15 +101,12 @@ def read_conventions(text: str, path: str) -> tuple[Conventions | None, list[Err
     >>> [str(e) for e in errors]
     ["c.json:1: 'approximate' is missing: give its 'slack' for each unit"]
     """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        message = f"not valid JSON: {exc.msg} (column {exc.colno})"
-        return None, [Error(Location(path, exc.lineno), message)]
-    errors: list[Error] = []
+    data, errors = parse_json_text(text, path)
+    if errors:
+        return None, errors
 
-    def problem(exc: _Problem) -> None:
-        line = _line_of(text, exc.near, exc.nth)
+    def problem(exc: _Problem, start: int = 0, stop: int | None = None) -> None:
+        line = _line_of(text, exc.near, start, stop)
         errors.append(Error(Location(path, line), str(exc)))
 
     if not isinstance(data, dict):
@@ -120,37 +117,48 @@ def read_conventions(text: str, path: str) -> tuple[Conventions | None, list[Err
     try:
         slack_text, rule = _approximate(data)
         for unit, value in slack_text.items():
-            slack[unit] = _offset(value, f'"{unit}"')
+            slack[unit] = _slack(unit, value)
     except _Problem as exc:
         problem(exc)
     spans = []
+    starts = item_starts(text, "spans")
     for i, item in enumerate(_list(data, "spans", errors, path, text)):
         try:
             spans.append(_span(item, i))
-        except _Problem as exc:  # at the span's own "phrases" or "window"
-            problem(_Problem(str(exc), exc.near, i))
-    if errors:
-        return None, errors
+        except _Problem as exc:  # at its key within the span, else the span's start
+            start = starts[i] if i < len(starts) else 0
+            stop = starts[i + 1] if i + 1 < len(starts) else None
+            problem(exc, start, stop)
+    if errors:  # in file order, wherever each section is
+        return None, sorted(errors, key=lambda error: error.location.line)
     return Conventions(path, slack, slack_text, tuple(spans), rule), []
 
 
 def _approximate(data: dict[str, Any]) -> tuple[dict[str, str], str]:
     """The `approximate` section's slack per unit (as written) and its rule."""
     section = data.get("approximate")
-    if not isinstance(section, dict) or not isinstance(section.get("slack"), dict):
+    if section is None:
         raise _Problem(
-            "'approximate' is missing: give its 'slack' for each unit", '"approximate"'
+            "'approximate' is missing: give its 'slack' for each unit", "approximate"
         )
-    slack = section["slack"]
-    missing = [unit for unit in UNITS if unit not in slack]
-    unknown = [unit for unit in slack if unit not in UNITS]
+    if not isinstance(section, dict):
+        message = "'approximate' must be an object with its 'slack' for each unit"
+        raise _Problem(message, "approximate")
+    slack = section.get("slack")
+    units = ", ".join(UNITS)
+    if not isinstance(slack, dict):
+        message = "'approximate' needs 'slack': a horizon like +6m for each unit: "
+        raise _Problem(message + units, "approximate", "slack")
+    missing = [f"no '{unit}'" for unit in UNITS if unit not in slack]
+    unknown = [f"'{unit}' is not a unit" for unit in slack if unit not in UNITS]
     if missing or unknown:
-        raise _Problem(
-            "'slack' must give exactly these units: " + ", ".join(UNITS), '"slack"'
-        )
+        wrong = "; ".join(missing + unknown)
+        message = f"'slack' must give exactly these units: {units} ({wrong})"
+        raise _Problem(message, "approximate", "slack")
     for unit, value in slack.items():
         if not isinstance(value, str):
-            raise _Problem(f"slack of '{unit}' must be text like +6m", f'"{unit}"')
+            message = f"slack of '{unit}' must be text like +6m"
+            raise _Problem(message, "approximate", "slack", unit)
     return dict(slack), str(section.get("rule", ""))
 
 
@@ -162,7 +170,7 @@ def _list(
     if isinstance(value, list):
         return value
     message = f"'{name}' must be a list of {{phrases, window, rule}} objects"
-    errors.append(Error(Location(path, _line_of(text, f'"{name}"')), message))
+    errors.append(Error(Location(path, _line_of(text, (name,))), message))
     return []
 
 
@@ -170,7 +178,7 @@ def _span(item: object, i: int) -> Span:
     """One vague span, checked."""
     near = f"span {i + 1}"
     if not isinstance(item, dict):
-        raise _Problem(f"{near} must be an object with phrases, window and rule", "{")
+        raise _Problem(f"{near} must be an object with phrases, window and rule")
     phrases = item.get("phrases")
     if (
         not isinstance(phrases, list)
@@ -178,14 +186,14 @@ def _span(item: object, i: int) -> Span:
         or not all(isinstance(p, str) and p.strip() for p in phrases)
     ):
         message = f"{near} needs 'phrases': a list of non-empty texts"
-        raise _Problem(message, '"phrases"')
+        raise _Problem(message, "phrases")
     window = item.get("window")
     if not isinstance(window, list) or len(window) != 2:
-        raise _Problem(f"{near}: 'window' must be [start, end]", '"phrases"')
-    ends = [_end(value, '"window"', near) for value in window]
+        raise _Problem(f"{near}: 'window' must be [start, end]", "window")
+    ends = [_end(value, near) for value in window]
     if ends[0] is None:
         message = f"{near}: a window needs a start (an end may be null)"
-        raise _Problem(message, '"window"')
+        raise _Problem(message, "window")
     return Span(
         phrases=tuple(" ".join(p.lower().split()) for p in phrases),
         start=ends[0],
@@ -195,31 +203,41 @@ def _span(item: object, i: int) -> Span:
     )
 
 
-def _end(value: object, near: str, span: str) -> End:
+def _end(value: object, span: str) -> End:
     """A window end: `+Ny` (from made), a ledger date, or null."""
     if value is None:
         return None
     if not isinstance(value, str):
-        message = f"{span}: window end {value!r} must be text like +30y or 2050"
-        raise _Problem(message, near)
+        shown = json.dumps(value)
+        message = f"{span}: window end {shown} must be text like +30y or 2050"
+        raise _Problem(message, "window")
     try:
-        return _offset(value, near) if value.startswith("+") else parse_when(value)
-    except (DateError, _Problem) as exc:
-        raise _Problem(f"{span}: window end: {exc}", near) from None
+        return parse_offset(value) if value.startswith("+") else parse_when(value)
+    except DateError as exc:
+        raise _Problem(f"{span}: window end: {exc}", "window") from None
 
 
-def _offset(value: str, near: str) -> relativedelta:
+def _slack(unit: str, value: str) -> relativedelta:
+    """The slack of `unit`: a horizon like +6m."""
     try:
         return parse_offset(value)
     except DateError as exc:
-        raise _Problem(str(exc), near) from None
+        message = f"slack of '{unit}': {exc}"
+        raise _Problem(message, "approximate", "slack", unit) from None
 
 
-def _line_of(text: str, needle: str, nth: int = 0) -> int:
-    """The 1-based line of the `nth` appearance (from 0) of `needle` (else 1)."""
-    at = -1
-    for _ in range(nth + 1):
-        at = text.find(needle, at + 1)
-        if at < 0:
-            return 1
+def _line_of(
+    text: str, near: tuple[str, ...], start: int = 0, stop: int | None = None
+) -> int:
+    """The 1-based line of the keys `near` in `text[start:stop]`.
+
+    Each key is looked for after the one before; the line is that of the last
+    one found (of `start` if none is).
+    """
+    at = start
+    for key in near:
+        found = text.find(json.dumps(key), at, len(text) if stop is None else stop)
+        if found < 0:
+            break
+        at = found
     return text.count("\n", 0, at) + 1

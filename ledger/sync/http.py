@@ -75,15 +75,6 @@ class FetchError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Response:
-    """One answer: the URL as the ledger names it, the status and the body."""
-
-    url: str
-    status: int
-    body: bytes
-
-
-@dataclass(frozen=True, slots=True)
 class ClientOptions:
     """How requests are made: bases, timeout, user agent, save or replay folder."""
 
@@ -92,6 +83,15 @@ class ClientOptions:
     user_agent: str = "ledger"
     save: str | None = None
     replay: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """One answer: the URL as the ledger names it, the status and the body."""
+
+    url: str
+    status: int
+    body: bytes
 
 
 def base_url(source: str) -> str:
