@@ -111,3 +111,32 @@ def test_every_note_in_the_shipped_ledger_says_something() -> None:
     assert len(found) > 50
     empty = [where for where, text in found if not isinstance(text, str) or not text.strip()]
     assert empty == []
+
+
+def test_every_note_in_the_shipped_ledger_appears_on_some_html_page(tmp_path: Path) -> None:
+    """Issue 14, "Done when": a report shows every caveat the file carries (point 4).
+
+    Each note (of a forecaster, a source, a question, a forecast or an outcome) and each
+    reason of a claim considered and not scored must be in the text of some HTML page of
+    the report, as a reader sees it (entities decoded, whitespace collapsed).
+    """
+    import html5lib
+
+    data = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    found = notes(data) + [
+        (f"skipped: {item.get('quote', '')[:40]}", item.get("reason"))
+        for item in data.get("skipped") or []
+    ]
+    shutil.copyfile(SHIPPED, tmp_path / "predictions.yaml")  # outside git: no history
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(
+        main, ["report", str(tmp_path / "predictions.yaml"), "--as-of", "2026-12-04",
+               "--out", str(out), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    shown = []
+    for page in sorted(out.glob("*.html")):
+        document = html5lib.parse(page.read_text("utf-8"), namespaceHTMLElements=False)
+        shown.append(" ".join("".join(document.itertext()).split()))
+    text = "\n".join(shown)
+    missing = [where for where, note in found if " ".join(str(note).split()) not in text]
+    assert missing == [], f"{len(missing)} of {len(found)} notes are on no page: {missing}"

@@ -1,4 +1,4 @@
-"""`ledger report`: yearly scorecards, forecaster pages, a comparison and an index.
+"""`ledger report`: scorecards, forecaster pages, a comparison, sources, an index.
 
 `ledger.report` makes and writes the files (pandas and jinja2 are imported
 inside the command); this module checks the options and says what was written.
@@ -7,16 +7,47 @@ inside the command); this module checks the options and says what was written.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import click
 
 from ledger.cli.errors import checked, output_folder
-from ledger.cli.options import argument_file, as_of_option
+from ledger.cli.options import argument_file, as_of_option, with_options
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Collection
+    from collections.abc import Collection, Sequence
+
+    from ledger.query.history import History
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    """`ledger report`'s options."""
+
+    file: str
+    years: tuple[int, ...]
+    as_of: dt.date
+    out: str
+    formats: str
+    force: bool
+    as_recorded: bool
+    history: bool
+    jobs: int | None
+
+
+def _history(files: Sequence[str]) -> History | None:
+    """The git history of the ledger's files; None without one.
+
+    Without history, entry dates come from `entered:` fields.
+    """
+    from ledger.query import history as git
+
+    try:
+        return git.history(files)
+    except git.NoHistory:
+        return None
 
 
 def _formats(formats: str, known: tuple[str, ...]) -> list[str]:
@@ -48,7 +79,7 @@ def _summary(
     ]
     return (
         f"{len(files)} files ({changed} changed); yearly scorecards: {scorecards}; "
-        f"{pages}; a comparison.\nStart at {' or '.join(start)}."
+        f"{pages}; a comparison and the sources.\nStart at {' or '.join(start)}."
     )
 
 
@@ -56,20 +87,21 @@ def _summary(
 # a docstring's one-line summary, and rewrapping it would change `--help`.
 @click.command(
     "report",
-    help="""Write yearly scorecards, a page per forecaster, a comparison and an index
-    of FILE to --out.
+    help="""Write yearly scorecards, a page per forecaster, a comparison, the sources
+    and an index of FILE to --out.
 
     Markdown (README.md is the index) and self-contained HTML (index.html). A year's
     scorecard is the ledger as it stood at the end of that year (or on --as-of). The
     same ledger and --as-of give byte-identical files; files that would not change
-    are left alone.
+    are left alone. When forecasts were entered comes from FILE's git history,
+    commits dated up to --as-of (else from entered: dates).
     """,
 )
 @argument_file
 @click.option(
     "--year", "years", multiple=True, type=click.IntRange(1, 9999),
-    help="Write this year's scorecard (repeatable; default: every year with a "
-    "forecast or an outcome).",
+    help="Write this year's scorecard (repeatable; default: every year from the "
+    "first with a forecast, an outcome or a question written, to --as-of's).",
 )
 @as_of_option
 @click.option(
@@ -87,19 +119,29 @@ def _summary(
     "a device or a folder).",
 )
 @click.option(
+    "--as-recorded", is_flag=True,
+    help="Count only outcomes recorded by each page's day, and forecasts entered by "
+    "then: the scorecards that could have been published on those days (default: "
+    "outcomes count from the day they became known).",
+)
+@click.option(
+    "--history/--no-history", default=True, show_default=True,
+    help="Read when forecasts were entered from FILE's git history (commits dated "
+    "up to --as-of); without it, or without git history, from entered: dates.",
+)
+@click.option(
     "--jobs", type=click.IntRange(1, 64), default=None, metavar="N",
     help="Processes that make the pages (default on Linux: 2 for a ledger of 50,000 "
     "forecasts or more, where the machine has 2 CPUs; else 1). The files are the "
     "same.",
 )
-def report(
-    *, file: str, years: tuple[int, ...], as_of: dt.date, out: str, formats: str,
-    force: bool, jobs: int | None,
-) -> None:
+@with_options(ReportOptions)
+def report(options: ReportOptions) -> None:
     """Write the report files of FILE to --out (the help text is above)."""
     import ledger.report as reporting
 
-    chosen = _formats(formats, reporting.FORMATS)
+    file, years, as_of, out = options.file, options.years, options.as_of, options.out
+    chosen = _formats(options.formats, reporting.FORMATS)
     late = sorted(year for year in years if year > as_of.year)
     if late:
         raise click.BadParameter(
@@ -109,11 +151,16 @@ def report(
     ledger = checked(file)
     chosen_years = sorted(set(years)) or reporting.default_years(ledger, as_of)
     output_folder(out, "--out")  # a blank --out is refused: never the current folder
+    view = reporting.View(
+        as_recorded=options.as_recorded,
+        history=_history(ledger.files or (file,)) if options.history else None,
+    )
     # One page at a time (a big ledger's report runs to gigabytes), in --jobs processes.
     try:
         files, changed = reporting.write(
             ledger, as_of, out, chosen_years, chosen,
-            jobs=jobs or reporting.default_jobs(ledger), force=force,
+            jobs=options.jobs or reporting.default_jobs(ledger), force=options.force,
+            view=view,
         )
     except reporting.WriteError as exc:
         if exc.refused:

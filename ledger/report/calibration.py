@@ -26,6 +26,30 @@ if TYPE_CHECKING:
 
 BASES = ("stated", "mapped", "judged")
 
+SCHEME = (
+    "Two ways of grouping forecasts are used here. The chart and the bin table "
+    "put each probability, as stated, in one of ten 10%-wide bins ([80, 90) holds "
+    "an 85% forecast). The folded table first reads a forecast below 50% as its "
+    "complement (30% that it happens is 70% that it does not), then puts it in the "
+    "nearest of the ACX buckets 50, 60, 70, 80, 90, 95 and 99%, a tie going up: "
+    "85% is in the 90% bucket, whose range is 85% up to 92.5%. Each bucket's range "
+    "is given beside it."
+)
+"""The sentence that explains the page's two bucket schemes."""
+
+
+def bucket_label(bucket: int) -> str:
+    """A folded bucket with the range it holds: '90% (85–92.5%)', '99% (97–100%)'.
+
+    Each range runs from the midpoint with the bucket below (included) to the
+    midpoint with the bucket above (excluded; `score.calibration.folded_table`).
+    """
+    buckets = score.FOLDED_BUCKETS
+    i = buckets.index(bucket)
+    low = 50 if i == 0 else (buckets[i - 1] + bucket) / 2
+    high = 100 if i == len(buckets) - 1 else (bucket + buckets[i + 1]) / 2
+    return f"{bucket}% ({low:g}–{high:g}%)"
+
 
 def _bins(table: pd.DataFrame) -> list[dict[str, Any]]:
     keys = ("lo", "hi", "n", "mean_p", "observed", "wilson_lo", "wilson_hi")
@@ -46,7 +70,7 @@ def _folded(overall: dict[str, Any], by_basis: dict[str, Any]) -> list[dict[str,
         )
         table.append(
             {
-                "bucket": f"{bucket}%",
+                "bucket": bucket_label(bucket),
                 "n": int(r["n"]),
                 "by_basis": by or DASH,
                 "mean_p": share(r["mean_p"]),
@@ -123,6 +147,7 @@ def calibration(
     murphy = overall["murphy"] or {}
     return {
         "n": n,
+        "scheme": SCHEME,
         "chart": drawn.add("calibration.svg.j2", stem, geometry),
         "folded": _folded(overall, by_basis),
         "bins": bins,
@@ -148,5 +173,7 @@ def waiting(frame: pd.DataFrame) -> list[dict[str, Any]]:
     for i, bucket in enumerate(score.FOLDED_BUCKETS):
         counts = {b: int(tables[b]["n"].iloc[i]) for b in BASES}
         if sum(counts.values()):
-            found.append({"bucket": f"{bucket}%", "n": sum(counts.values()), **counts})
+            found.append(
+                {"bucket": bucket_label(bucket), "n": sum(counts.values()), **counts}
+            )
     return found

@@ -1,24 +1,27 @@
 """Questions and forecasts as a page shows them: claims, cards and long lists.
 
 A claim is one forecast in words (`42%`, `window 2027-01 to 2027-06, 60%`),
-with its basis, source and quote; a card is a question with its standing
-claims as of a day. Numbers are written by `ledger.core.text`, with the
+with its basis, source, quote and caveats (`ledger.report.caveats`); a card
+is a question with its criteria, the keeper's note and its standing claims
+as of a day. Numbers are written by `ledger.core.text`, with the
 true minus sign. A list longer than LIST_LIMIT is cut (`cut`), with a note
 saying how many there are and which command lists them all.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import shlex
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
-from ledger.core import words
-from ledger.core.text import MINUS, percent, plural
+from ledger.core import windows, words
+from ledger.core.text import MINUS, missing, percent, plural
 from ledger.core.text import interval as text_interval
 from ledger.core.text import number as text_number
 from ledger.query.due import span
 from ledger.query.listing import window_text
+from ledger.report import caveats
 from ledger.report.escape import clean
 
 if TYPE_CHECKING:
@@ -116,11 +119,22 @@ def bound_text(forecast: Forecast, question: Question) -> str:
     return f"by {end}{unit}" if question.kind == "date" else f"up to {end}{unit}"
 
 
+def window_width(forecast: Forecast, question: Question) -> str:
+    """`width_text` of the forecast's window ('' without one)."""
+    if forecast.window is None:
+        return ""
+    low, high = windows.ends(forecast.window)
+    return width_text((high - low) / windows.unit_days(question.kind), question)
+
+
 def claim_text(forecast: Forecast, question: Question) -> str:
-    """What a forecast says: its probability, its window, or both."""
+    """What a forecast says: its probability, its window (and its width), or both."""
     if forecast.window is None:
         return percent(forecast.p)
     window = f"window {bound_text(forecast, question)}"
+    width = window_width(forecast, question)
+    if width and width != "open-ended":
+        window += f" ({width})"
     return (
         f"{window}, {percent(forecast.p)}"
         if forecast.p is not None
@@ -128,21 +142,43 @@ def claim_text(forecast: Forecast, question: Question) -> str:
     )
 
 
-def _basis_text(forecast: Forecast) -> str:
+def basis_text(forecast: Forecast) -> str:
+    """Where a forecast's probability comes from, in words.
+
+    'stated', 'mapped from “likely” with ICD 203 ...', 'judged by the keeper'.
+    """
     if forecast.basis == "mapped" and forecast.words:
         table = (
             words.tables().get(forecast.table or "", {}).get("name", forecast.table)
         )
-        return f"mapped from “{forecast.words}” ({table})"
+        return f"mapped from “{forecast.words}” with {table}"
     if forecast.basis == "judged":
-        return "judged (the keeper's reading)"
+        return "judged by the keeper"
     return forecast.basis
+
+
+def width_text(width: object, question: Question) -> str:
+    """A window's width: '1.08 y wide', '10 GW wide', 'open-ended'; '' when missing.
+
+    In years (365.25 days) on a date question, the question's unit on a
+    numeric one, at the widest reading of the window's ends.
+    """
+    if missing(width):
+        return ""
+    if width == math.inf:
+        return "open-ended"
+    unit = "y" if question.kind == "date" else (question.unit or "")
+    return f"{num(width, 2)} {unit}".rstrip() + " wide"
 
 
 def claim(
     book: Book, question: Question, forecast: Forecast, standing: bool
 ) -> dict[str, Any]:
-    """One forecast as a page shows it: who, when, what, on what basis, from where."""
+    """One forecast as a page shows it: who, when, what, on what basis, from where.
+
+    With its caveats (`ledger.report.caveats`): the keeper's note and the
+    hindsight flags, and a link to its source's entry on the sources page.
+    """
     source = book.sources.get(forecast.source or "")
     written = forecast.window.text if forecast.window is not None else ""
     start, end = window_text(forecast)
@@ -156,13 +192,20 @@ def claim(
         if forecast.window is not None
         else "",
         "written": written if written and written != f"{start}..{end}" else "",
+        "width": window_width(forecast, question),
         "basis": forecast.basis,
-        "basis_text": _basis_text(forecast),
+        "basis_text": basis_text(forecast),
         "quote": forecast.quote,
-        "note": forecast.note if forecast.basis != "stated" else None,
+        "note": forecast.note,
+        "note_label": caveats.note_label(forecast.note) if forecast.note else "",
+        "flags": caveats.flags(book, question, forecast),
         "source": None
         if source is None
-        else {"title": source.title, "url": book.url(source)},
+        else {
+            "title": source.title,
+            "url": book.url(source),
+            "anchor": caveats.source_anchor(source.id),
+        },
         "standing": standing,
     }
 
@@ -186,6 +229,35 @@ def outcome_text(question: Question, found: Outcome | None) -> str:
     return str(found.result)
 
 
+def question_about(book: Book, question: Question, day: dt.date) -> dict[str, Any]:
+    """What a page says of a question besides its forecasts: the keeper's words.
+
+    The criteria and when they were written, the keeper's note, why it is
+    never scored, and the note of its standing outcome (with who recorded it).
+    """
+    found = book.state(question, day)[1]
+    outcome_note = None
+    if found is not None and found.note:
+        who = f" (recorded by {found.by})" if found.by else ""
+        outcome_note = f"{found.note}{who}"
+    return {
+        "criteria": question.criteria,
+        "criteria_written": str(question.written) if question.written else "",
+        "note": question.note,
+        "unscorable": question.unscorable,
+        "outcome_note": outcome_note,
+        "not_yet": _not_yet_text(book, question, day),
+    }
+
+
+def _not_yet_text(book: Book, question: Question, day: dt.date) -> str:
+    """'not happened as of DATE (a not-yet entry)' for an open date question, or ''."""
+    if question.kind != "date":
+        return ""
+    checked = book.not_yet(question, day)
+    return "" if checked is None else f"had not happened as of {checked.isoformat()}"
+
+
 def card(
     book: Book, question: Question, day: dt.date, only: str | None = None
 ) -> dict[str, Any]:
@@ -204,8 +276,7 @@ def card(
         "deadline": str(question.deadline),
         "when": when(question, state, day),
         "status": state,
-        "criteria": question.criteria,
-        "unscorable": question.unscorable,
+        **question_about(book, question, day),
         "outcome": outcome_text(question, found),
         "claims": claims,
     }

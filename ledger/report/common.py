@@ -1,15 +1,19 @@
-"""What every report page carries: the links to the others and the methods.
+"""What every report page carries: the links to the others, the view and the methods.
 
-The methods section states the rules each page follows: the standing
-forecast, what a year's scorecard holds, the scales and intervals, and the
+The view says whether a page counts what was known or what was recorded by
+its day, and where entry dates come from. The methods section states the
+rules each page follows: the standing forecast, what a year's scorecard
+holds, the scales and intervals, whose words are whose, hindsight, and the
 verbal-probability tables the ledger's mapped forecasts use.
 """
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from ledger.core import words
+from ledger.report.caveats import LATE_DAYS
 from ledger.report.escape import safe_name
 
 if TYPE_CHECKING:
@@ -44,14 +48,59 @@ STANDING_TEXT = (
 )
 YEAR_TEXT = (
     "A year's scorecard shows the ledger as it stood at the end of that year (for "
-    "the current year, on the as-of date): a forecast belongs to the year it was "
-    "made (earliest reading of its date), and is scored in the year its outcome "
-    "became known (latest reading)."
+    "the current year, on the as-of date): a question appears from its written: "
+    "date, else its first forecast; a forecast belongs to the year it was made "
+    "(earliest reading of its date), and is scored in the year its outcome became "
+    "known (latest reading), or closed without the event by a not-yet entry, or, "
+    "for a question written after that, the year it was written."
 )
 JUDGED_TEXT = (
-    "Judged probabilities are the keeper's reading of words that gave no "
-    "number; each such forecast's note says why."
+    "Only the quotes are the forecasters' words. The criteria, the notes and the "
+    "judged probabilities are the keeper's, and the pages say so; a judged "
+    "probability is the keeper's reading of words that gave no number, and its "
+    "note says why."
 )
+WINDOW_TEXT = (
+    "A window's width is at the widest reading of its ends, in years (365.25 days) "
+    "or the question's unit. Its interval score (Gneiting & Raftery 2007, in the "
+    "same unit, lower is better) is its width plus 2/(1 − p) times the distance "
+    "by which the outcome fell outside; a window without p is scored as if it "
+    "were a 50% interval. A window that closed without the event (a not-yet "
+    "entry, or no by the deadline) is a miss whose timing error is a lower bound."
+)
+LATE_TEXT = (
+    "Hindsight: a forecast entered more than {days} days after it was made is "
+    "marked entered late, with the gap; so is one made more than {days} days "
+    "before the keeper wrote its question's criteria."
+)
+
+
+def view(book: Book, day: dt.date) -> dict[str, Any]:
+    """Which view a page shows (as known or as recorded), and whence entry dates."""
+    if book.view.as_recorded:
+        text = (
+            f"As recorded: only outcomes recorded by {day.isoformat()}, and "
+            "forecasts entered by then, count: the scorecard that could have been "
+            "published that day."
+        )
+    else:
+        text = (
+            "As known: an outcome counts from the day it became known, even if it "
+            "was written down later (ledger report --as-recorded shows only what "
+            "had been recorded)."
+        )
+    name = os.path.basename(book.ledger.path) or book.ledger.path
+    if book.view.history is not None:
+        entries = (
+            f"Entry dates come from the git history of {name}, commits dated up to "
+            f"{book.as_of.isoformat()}."
+        )
+    else:
+        entries = (
+            "Entry dates come from the forecasts' entered: dates (no git history "
+            "was read)."
+        )
+    return {"as_recorded": book.view.as_recorded, "text": text, "entries": entries}
 
 
 def methods(book: Book, day: dt.date) -> dict[str, Any]:
@@ -75,6 +124,9 @@ def methods(book: Book, day: dt.date) -> dict[str, Any]:
             if t in tables
         ],
         "judged": JUDGED_TEXT,
+        "windows": WINDOW_TEXT,
+        "late": LATE_TEXT.format(days=LATE_DAYS),
+        "view": view(book, day),
     }
 
 

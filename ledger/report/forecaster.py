@@ -1,9 +1,10 @@
 """A forecaster's page: their record as of the as-of date.
 
-Their scores (all years and by the year of the outcome), every resolved
-forecast with its mark, their calibration, their open and overdue
-questions, the forecasts they replaced with updates, and the questions
-they share with each other forecaster.
+Their scores (all years and by the year of the outcome) split by basis with
+a sensitivity line (`ledger.report.judgement`), every resolved forecast with
+its mark and caveats, their calibration, their open and overdue questions,
+the forecasts they replaced with updates, and the questions they share with
+each other forecaster.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 from ledger.report.book import records
 from ledger.report.calibration import calibration
 from ledger.report.cards import card, claim, cut, shorten
-from ledger.report.common import forecaster_stem, methods
+from ledger.report.caveats import Footnotes
+from ledger.report.common import forecaster_stem, methods, view
 from ledger.report.escape import safe_url
+from ledger.report.judgement import judgement
 from ledger.report.resolved import resolved_mask, resolved_rows, summary
 from ledger.score import scorecard
 
@@ -119,7 +122,8 @@ def forecaster_page(book: Book, forecaster: str, drawn: Charts) -> dict[str, Any
     day = book.as_of
     frame = book.frame(day)
     mine = frame["forecaster"] == forecaster
-    resolved = resolved_mask(frame, None) & mine
+    resolved = resolved_mask(book, frame, None) & mine
+    notes = Footnotes(f"resolved-{forecaster}")
     record = next((f for f in book.ledger.forecasters if f.id == forecaster), None)
     stem = forecaster_stem(forecaster)
     overall = records(scorecard.aggregate(frame[mine], []))
@@ -142,7 +146,13 @@ def forecaster_page(book: Book, forecaster: str, drawn: Charts) -> dict[str, Any
             if str(r["year"]) != "unresolved"
         ]
         + [{"label": "All years", **summary(r)} for r in overall],
-        "resolved": resolved_rows(book, frame, resolved, day),
+        "resolved": resolved_rows(book, frame, resolved, day, lambda _: notes),
+        "resolved_notes": notes.items,
+        # computed once for everyone (the settled rows, every standing one)
+        "judgement": judgement(
+            book, frame, resolved_mask(book, frame, None), frame["standing"],
+            only=forecaster,
+        ),
         "calibration": calibration(
             frame,
             resolved,
@@ -156,5 +166,6 @@ def forecaster_page(book: Book, forecaster: str, drawn: Charts) -> dict[str, Any
         "totals": totals,
         "more": more,
         "shared": _shared(book, forecaster, day),
+        "view": view(book, day),
         "methods": methods(book, day),
     }

@@ -1,7 +1,7 @@
 """The pages of a report and their files, made one page at a time.
 
-A report is a scorecard per year, a page per forecaster, a comparison and
-an index, each as Markdown (charts as SVG files beside it, under
+A report is a scorecard per year, a page per forecaster, a comparison, the
+sources and an index, each as Markdown (charts as SVG files beside it, under
 `charts/`) and as self-contained HTML. `build(ledger, as_of)` returns every
 file as text, keyed by its path relative to the output folder; `generate`
 gives them one page at a time, and `ledger.report.write` writes them.
@@ -12,11 +12,12 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
-from ledger.report.book import Book, default_years
+from ledger.report.book import Book, View, default_years
 from ledger.report.common import nav
 from ledger.report.forecaster import forecaster_page
 from ledger.report.index import compare_page, index_page
 from ledger.report.render import Charts, environments, render, render_utf8
+from ledger.report.sources import sources_page
 from ledger.report.year import year_page
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ FORMATS = ("md", "html")
 Page = tuple[str, str, "Callable[[Charts], dict[str, Any]]"]
 """(file stem, template, context maker): one page of the report."""
 
-WEIGHTS = {"year": 21, "forecaster": 1, "compare": 7, "index": 5}
+WEIGHTS = {"year": 21, "forecaster": 1, "compare": 7, "sources": 1, "index": 5}
 """How long each kind of page takes to make once the frames are made, relative
 to a forecaster page (measured at 100,000 questions)."""
 
@@ -40,6 +41,7 @@ def build(
     as_of: dt.date,
     years: Sequence[int] | None = None,
     formats: Sequence[str] = FORMATS,
+    view: View | None = None,
 ) -> dict[str, str]:
     """Every report file, as text keyed by its path relative to the output folder.
 
@@ -49,8 +51,10 @@ def build(
         years: the yearly scorecards to write (default: `default_years`).
         formats: "md" (Markdown pages, README.md as the index, charts as SVG
             files under charts/) and/or "html" (self-contained pages, index.html).
+        view: as known or as recorded, and the git history to read entry
+            dates from (`ledger.report.book.View`; default: as known, none).
     """
-    return dict(sorted(generate(ledger, as_of, years, formats)))
+    return dict(sorted(generate(ledger, as_of, years, formats, view=view)))
 
 
 def generate(
@@ -60,6 +64,7 @@ def generate(
     formats: Sequence[str] = FORMATS,
     *,
     utf8: bool = False,
+    view: View | None = None,
 ) -> Iterator[tuple[str, Any]]:
     """The files of `build`, one page at a time, each followed by its charts.
 
@@ -72,7 +77,7 @@ def generate(
     anything, for an unknown format or a year after `as_of`.
     """
     chosen = years_to_write(ledger, as_of, years, formats)
-    return page_files(Book(ledger, as_of), chosen, formats, utf8)
+    return page_files(Book(ledger, as_of, view or View()), chosen, formats, utf8)
 
 
 def years_to_write(
@@ -94,7 +99,7 @@ def years_to_write(
 
 
 def pages(book: Book, chosen: list[int], links: dict[str, Any]) -> list[Page]:
-    """Every page in order: the years, the forecasters, the comparison, the index."""
+    """Every page in order: years, forecasters, comparison, sources, index."""
     found: list[Page] = [
         (str(year), "year", functools.partial(year_page, book, year))
         for year in chosen
@@ -108,6 +113,7 @@ def pages(book: Book, chosen: list[int], links: dict[str, Any]) -> list[Page]:
         for person in links["forecasters"]
     ]
     found.append(("compare", "compare", functools.partial(compare_page, book)))
+    found.append(("sources", "sources", lambda drawn: sources_page(book)))
     index = functools.partial(index_page, book, chosen, links["forecasters"])
     found.append(("", "index", lambda drawn: index()))
     return found

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ledger.core.text import percent
 from ledger.report.cards import claim, shorten
+from ledger.report.caveats import Footnotes, row_notes
 from ledger.report.charts import INK, MUTED, PALETTE, SHAPES, canvas, legend, marker, n
 from ledger.report.timeline import date_ticks, date_value
 
@@ -170,7 +171,7 @@ def price_chart(
 ) -> dict[str, Any] | None:
     """A question's crowd prices and the people's forecasts, or None without prices."""
     crowd_ids = crowds(book.ledger)
-    made = [f for f in question.forecasts if f.made.earliest <= day and f.p is not None]
+    made = [f for f in question.forecasts if book.counts(f, day) and f.p is not None]
     prices = sorted(
         (f for f in made if f.by in crowd_ids),
         key=lambda f: (f.made.earliest, f.location.line),
@@ -193,8 +194,10 @@ def price_chart(
         + "; ".join(f"{book.name(f.by)} {f.made}: {percent(f.p)}" for f in made)
     )
     rows = [claim(book, question, f, False) for f in made]
+    notes = Footnotes(f"{stem}-table")
     for row, forecast in zip(rows, made, strict=True):
         row["crowd"] = forecast.by in crowd_ids
+        row["refs"] = notes.refs(row_notes(book, question, forecast, row["name"]))
     return {
         "id": question.id,
         "title": question.title,
@@ -202,4 +205,5 @@ def price_chart(
         "outcome": str(found.result) if found is not None else "not yet known",
         "chart": drawn.add("prices.svg.j2", stem, chart),
         "rows": rows,
+        "notes": notes.items,
     }

@@ -1,9 +1,12 @@
 """The timing section of a question: its forecast windows against the outcome.
 
 For a date or numeric question, each standing forecast with a window is a
-row of a table (with a verdict: inside, missed by how much, not yet known)
-and a bar of a timeline chart (`ledger.report.timeline`), with the
-deadline, the outcome or the as-of date as vertical lines.
+row of a table (with its width, its interval score once the outcome is
+known, a verdict: inside, missed by how much, closed without the event, not
+yet known; and references to its caveats) and a bar of a timeline chart
+(`ledger.report.timeline`), with the deadline, the outcome or the as-of date
+as vertical lines. The question's criteria and the keeper's note on it come
+with it.
 """
 
 from __future__ import annotations
@@ -13,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 from ledger.core.dates import When
 from ledger.core.text import missing, percent, plural
 from ledger.report import timeline as drawing
-from ledger.report.cards import claim, shorten
-from ledger.report.resolved import miss
+from ledger.report.cards import claim, question_about, shorten
+from ledger.report.caveats import Footnotes, row_notes
+from ledger.report.resolved import interval_text, miss
+from ledger.score.explain import closed_note
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -33,8 +38,14 @@ def axis_value(bound: Bound) -> tuple[float, float] | None:
     return float(bound), float(bound)
 
 
-def _verdict(row: dict[str, Any], question: Question, state: str) -> str:
-    """Whether the window held the outcome, as of the day of `row`."""
+def verdict(row: dict[str, Any], question: Question, state: str) -> str:
+    """Whether the window held the outcome, as of the day of `row`.
+
+    A window a not-yet entry closed is a miss: 'window closed ... without the
+    event; timing error at least ...'.
+    """
+    if state in ("open", "due") and row and row.get("censored"):
+        return closed_note(row) or "not yet known"
     if state == "resolved" and row:
         inside = row.get("outcome")
         if missing(inside) and missing(row.get("timing_error")):
@@ -105,11 +116,20 @@ def timing(
     state, found = book.state(question, day)
     dates = question.kind == "date"
     rows, table = [], []
+    notes = Footnotes(f"{stem}-table")
     for forecast in standing:
         row = book.rows(day).get((question.id, forecast.location.line), {})
         rows.append(_bar(book, forecast, dates))
-        verdict = _verdict(row, question, state)
-        table.append({**claim(book, question, forecast, True), "verdict": verdict})
+        name = book.name(forecast.by)
+        table.append({
+            **claim(book, question, forecast, True),
+            "verdict": verdict(row, question, state),
+            "interval": interval_text(row, question) if row else "—",
+            # the question's note is shown with the question, above the table
+            "refs": notes.refs(
+                row_notes(book, question, forecast, name, question_note=False)
+            ),
+        })
     outcome, events = _outcome(question, state, found, day)
     label = (
         f"Timing of {plural(len(rows), 'window')} on “{shorten(question.title, 80)}”: "
@@ -134,6 +154,8 @@ def timing(
         "kind": question.kind,
         "deadline": str(question.deadline),
         "outcome": outcome,
+        **question_about(book, question, day),
         "rows": table,
+        "notes": notes.items,
         "chart": drawn.add("timeline.svg.j2", stem, geometry),
     }

@@ -24,7 +24,7 @@ from ledger.core.memory import gc_paused
 from ledger.files.outputs import Refused, Rules, target
 from ledger.files.write import atomic_write, make_folder
 from ledger.report import manifest
-from ledger.report.book import Book
+from ledger.report.book import Book, View
 from ledger.report.common import nav
 from ledger.report.pages import FORMATS, WEIGHTS, page_files, pages, years_to_write
 
@@ -92,6 +92,7 @@ def write(
     formats: Sequence[str] = FORMATS,
     jobs: int = 1,
     force: bool = False,
+    view: View | None = None,
 ) -> tuple[set[str], int]:
     """Write the files of `build` under `out`: (every file's path, how many changed).
 
@@ -99,7 +100,8 @@ def write(
     replaced atomically (without fsync: the report can be made again). A file
     the report did not write itself is replaced only with `force` (--force);
     the manifest then lists what it wrote. Raises WriteError for a file that
-    cannot (or may not) be written, ValueError as `generate` does.
+    cannot (or may not) be written, ValueError as `generate` does. `view`
+    is `generate`'s.
 
     With `jobs` > 1 (and `os.fork`), the pages are shared between that many
     processes: the frames every page reads are made first, then each process,
@@ -109,7 +111,7 @@ def write(
     a single process's.
     """
     chosen = years_to_write(ledger, as_of, years, formats)
-    book = Book(ledger, as_of)
+    book = Book(ledger, as_of, view or View())
     rule = manifest.rules(out, force, ledger.files)
     _check_names(book, chosen, formats, out, rule)
     files: set[str] = set()

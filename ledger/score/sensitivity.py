@@ -18,6 +18,7 @@ Brier is on the 0-1 scale, lower is better; the outcomes never change.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +75,7 @@ def scenarios() -> list[tuple[str, str, str]]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)  # a big ledger repeats a few phrases many times
 def _remapped(words: object, table: str) -> float:
     """The probability `table` gives `words`, or NaN if it has no such phrase."""
     if not isinstance(words, str):

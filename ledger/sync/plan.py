@@ -191,13 +191,18 @@ def same(recorded: Result, result: str, kind: str) -> bool:
     return recorded.kind in ("yes", "no", "fraction") and recorded.value == expected
 
 
+NOTE_PREFIX = "ledger sync from "
+"""How the note of every entry `ledger sync` writes begins (`note`): a report
+tells it from the keeper's notes by it."""
+
+
 def note(action: Action) -> str:
     """The raw fields an action used, as one line: the new entry's note."""
     fields = ", ".join(f"{key}={_shown(value)}" for key, value in action.raw.items())
     return (
-        f"ledger sync from {action.source}: {fields}"
+        f"{NOTE_PREFIX}{action.source}: {fields}"
         if fields
-        else (f"ledger sync from {action.source}")
+        else (f"{NOTE_PREFIX}{action.source}")
     )
 
 

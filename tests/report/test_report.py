@@ -22,6 +22,7 @@ from shipped import TEXT, load, with_outcomes
 
 from ledger import report
 from ledger.cli import main
+from ledger.query import history
 from ledger.report import cards, forecaster
 from ledger.report.write import _share
 from ledger.validate import check as check_file
@@ -31,6 +32,7 @@ SAMPLE = str(Path(__file__).parent.parent / "data" / "sample.yaml")
 SHIPPED = str(ROOT / "predictions.yaml")
 GOLDEN = Path(__file__).parent.parent / "golden"
 GOLDEN_AS_OF = "2028-10-01"  # every sample outcome known; 2028 not over yet
+SHIPPED_AS_OF = "2026-12-04"  # the committed reports/: the day the criteria were written
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
@@ -55,12 +57,16 @@ def render(ledger: str, as_of: str, out: Path, *extra: str) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    return render(SAMPLE, GOLDEN_AS_OF, tmp_path_factory.mktemp("sample"))
+    # --no-history: the golden files depend on the file alone, not on the git
+    # history of this repository (which a shallow clone does not have)
+    return render(
+        SAMPLE, GOLDEN_AS_OF, tmp_path_factory.mktemp("sample"), "--no-history"
+    )
 
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    return render(SHIPPED, "2026-11-26", tmp_path_factory.mktemp("shipped"))
+    return render(SHIPPED, SHIPPED_AS_OF, tmp_path_factory.mktemp("shipped"))
 
 
 def text(files: dict[str, bytes], name: str) -> str:
@@ -96,11 +102,11 @@ def test_the_sample_report_matches_the_golden_files(
 
 
 def test_rendering_twice_gives_byte_identical_files(tmp_path: Path) -> None:
-    first = render(SHIPPED, "2026-11-26", tmp_path / "a")
-    second = render(SHIPPED, "2026-11-26", tmp_path / "b")
+    first = render(SHIPPED, SHIPPED_AS_OF, tmp_path / "a")
+    second = render(SHIPPED, SHIPPED_AS_OF, tmp_path / "b")
     assert first == second
     again = run(
-        "report", SHIPPED, "--as-of", "2026-11-26", "--out", str(tmp_path / "a")
+        "report", SHIPPED, "--as-of", SHIPPED_AS_OF, "--out", str(tmp_path / "a")
     )
     assert "(0 changed)" in again.stdout
     assert tree(tmp_path / "a") == first
@@ -123,6 +129,14 @@ def test_the_committed_reports_are_the_shipped_ledger_rendered(tmp_path: Path) -
         r"As of (\d{4}-\d\d-\d\d)", (committed / "README.md").read_text("utf-8")
     )
     assert as_of, "reports/README.md does not say its as-of date"
+    assert as_of[1] == SHIPPED_AS_OF
+    try:  # the pages say when each forecast was first committed
+        history.history(SHIPPED)
+    except history.NoHistory as exc:
+        pytest.skip(
+            "reports/ shows entry dates from the git history of predictions.yaml, "
+            f"which this checkout does not have ({exc})"
+        )
     fresh = render(SHIPPED, as_of[1], tmp_path)
     # scorecard.png is the README's screenshot of the 2026 page, not rendered output.
     rendered = {
@@ -154,13 +168,17 @@ def test_resolved_forecasts_carry_their_scores(sample: dict[str, bytes]) -> None
         "◐ partly",
         f"{0.2**2:.3f}",
     ]
-    alice_window = "window 2027-01-01 to 2027-12-31, 70% (stated)"
+    # A window's width beside it: 2027-01-01 to 2027-12-31 is 364 days at its widest.
+    alice_window = "window 2027-01-01 to 2027-12-31 (1.00 y wide), 70% (stated)"
     launch = row(page, "The rocket launches", alice_window)
     assert launch[2:5] == ["2027-09-15, known 2027-09-15", "✓ came true", "0.090"]
-    # Bob's window opened 108 days after the launch: 0.6^2, and 108 / 365.25 years.
-    bob_window = "window 2028-01-01 to 2028-12-31, 60% (stated)"
+    assert launch[7] == f"{364 / 365.25:.2f} y"  # inside: the interval score is the width
+    # Bob's window opened 108 days after the launch: 0.6^2, and 108 / 365.25 years;
+    # interval score: width + 2 / (1 - 0.6) x the distance outside.
+    bob_window = "window 2028-01-01 to 2028-12-31 (1.00 y wide), 60% (stated)"
     bob = row(page, "The rocket launches", bob_window)
     assert (bob[3], bob[4], bob[6]) == ("✗ didn't", "0.360", f"{108 / 365.25:.2f} y")
+    assert bob[7] == f"{(365 + 2 / 0.4 * 108) / 365.25:.2f} y"
     # Dan said 100% on heads; tails: Brier 1, Baseline 100 (1 + log2 0.001).
     coin = row(page, "The coin lands heads", "100% (stated)")
     assert coin[4] == "1.000"
@@ -170,7 +188,7 @@ def test_resolved_forecasts_carry_their_scores(sample: dict[str, bytes]) -> None
     voided = row(page, "The referee's call is upheld", "50% (stated)")
     assert voided[2:5] == ["ambiguous, known 2027-05-01", "⊘ voided", "—"]
     scores = page.split("Scores of the forecasts resolved in 2027", 1)[1]
-    scores = scores.split("## Calibration")[0]
+    scores = scores.split("## Whose judgement")[0]
     alice = row(scores, "Alice Example", "2")
     assert (alice[2], alice[3]) == (f"{(0.04 + 0.09) / 2:.3f}", "0.040 to 0.090")
     board = page.split("Leaderboard", 1)[1]
@@ -180,18 +198,20 @@ def test_resolved_forecasts_carry_their_scores(sample: dict[str, bytes]) -> None
 def test_the_calibration_tables_count_and_fold(sample: dict[str, bytes]) -> None:
     page = text(sample, "2027.md")
     # 70%: Alice 70% (budget, 0.5), Alice 70% (launch, 1), Carol 67.5% mapped (0.5).
-    seventy = row(page, "70%", "3")
+    seventy = row(page, "70% (65–75%)", "3")
     assert seventy[2:5] == [
         "2 stated, 1 mapped",
         f"{100 * (0.7 + 0.7 + 0.675) / 3:.1f}%",
         f"{100 * 2 / 3:.1f}%",
     ]
     # 99%: Dan's 100% (no) and Bob's 0% (no, folded to 100% yes): half came true.
-    assert row(page, "99%", "2")[4] == "50.0%"
+    assert row(page, "99% (97–100%)", "2")[4] == "50.0%"
     # Wilson 95% for 1 of 1: (1 + z²/2 - z·sqrt(z²/4)) / (1 + z²) to 1.
     z = 1.959963984540054
     low = (1 + z**2 / 2 - z * math.sqrt(z**2 / 4)) / (1 + z**2)
-    assert row(page, "50%", "1")[5] == f"{100 * low:.1f}% to 100.0%"
+    assert row(page, "50% (50–55%)", "1")[5] == f"{100 * low:.1f}% to 100.0%"
+    # one sentence explains the page's two bucket schemes
+    assert "85% is in the 90% bucket, whose range is 85% up to 92.5%" in page
     assert "![Calibration of 7 forecasts resolved in 2027" in page
 
 
@@ -224,23 +244,26 @@ def test_a_year_with_nothing_resolved_still_says_what_is_open(
     shipped: dict[str, bytes],
 ) -> None:
     page = text(shipped, "2026.md")
-    assert "No question resolved in 2026 (as of 2026-11-26)" in page
-    assert "24 questions open on 2026-11-26" in page
+    assert "No question resolved in 2026 (as of 2026-12-04)" in page
+    assert "24 questions open on 2026-12-04" in page
     # what each forecaster claimed: quote, source, probability and basis
     assert (
         "**Jerry Tworek**, made 2026-01-06..2026-04-30: **85%** "
-        "(judged (the keeper's reading))" in page
-    )
+        "(judged by the keeper)" in page
+    )  # issue 14, point 8: not "(judged (the keeper's reading))"
+    assert "(judged (" not in page
     assert (
-        "mapped from “likely” (ICD 203 expressions of likelihood (range midpoints))"
+        "mapped from “likely” with ICD 203 expressions of likelihood (range midpoints)"
         in page
     )
     assert "Quote: “Robotics timeline: \\~2–3 years for a “ChatGPT moment.”" in page
     assert "[Dwarkesh Podcast episode with Sergey Levine" in page
-    assert "deadline 2035-12-31 (in 9y 1m)" in page
+    assert "deadline 2035-12-31 (in 9y)" in page
     assert '![Timing of 5 windows on “Robotics has its "ChatGPT moment"”' in page
     # Jim Fan's "~3 years" (±6 months) window closes within the year after
-    assert row(page, "Jim Fan", 'Robotics has its "ChatGPT moment"')[3] == "2027-06-30"
+    closing = row(page, "Jim Fan", 'Robotics has its "ChatGPT moment"')
+    assert closing[2].startswith("window 2026-06-01 to 2027-06-30 (1.08 y wide)")
+    assert closing[3] == "2027-06-30"
     html = parse_html(text(shipped, "2026.html"))
     for body in html.iter("tbody"):
         assert len(body.findall("tr")) > 0, "an empty table"
@@ -341,7 +364,7 @@ def test_user_text_is_text_in_markdown(evil: dict[str, bytes]) -> None:
     )
     assert "[https://example.org/a(b)\\|c](https://example.org/a%28b%29%7Cc)" in eve
     assert "- javascript:alert(1)\n" in eve  # not a link
-    assert "Note: 1\\. \\<i\\>why\\</i\\>" in text(evil, "compare.md")
+    assert "The keeper's note: 1\\. \\<i\\>why\\</i\\>" in text(evil, "compare.md")
 
 
 def test_user_text_is_text_in_svg(evil: dict[str, bytes]) -> None:
@@ -474,6 +497,7 @@ def test_every_html_page_is_strict_html5_and_self_contained(
         "forecaster-carol.html",
         "forecaster-dan.html",
         "index.html",
+        "sources.html",
     ]
     for name in pages:
         source = text(sample, name)
@@ -490,7 +514,7 @@ def test_every_html_page_is_strict_html5_and_self_contained(
             href = element.attrib.get("href")
             if href is not None:
                 assert href.startswith(("https://", "http://", "#")) or re.fullmatch(
-                    r"[a-z0-9-]+\.html", href
+                    r"[a-z0-9-]+\.html(#[a-z0-9-]+)?", href
                 ), (name, href)
             if tag == "th":
                 assert element.attrib.get("scope") in ("col", "row"), name
@@ -560,7 +584,7 @@ def test_the_command_says_what_it_wrote(tmp_path: Path) -> None:
     result = run("report", SAMPLE, "--as-of", GOLDEN_AS_OF, "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(
-        f"Report as of {GOLDEN_AS_OF} in {tmp_path}: 43 files (43 changed);"
+        f"Report as of {GOLDEN_AS_OF} in {tmp_path}: 45 files (45 changed);"
     )
     assert (
         "yearly scorecards: 2025, 2026, 2027, 2028; 4 forecaster pages" in result.stdout
@@ -670,7 +694,9 @@ def cut(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(cards, "LIST_LIMIT", 1)
         patch.setattr(forecaster, "SHARED_TITLES", 1)
-        return render(SAMPLE, GOLDEN_AS_OF, tmp_path_factory.mktemp("cut"))
+        return render(
+            SAMPLE, GOLDEN_AS_OF, tmp_path_factory.mktemp("cut"), "--no-history"
+        )
 
 
 def test_a_long_list_shows_its_first_items_and_says_how_to_list_them_all(
@@ -746,8 +772,9 @@ def test_a_command_in_a_note_is_a_code_span() -> None:
 def test_several_processes_write_the_same_files(
     tmp_path: Path, sample: dict[str, bytes]
 ) -> None:
-    assert render(SAMPLE, GOLDEN_AS_OF, tmp_path / "two", "--jobs", "2") == sample
-    assert render(SAMPLE, GOLDEN_AS_OF, tmp_path / "three", "--jobs", "3") == sample
+    two, three = tmp_path / "two", tmp_path / "three"
+    assert render(SAMPLE, GOLDEN_AS_OF, two, "--jobs", "2", "--no-history") == sample
+    assert render(SAMPLE, GOLDEN_AS_OF, three, "--jobs", "3", "--no-history") == sample
     again = run(
         "report",
         SAMPLE,
@@ -757,6 +784,7 @@ def test_several_processes_write_the_same_files(
         str(tmp_path / "two"),
         "--jobs",
         "2",
+        "--no-history",
     )
     pages = len(sample) - 1  # the manifest is not counted
     assert again.exit_code == 0 and f"{pages} files (0 changed)" in again.output

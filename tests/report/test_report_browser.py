@@ -173,7 +173,9 @@ def test_the_scorecard_renders_in_chromium_with_its_charts(
 ) -> None:
     url = (pages / "2027.html").as_uri()
     png = tmp_path / "2027.png"
-    shot = chromium(tmp_path, f"--screenshot={png}", "--window-size=1000,4000", url)
+    # tall enough to reach the calibration chart below the resolved tables and the
+    # basis split (issue 14)
+    shot = chromium(tmp_path, f"--screenshot={png}", "--window-size=1000,6000", url)
     assert console(shot.stderr) == []
     image = pixels(png.read_bytes())[:, :, :3]
     assert colours(image) > 50  # text, tables and charts, not a blank page
