@@ -21,6 +21,7 @@ from ledger.core import words
 from ledger.core.dates import DateError, When, parse_offset, parse_when
 from ledger.core.model import Bound, Kind, Quantiles, Window
 from ledger.core.numbers import NUMBER, PERCENT
+from ledger.core.text import exact
 from ledger.loader.fields import FieldError, FieldReader, Reported, check_node, finite
 from ledger.loader.nodes import describe, is_null, line
 
@@ -335,7 +336,7 @@ def _ascending(pairs: list[tuple[str, When | float, yaml.Node]]) -> None:
 
 
 def _shown(value: When | float) -> str:
-    return str(value) if isinstance(value, When) else f"{value:g}"
+    return str(value) if isinstance(value, When) else exact(value)
 
 
 def _in_order(node: yaml.Node, text: str, start: Bound, end: Bound) -> None:
