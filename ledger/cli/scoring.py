@@ -306,8 +306,13 @@ def _compare(options: CompareOptions) -> None:
         [] if note or options.format_ != "json"
         else comparing.unscored_shared(data, chosen, unscorable)
     )
+    every = _compare_pairs(options.pairs, real, added, ledger)[0] if added else chosen
+    quantile = comparing.quantile_comparison(
+        rows, every, same_window=options.same_window, synthetic=added
+    )
     out = showing.to_json(
-        board, h2h, unscored, as_of=options.as_of.isoformat(), ci=options.ci,
+        board, h2h, unscored, quantile=quantile, as_of=options.as_of.isoformat(),
+        ci=options.ci,
         balance_by=options.balance_by, crowd=members, methods=methods, pairs_note=note,
         questions=comparing.scored_questions(rows),
     )

@@ -157,8 +157,15 @@ def weighted_interval(
 
 def score(quantiles: Quantiles, outcome: Truth) -> Scored:
     """Score `quantiles` against `outcome` (see the module docstring)."""
-    levels = quantiles.levels
-    ranges = [reading(value) for value in quantiles.values]
+    return score_readings(
+        quantiles.levels, [reading(value) for value in quantiles.values], outcome
+    )
+
+
+def score_readings(
+    levels: Sequence[float], ranges: Sequence[tuple[float, float]], outcome: Truth
+) -> Scored:
+    """Score values given as readings `(low, high)` at `levels` against `outcome`."""
     below = tuple(
         1.0 if outcome.high < low else 0.0 if outcome.low >= high else math.nan
         for low, high in ranges
