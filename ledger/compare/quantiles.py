@@ -21,7 +21,6 @@ scores are compared as ratios, question by question, as relative Brier is:
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -92,18 +91,11 @@ def leaderboard(rows: pd.DataFrame, synthetic: Collection[str] = ()) -> pd.DataF
     return table[BOARD].reset_index(drop=True)
 
 
-def _day(value: float) -> dt.date:
-    """The day nearest a decimal year (`quantiles.year`'s inverse)."""
-    return dt.date.fromordinal(
-        round((value - 2000) * quantiles.YEAR_DAYS) + dt.date(2000, 1, 1).toordinal()
-    )
-
-
 def _value(kind: str, low: float, high: float) -> float | str:
     """A crowd's value as the frame writes it: a number, or a day (or two)."""
     if kind != "date":
         return (low + high) / 2
-    first, last = _day(low), _day(high)
+    first, last = quantiles.day_of(low), quantiles.day_of(high)
     return first.isoformat() if first == last else f"{first}..{last}"
 
 

@@ -36,6 +36,7 @@ An uncertain date is read at both ends, as a `(low, high)` pair; a number is
 
 from __future__ import annotations
 
+import datetime
 import math
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -80,6 +81,16 @@ def year(day: dt.date) -> float:
     (2030.5, 2000.0)
     """
     return 2000 + (day.toordinal() - _EPOCH) / YEAR_DAYS
+
+
+def day_of(value: float) -> dt.date:
+    """The day nearest a decimal year (`year`'s inverse).
+
+    >>> import datetime
+    >>> day_of(year(datetime.date(2031, 3, 1)))
+    datetime.date(2031, 3, 1)
+    """
+    return datetime.date.fromordinal(round((value - 2000) * YEAR_DAYS) + _EPOCH)
 
 
 def reading(value: When | float) -> tuple[float, float]:

@@ -31,6 +31,13 @@ State = tuple["rules.Status", "Outcome | None"]
 """A question's status as of a day and its standing outcome (None: none yet)."""
 
 
+QUANTILE_COLUMNS = (
+    "excluded", "quantile_levels", "quantile_score", "wis", "quantile_censored",
+    "result_low", "result_high",
+)
+"""The frame's columns a quantile forecast's fan reads (`ledger.report.fans`)."""
+
+
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows of `frame` as dicts keyed by column name."""
     # The frames' columns are all named by strings (pandas types them Hashable).
@@ -126,12 +133,13 @@ class Book:
         """The outcome, timing error and censoring of windows as of `day`.
 
         These are the frame's rows on date and numeric questions, by
-        (question, line of the forecast).
+        (question, line of the forecast), with their quantile scores (and
+        why a row is excluded, and the result as numbers) for the fans.
         """
         if day not in self._rows:
             frame = self.frame(day)
             frame = frame[(frame["kind"] != "binary").to_numpy()]
-            names = ("outcome", "timing_error", "censored")
+            names = ("outcome", "timing_error", "censored", *QUANTILE_COLUMNS)
             values = zip(*(frame[name].tolist() for name in names), strict=True)
             keys = zip(frame["question"].tolist(), frame["line"].tolist(), strict=True)
             self._rows[day] = {

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ledger.core import rules
 from ledger.core.dates import When
-from ledger.report import cards
+from ledger.report import cards, fans
 from ledger.report.book import records
 from ledger.report.calibration import calibration
 from ledger.report.cards import by_deadline, card, claim, cut
@@ -192,6 +192,18 @@ def _prices(
     return {"prices": [c for c in charts if c is not None]}, {}, {"prices": more}
 
 
+def _quantiles(
+    book: Book, year: int, states: dict[str, State]
+) -> list[tuple[Question, Forecast]]:
+    """The standing quantile forecasts on questions open, or settled in `year`."""
+    shown = [
+        q for q in book.ledger.questions
+        if states[q.id][0] not in ("resolved", "void")
+        or ((found := states[q.id][1]) is not None and found.known.latest.year == year)
+    ]
+    return fans.standing_quantiles(book, book.cutoff(year), questions=shown)
+
+
 def year_page(book: Book, year: int, drawn: Charts) -> dict[str, Any]:
     """The context of `year`'s scorecard page."""
     day = book.cutoff(year)
@@ -226,6 +238,10 @@ def year_page(book: Book, year: int, drawn: Charts) -> dict[str, Any]:
         "scores": [{"label": g["name"], **g["summary"]} for g in groups]
         + [{"label": "All forecasters", **summary(r)} for r in everyone if groups],
         "calibration": calibration(frame, resolved, frame["standing"], drawn, *scope),
+        "quantile_coverage": fans.coverage(frame[resolved]),
+        "quantiles": fans.fans(
+            book, day, _quantiles(book, year, states), drawn, f"{year}-fan"
+        ),
         **lists,
         "totals": totals,
         "more": more,

@@ -112,7 +112,7 @@ def quantile_calibration(frame: pd.DataFrame) -> dict[str, Any]:
         `intervals` (`intervals`).
     """
     rows = frame[frame["standing"].to_numpy()]
-    given = [len(levels) > 0 for levels in rows["quantile_levels"]]
+    given = np.fromiter(map(len, rows["quantile_levels"]), np.int64, len(rows)) > 0
     rows = rows[given]
     levels, below, lower, upper, widths = [], [], [], [], []
     scored = 0
