@@ -148,7 +148,7 @@ def _totals(rows: Sequence[Row], keys: Sequence[str], as_of: dt.date) -> list[st
     """The line of counts under a table by forecaster, question or basis."""
     if len(keys) != 1 or keys[0] not in ("forecaster", "question", "basis"):
         return []
-    totals = {name: sum(int(r[name]) for r in rows) for name in TOTALS}
+    totals = {name: sum(int(r.get(name, 0)) for r in rows) for name in TOTALS}
     lines = [
         f"{totals['n']} forecasts scored with a probability, "
         f"{totals['n_window_only']} windows scored by timing only"
@@ -259,7 +259,7 @@ def explain_table(
             lines.append(f"    quantiles {_given(r['quantiles'])}")
         lines.append(f"    {r['why']}")
         scores = [
-            f"{name} {number(r[name])}" for name in EXPLAINED if r[name] is not None
+            f"{name} {number(r[name])}" for name in EXPLAINED if r.get(name) is not None
         ]
         if scores:
             lines.append("    " + ", ".join(scores))
