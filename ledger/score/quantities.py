@@ -132,7 +132,9 @@ def wis(y: ArrayLike, quantiles: ArrayLike, levels: ArrayLike) -> Floats:
         raise ValueError(f"the levels do not pair up around a median: {reason}")
     values = np.asarray(quantiles, dtype=np.float64)
     lows = np.flatnonzero(tau < 0.5)
-    highs = np.array([int(np.argmin(np.abs(tau - (1 - tau[i])))) for i in lows])
+    highs = np.array(
+        [int(np.argmin(np.abs(tau - (1 - tau[i])))) for i in lows], dtype=np.intp
+    )
     median = values[..., int(np.argmin(np.abs(tau - 0.5)))]
     return weighted_interval_score(
         values[..., lows], values[..., highs], y, 2 * tau[lows], median
