@@ -35,6 +35,14 @@ if TYPE_CHECKING:
     from ledger.report.render import Charts
 
 LEFT, RIGHT, WIDTH = 16.0, 444.0, 460
+WAITING = {
+    "undetermined": "waits for the event (a value lies past the deadline it did not "
+    "happen by)",
+    "void": "void: not scored",
+    "unscorable": "never scored",
+}
+"""Why a quantile forecast has no score, by the frame's `excluded`."""
+NOT_YET = "not scored yet"
 BAND_TOP, BAND_BOTTOM, AXIS_Y = 34.0, 58.0, 66.0
 
 
@@ -129,11 +137,9 @@ def _scores(row: dict[str, Any], question: Question) -> dict[str, str]:
     unit = unit if unit.strip() else ""
     score = row.get("quantile_score", math.nan)
     if score is None or math.isnan(score):
-        waiting = {"undetermined": "waits for the event (a value lies past the "
-                   "deadline it did not happen by)", "void": "void: not scored",
-                   "unscorable": "never scored"}
+        reason = str(row.get("excluded"))
         return {"score": DASH, "wis": DASH,
-                "status": waiting.get(str(row.get("excluded")), "not scored yet")}
+                "status": WAITING[reason] if reason in WAITING else NOT_YET}
     bound = "≥ " if row.get("quantile_censored") else ""
     wis = row.get("wis", math.nan)
     why = unpaired(row.get("quantile_levels") or ())
