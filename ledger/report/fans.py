@@ -139,7 +139,7 @@ def _scores(row: dict[str, Any], question: Question) -> dict[str, str]:
     if score is None or math.isnan(score):
         reason = str(row.get("excluded"))
         return {"score": DASH, "wis": DASH,
-                "status": WAITING[reason] if reason in WAITING else NOT_YET}
+                "status": WAITING.get(reason) or NOT_YET}
     bound = "≥ " if row.get("quantile_censored") else ""
     wis = row.get("wis", math.nan)
     why = unpaired(row.get("quantile_levels") or ())

@@ -636,12 +636,12 @@ def test_added_cases_agree_with_a_library_where_it_is_right() -> None:
         if "y" not in inputs:
             continue  # a date case: its values are read from dates by the ledger
         y, values, levels = inputs["y"], inputs["quantiles"], inputs["levels"]
-        losses = [float(sr.quantile_score(y, q, t)) for t, q in zip(levels, values)]
+        losses = [float(sr.quantile_score(y, q, t)) for t, q in zip(levels, values, strict=True)]
         qs = 2 * sum(losses) / len(losses)
         assert_close(qs, case["expected"]["quantile_score"], 1e-9, case["id"])
         if case["expected"]["wis"] is None:
             continue
-        at = dict(zip(levels, values))
+        at = dict(zip(levels, values, strict=True))
         total = 0.5 * abs(y - at[0.5])
         lows = [t for t in levels if t < 0.5]
         for t in lows:
