@@ -174,12 +174,12 @@ class Forecast(Record):
     """
 
     by: str
+    quantiles: Quantiles | None = None  # a date or numeric question's, or None
     made: When
     source: str | None = None
     quote: str | None = None
     p: float | None = None
     window: Window | None = None
-    quantiles: Quantiles | None = None
     basis: Basis
     table: str | None = None
     words: str | None = None

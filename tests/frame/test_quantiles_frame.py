@@ -1,8 +1,9 @@
 """Quantile forecasts in the tidy frame and the commands that read it (issue 18).
 
 `ledger score` (table, JSON, --explain), `ledger calibration --quantiles`, `ledger
-list` and `ledger export` on one small ledger, every number worked out here by hand
-in days (a year is 365.25 days), never by the code under test.
+list` and `ledger export` on one small ledger (tests/data/quantiles.yaml), every
+number worked out here by hand in days (a year is 365.25 days), never by the code
+under test.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -18,66 +19,9 @@ from click.testing import CliRunner
 from ledger.cli import main
 from ledger.frame import frame
 
-if TYPE_CHECKING:
-    from pathlib import Path
-
 YEAR = 365.25
 
-LEDGER = """\
-forecasters:
-  - {id: alice, name: Alice}
-  - {id: bob, name: Bob}
-questions:
-  - id: robots
-    title: Robots at work
-    criteria: The first day 10,000 units are delivered.
-    kind: date
-    deadline: 2035-12-31
-    forecasts:
-      - by: alice
-        made: 2026-02-10
-        quantiles: {0.1: 2027-01-01, 50%: 2030-06-01, 0.9: 2034-01-01}
-        basis: stated
-      - by: bob
-        made: 2026-02-10
-        window: [2029, 2031]
-        quantiles: {0.5: 2030}
-        basis: judged
-        note: Bob's "around 2030", read as a median of 2030.
-    outcomes:
-      - {result: 2031-03-01, known: 2031-03-01, recorded: 2031-03-02}
-  - id: power
-    title: Power used by AI in 2030
-    criteria: As reported.
-    kind: numeric
-    unit: GW
-    deadline: 2031-06-30
-    forecasts:
-      - {by: alice, made: 2026-02-10, quantiles: {0.1: 8, 0.5: 12, 0.9: 20}, basis: stated}
-      - {by: bob, made: 2026-02-10, quantiles: {0.25: 10, 0.75: 30}, basis: stated}
-    outcomes:
-      - {result: 25, known: 2031-03-01, recorded: 2031-03-02}
-  - id: never
-    title: Never by 2030
-    criteria: x
-    kind: date
-    deadline: 2030-12-31
-    forecasts:
-      - {by: alice, made: 2026-02-10, quantiles: {0.25: 2027, 0.75: 2029}, basis: stated}
-      - {by: bob, made: 2026-02-10, quantiles: {0.25: 2027, 0.75: 2032}, basis: stated}
-    outcomes:
-      - {result: no, known: 2030-12-31, recorded: 2031-01-02}
-  - id: later
-    title: Not yet in 2029
-    criteria: x
-    kind: date
-    deadline: 2034-12-31
-    forecasts:
-      - {by: alice, made: 2026-02-10, quantiles: {0.5: 2028-06-01}, basis: stated}
-      - {by: bob, made: 2026-02-10, quantiles: {0.5: 2028-06-01, 0.9: 2031-01-01}, basis: stated}
-    outcomes:
-      - {result: not-yet, known: 2029-06-30, recorded: 2029-07-01}
-"""
+LEDGER = (Path(__file__).parents[1] / "data" / "quantiles.yaml").read_text("utf-8")
 
 AS_OF = "2032-01-01"
 

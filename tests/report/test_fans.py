@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import html5lib
 import pytest
@@ -18,63 +18,29 @@ from click.testing import CliRunner
 
 from ledger.cli import main
 
-if TYPE_CHECKING:
-    from pathlib import Path
-
 YEAR = 365.25
-LEDGER = """\
-forecasters:
-  - {id: alice, name: Alice}
-  - {id: bob, name: Bob}
-questions:
-  - id: robots
-    title: Robots at work
-    criteria: The first day 10,000 units are delivered.
-    kind: date
-    deadline: 2035-12-31
-    forecasts:
-      - {by: alice, made: 2026-02-10, quantiles: {0.1: 2027-01-01, 0.5: 2030-06-01, 0.9: 2034-01-01}, basis: stated}
-      - {by: bob, made: 2026-02-10, quantiles: {0.5: 2030}, basis: judged, note: Read as his median.}
-    outcomes:
-      - {result: 2031-03-01, known: 2031-03-01, recorded: 2031-03-02}
-  - id: never
-    title: Never by 2030
-    criteria: x
-    kind: date
-    deadline: 2030-12-31
-    forecasts:
-      - {by: alice, made: 2026-02-10, quantiles: {0.25: 2027, 0.75: 2029}, basis: stated}
-    outcomes:
-      - {result: no, known: 2030-12-31, recorded: 2031-01-02}
-  - id: power
-    title: Power used by AI in 2033
-    criteria: As reported.
-    kind: numeric
-    unit: GW
-    deadline: 2033-06-30
-    forecasts:
-      - {by: alice, made: 2026-02-10, quantiles: {0.1: 8, 0.5: 12, 0.9: 20}, basis: stated}
-"""
+LEDGER = Path(__file__).parents[1] / "data" / "quantiles.yaml"
 
 
 def days(start: str, end: str) -> float:
     return (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days / YEAR
 
 
-@pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    folder = tmp_path_factory.mktemp("fans")
-    path = folder / "predictions.yaml"
-    path.write_text(LEDGER, encoding="utf-8")
-    out = folder / "out"
+def render(out: Path) -> dict[str, str]:
+    """The report of tests/data/quantiles.yaml as of 2031-12-31, every file as text."""
     result = CliRunner().invoke(
-        main, ["report", str(path), "--as-of", "2031-12-31", "--out", str(out)]
+        main, ["report", str(LEDGER), "--as-of", "2031-12-31", "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
     return {
         p.relative_to(out).as_posix(): p.read_text("utf-8")
         for p in sorted(out.rglob("*")) if p.is_file()
     }
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return render(tmp_path_factory.mktemp("fans") / "out")
 
 
 def test_the_year_page_shows_a_fan_per_quantile_forecast_with_its_scores(
@@ -93,11 +59,21 @@ def test_the_year_page_shows_a_fan_per_quantile_forecast_with_its_scores(
         f"Quantile score {alice:.2f} y, WIS {alice:.2f} y (lower is better): scored."
     ) in page
     bob = days("2030-12-31", "2031-03-01")
-    assert f"**median 2030** (judged (the keeper's reading)). Outcome: 2031-03-01. Quantile score {bob:.2f} y" in page
+    assert (
+        "**window 2029-01-01 to 2031-12-31, no probability; median 2030** (judged (the "
+        f"keeper's reading)). Outcome: 2031-03-01. Quantile score {bob:.2f} y"
+    ) in page
+    assert 'Note: Bob\'s "around 2030", read as a median of 2030.' in page  # its caveat
     assert "![Quantiles of Alice on “Robots at work”](charts/2031-fan-robots-alice.svg)" in page
-    assert "quantiles 10%: 8, 50%: 12, 90%: 20 GW** (stated). Outcome: not known yet." in page
-    assert "not scored yet" in page
-    assert "Note: Read as his median." in page  # a judged forecast's caveat shows
+    power = (2 * 0.1 * 17 + 2 * 0.5 * 13 + 2 * 0.9 * 5) / 3
+    assert (
+        "quantiles 10%: 8, 50%: 12, 90%: 20 GW** (stated). Outcome: 25 GW. "
+        f"Quantile score {power:.2f} GW, WIS {power:.2f} GW"
+    ) in page
+    assert "WIS — (no median (level 0.5))" in page  # bob's 25%/75%
+    later = days("2028-06-01", "2029-07-01")  # no event by 2029-06-30, still open
+    assert f"Outcome: after 2029-06-30 (or never). Quantile score ≥ {later:.2f} y" in page
+    assert "not scored yet" in page  # bob's 90% value lies after 2029-06-30
     assert "charts/2031-fan-power-alice.svg" in pages
 
 
@@ -110,6 +86,7 @@ def test_a_censored_forecast_says_its_score_is_a_lower_bound(pages: dict[str, st
         f"Outcome: after 2030-12-31 (or never). Quantile score ≥ {bound:.2f} y, "
         "WIS — (no median (level 0.5)) (lower is better): a lower bound"
     ) in page
+    assert "waits for the event (a value lies past the deadline it did not happen by)" in page
     svg = pages["charts/2030-fan-never-alice.svg"]
     assert "stroke-dasharray=\"5 3\"" in svg  # the arrow: the event came later, if ever
 
@@ -117,10 +94,12 @@ def test_a_censored_forecast_says_its_score_is_a_lower_bound(pages: dict[str, st
 def test_the_calibration_section_shows_the_coverage_table(pages: dict[str, str]) -> None:
     page = pages["forecaster-alice.md"]
     table = page[page.index("Quantile calibration:"):]
-    # robots (2031-03-01): 10% not below, 50% not below, 90% below; never: 25%, 75% not
-    assert "| 10% | 1 | 0.0% |" in table
-    assert "| 90% | 1 | 100.0% |" in table
-    assert "| 80% | 10%–90% | 1 | 100.0% |" in table
+    # resolved: robots (2031-03-01): 10%, 50% not below, 90% below; power (25 GW):
+    # none below; never (after 2030-12-31): 25%, 75% not below
+    assert "| 10% | 2 | 0.0% |" in table
+    assert "| 50% | 2 | 0.0% |" in table
+    assert "| 90% | 2 | 50.0% |" in table
+    assert "| 80% | 10%–90% | 2 | 50.0% |" in table
     assert "| 50% | 25%–75% | 1 | 0.0% |" in table
     assert page.index("## Calibration") < page.index("Quantile calibration:") < page.index(
         "## Resolved"
@@ -141,15 +120,7 @@ def test_the_pages_stay_strict_html5_and_the_fans_are_inline(pages: dict[str, st
 
 
 def test_the_fans_are_drawn_the_same_every_time(tmp_path: Path, pages: dict[str, str]) -> None:
-    path = tmp_path / "predictions.yaml"
-    path.write_text(LEDGER, encoding="utf-8")
-    out = tmp_path / "again"
-    result = CliRunner().invoke(
-        main, ["report", str(path), "--as-of", "2031-12-31", "--out", str(out)]
-    )
-    assert result.exit_code == 0, result.output
-    again = {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in out.rglob("*") if p.is_file()}
-    assert again == pages
+    assert render(tmp_path / "again") == pages
 
 
 def test_a_page_without_quantile_forecasts_has_no_quantile_section(tmp_path: Path) -> None:
