@@ -162,7 +162,7 @@ def _item(
     said = claim(book, question, forecast, True)
     label = f"Quantiles of {said['name']} on “{shorten(question.title, 80)}”"
     desc = f"{label}: {said['claim']}; outcome {_outcome_words(question, outcome)}."
-    chart = fan(forecast, question, outcome, (shorten(question.title, 60), label, desc))
+    chart = fan(forecast, question, outcome, (shorten(question.title, 50), label, desc))
     return {
         **said,
         "title": question.title,
