@@ -16,9 +16,11 @@ from ledger.core.model import (
     Forecast,
     Forecaster,
     Ledger,
+    Location,
     Order,
     Outcome,
     Question,
+    Skipped,
     Source,
 )
 from ledger.core.rules import index
@@ -306,6 +308,50 @@ def _contradicted(entry: Outcome, earlier: Sequence[Outcome]) -> Iterator[Error]
             )
 
 
+def _words(text: str) -> str:
+    """A quote compared without case or differences of spacing."""
+    return " ".join(text.split()).casefold()
+
+
+def check_skipped(ledger: Ledger) -> Iterator[Error]:
+    """A claim is skipped once, and is either scored or skipped, not both.
+
+    (Its `source` and `by` are checked with every other reference.)
+    """
+    first: dict[tuple[str, str], Skipped] = {}
+    quoted: dict[str, tuple[Question, Forecast]] = {}
+    if ledger.skipped:
+        for question in ledger.questions:
+            for forecast in question.forecasts:
+                if forecast.quote is not None:
+                    quoted.setdefault(_words(forecast.quote), (question, forecast))
+    for entry in ledger.skipped:
+        key = (_words(entry.quote), entry.source)
+        earlier = first.setdefault(key, entry)
+        if earlier is not entry:
+            yield Error(
+                entry.at("quote"),
+                f"this quote from source '{entry.source}' is already skipped at "
+                f"{_where(earlier.location, entry)}",
+            )
+            continue
+        scored = quoted.get(key[0])
+        if scored is not None:
+            question, forecast = scored
+            yield Error(
+                entry.at("quote"),
+                f"this quote is skipped and also scored: question '{question.id}' "
+                f"quotes it at {_where(forecast.location, entry)}; remove one",
+            )
+
+
+def _where(location: Location, here: Skipped) -> str:
+    """`line N` in the same file as `here`, else `PATH:N`."""
+    if location.path == here.location.path:
+        return f"line {location.line}"
+    return str(location)
+
+
 CHECKS: tuple[Check, ...] = (
     check_unique_ids,
     check_references,
@@ -314,6 +360,7 @@ CHECKS: tuple[Check, ...] = (
     check_resolvers,
     check_assessed,
     check_not_yet,
+    check_skipped,
 )
 
 

@@ -14,6 +14,8 @@ Two kinds of case, each the exact output of the real command line:
   small clean ledger), with the files of `commands/<case>/` added. `$` lines
   before the last are set-up commands, run by the shell there (git history
   for `ledger verify`); `VAR=value` before `ledger` sets the environment.
+  A `ledger sync` case answers from responses saved by `--save-responses`
+  (`--replay saved`), never from the network.
 
 `test_every_message_in_the_source_has_a_case` scans ledger/ for every place
 that builds a message (`tests/messages.py`) and looks for each piece of its
@@ -302,6 +304,30 @@ UNREACHABLE = {
     "report process died": (
         "report/test_report.py::test_a_report_process_that_fails_or_dies_is_a_write_error"
     ),
+    # `ledger sync` against a live server: a case can only replay saved answers,
+    # or be refused on a closed port. A server that asks for a long wait, that
+    # never answers, an answer too big or with damaged gzip data (saved answers
+    # are the decoded text), --save-responses finding a file it did not write
+    "api.manifold.markets asked to wait 3600 s (HTTP 429); try again later": (
+        "sync/test_http.py::test_retry_after_backoff_and_the_retry_limit"
+    ),
+    "api.manifold.markets did not answer within 10 s": (
+        "sync/test_sources.py::"
+        "test_a_timeout_or_a_malformed_answer_is_an_error_and_writes_nothing"
+    ),
+    "the answer is larger than 64 MB": (
+        "sync/test_http.py::test_an_oversized_or_damaged_answer_is_an_error"
+    ),
+    "the answer's gzip data is damaged": (
+        "sync/test_http.py::test_an_oversized_or_damaged_answer_is_an_error"
+    ),
+    "saved/response-0123.json exists and is not a saved response; not replaced": (
+        "sync/test_http.py::test_save_responses_never_replaces_a_file_it_did_not_write"
+    ),
+    # saved answers are text, so only a live answer can be a CSV that is not UTF-8
+    "csv: the CSV is not UTF-8 text": (
+        "sync/test_http.py::test_a_csv_that_is_not_utf8_is_an_error"
+    ),
 }
 
 
@@ -336,6 +362,19 @@ def _not_a_list() -> str:
         said.append(str(refused.value))
     assert said[0] == said[1]
     return said[0]
+
+
+def _a_series_without_a_rule() -> object:
+    from ledger.core.model import Location, Resolver
+    from ledger.sync import series
+    from ledger.validate import check
+
+    question = check(str(FIXTURE / "predictions.yaml"))[0].questions[1]
+    resolver = Resolver(
+        location=Location("x.yaml", 1), source="csv", url="https://example.org/a.csv",
+        column="a",
+    )
+    return series.decide([], resolver, question, dt.date(2026, 6, 1), (), one=False)
 
 
 def _guards() -> dict[str, Callable[[], object]]:
@@ -407,6 +446,8 @@ def _guards() -> dict[str, Callable[[], object]]:
         "unknown reference 'zero'; use 'half' or 'base_rate'": (
             lambda: rules.brier_skill([1], [0.5], "zero")  # type: ignore[arg-type]
         ),
+        # the loader requires a rule of every csv and json resolver
+        "the resolver has no rule": _a_series_without_a_rule,
     }
 
 

@@ -35,6 +35,7 @@ LAYERS = [
     "loader",  # text → records; the parse cache
     "validate",  # checks across records; check = load + validate
     "record",  # byte-preserving edits of a ledger file
+    "extract",  # candidate forecasts from a text: cues, horizons, coverage, stubs
     "importers",  # other tools' files → a new ledger
     "sync",  # markets, series and releases → outcomes and crowd prices (network)
     "query",  # list, due, verify: no pandas

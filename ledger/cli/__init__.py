@@ -13,6 +13,7 @@ start fast.
 - `imports`: import forecastbench | csv | fatebook, export
 - `report`: report
 - `sync`: sync (markets, data series and releases → outcomes and crowd prices)
+- `extract`: extract (candidate forecasts from a text)
 - `options` (shared options) and `errors` (printing problems, usage errors)
 """
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import click
 
-from ledger.cli import calibration, edit, imports, query, report, scoring, sync
+from ledger.cli import calibration, edit, extract, imports, query, report, scoring, sync
 from ledger.core.version import DISTRIBUTION
 
 
@@ -35,6 +36,7 @@ COMMANDS: tuple[click.Command, ...] = (
     scoring.score, calibration.calibration, scoring.compare,
     edit.add, edit.forecast, edit.resolve, edit.forecaster_group, edit.source_group,
     imports.import_group, imports.export,
+    extract.extract,
     report.report,
     sync.sync,
 )

@@ -218,7 +218,8 @@ class ForecastOptions(Claim):
     "--made).",
     "made": "When it was made (any ledger date form; default: today).",
 })
-@click.option("--table", help="For --basis mapped: icd-203 or mauboussin-2018.")
+@click.option("--table", help="For --basis mapped: icd-203, mauboussin-2018, kent-1964 "
+              "or fagen-2019.")
 @click.option("--words", help="For --basis mapped: the speaker's words.")
 @click.option("--note", help="A note (required for --basis judged).")
 @with_options(ForecastOptions)

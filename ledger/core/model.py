@@ -305,6 +305,21 @@ class Question(Record):
     resolver: Resolver | None = None  # where `ledger sync` finds the outcome
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Skipped(Record):
+    """A claim the keeper considered and deliberately did not score.
+
+    The ledger's `skipped:` section: the words, verbatim, their source, and
+    why they are left out, so that a reader (and `ledger extract --against`)
+    sees that the claim was weighed, not missed.
+    """
+
+    quote: str
+    source: str
+    reason: str
+    by: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Ledger:
     """Everything one ledger file declares.
@@ -317,12 +332,14 @@ class Ledger:
     at 500,000 forecasts): `validate` reads them from the forecast itself.
     `includes` holds the root file's `include:` patterns with their locations,
     and `files` every file the ledger was read from, the root first.
+    `skipped` holds the claims considered and not scored.
     """
 
     path: str
     forecasters: tuple[Forecaster, ...] = ()
     sources: tuple[Source, ...] = ()
     questions: tuple[Question, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
     broken: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     references: tuple[tuple[str, str, Location], ...] = ()
     includes: tuple[tuple[str, Location], ...] = ()

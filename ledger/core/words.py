@@ -3,8 +3,12 @@
 The verbal-probability tables turn hedge words into a number, with citations;
 `did_you_mean` serves every message that names an unknown word. The tables
 ship in `tables.json` (ICD 203 range midpoints; Mauboussin & Mauboussin 2018
-survey medians). A `mapped` forecast names its table and keeps the words; this
-module is the only place that turns words into a probability.
+survey medians; Sherman Kent's 1964 words of estimative probability;
+Fagen-Ulmschneider's 2019 survey medians). Each row lists its source's own
+`terms` and, optionally, `variants`: other phrasings it also matches, which
+the table's `variants_note` says where they come from. A `mapped` forecast
+names its table and keeps the words; this module is the only place that turns
+words into a probability.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ if TYPE_CHECKING:
 
 @cache
 def tables() -> dict[str, Any]:
-    """The shipped tables, keyed by name (`icd-203`, `mauboussin-2018`)."""
+    """The shipped tables, keyed by name (`icd-203`, `mauboussin-2018`, ...)."""
     text = Path(__file__).with_name("tables.json").read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)["tables"]
     return loaded
@@ -37,8 +41,17 @@ def _terms(table: str) -> dict[str, float]:
     return {
         _normal(term): float(row["p"])
         for row in tables()[table]["rows"]
-        for term in row["terms"]
+        for term in (*row["terms"], *row.get("variants", ()))
     }
+
+
+def phrases(table: str) -> dict[str, float]:
+    """Every phrase `table` matches (terms and variants, lowercased) and its p.
+
+    >>> phrases("kent-1964")["almost certainly not"]
+    0.07
+    """
+    return dict(_terms(table))
 
 
 def table_names() -> tuple[str, ...]:
@@ -55,6 +68,8 @@ def map_words(table: str, words: str) -> float:
     0.675
     >>> map_words("mauboussin-2018", "probably")
     0.7
+    >>> map_words("fagen-2019", "we doubt"), map_words("kent-1964", "probable")
+    (0.2, 0.75)
     """
     terms = _terms(table)
     key = _normal(words)

@@ -1,7 +1,7 @@
 """Read: the input files of the importers, with the line of everything in them.
 
-UTF-8 text (a BOM dropped), JSON (a syntax error at its line, and the line of
-each item of a top-level array, found only when a message needs it) and CSV
+UTF-8 text (a BOM dropped), JSON (a syntax error at its line; the lines of
+its parts are found by `ledger.core.jsontext` when a message needs them) and CSV
 (each row with the physical line it starts on, so a quoted cell spanning
 several lines does not shift the rows after it). A problem is returned as an
 `Error(Location(path, line), message)`, never raised.
@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import re
-import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ledger.core.jsontext import parse_json_text
 from ledger.core.model import Error, Location
 from ledger.importers.common import one_line
 
@@ -50,76 +48,8 @@ def read_json(path: str) -> tuple[Any, str, list[Error]]:
     content, errors = read_text(path)
     if content is None:
         return None, "", errors
-    try:
-        return json.loads(content), content, []
-    except json.JSONDecodeError as exc:
-        message = f"invalid JSON: {exc.msg}"
-        return None, content, [Error(Location(path, exc.lineno), message)]
-    except ValueError:  # an integer of more digits than int() reads (4,300)
-        limit = sys.get_int_max_str_digits()
-        digits = re.search(rf'(?<![\w".])\d{{{limit + 1},}}', content)
-        line = content.count("\n", 0, digits.start()) + 1 if digits else 1
-        message = "invalid JSON: a number has too many digits"
-        return None, content, [Error(Location(path, line), message)]
-    except RecursionError:
-        message = "invalid JSON: nesting is too deep"
-        return None, content, [Error(Location(path, 1), message)]
-
-
-_WS = re.compile(r"[ \t\n\r]*")
-
-
-def _skip(content: str, at: int) -> int:
-    """The index of the first character at or after `at` that is not JSON space."""
-    match = _WS.match(content, at)
-    return match.end() if match else at
-
-
-def _past_value(content: str, at: int, decoder: json.JSONDecoder) -> int:
-    """Past the JSON value at `at`, the space after it, and a comma if one follows."""
-    _, at = decoder.raw_decode(content, at)
-    at = _skip(content, at)
-    return _skip(content, at + 1) if content[at] == "," else at
-
-
-def item_lines(content: str, key: str) -> list[int]:
-    r"""The 1-based line where each item of the top-level array `key` starts.
-
-    Used only to place error messages, so it gives up quietly (returning what
-    it found so far) on anything unexpected.
-
-    >>> item_lines('{"a": 1,\n "rows": [\n  {"id": 1},\n  {"id": 2}]}', "rows")
-    [3, 4]
-    """
-    decoder = json.JSONDecoder()
-    lines: list[int] = []
-    try:
-        i = _skip(content, 0)
-        if content[i] != "{":
-            return lines
-        i = _skip(content, i + 1)
-        while content[i] != "}":
-            name, i = decoder.raw_decode(content, i)
-            i = _skip(content, _skip(content, i) + 1)  # past ':'
-            if name == key and content[i] == "[":
-                i = _skip(content, i + 1)
-                line, at = 1, 0
-                while content[i] != "]":
-                    line += content.count("\n", at, i)
-                    at = i
-                    lines.append(line)
-                    i = _past_value(content, i, decoder)
-                return lines
-            i = _past_value(content, i, decoder)
-    except (ValueError, IndexError):
-        pass
-    return lines
-
-
-def key_line(content: str, key: str) -> int:
-    """The line of the first `"key":` in a JSON text, or 1."""
-    at = content.find(json.dumps(key))
-    return 1 if at < 0 else content.count("\n", 0, at) + 1
+    data, errors = parse_json_text(content, path)
+    return data, content, errors
 
 
 @dataclass(slots=True)

@@ -163,6 +163,7 @@ def _merge(parts: list[Ledger]) -> Ledger:
         forecasters=tuple(f for part in parts for f in part.forecasters),
         sources=tuple(s for part in parts for s in part.sources),
         questions=tuple(q for part in parts for q in part.questions),
+        skipped=tuple(s for part in parts for s in part.skipped),
         broken=frozenset().union(*(part.broken for part in parts)),
         references=tuple(r for part in parts for r in part.references),
         includes=root.includes,

@@ -27,6 +27,7 @@ from ledger.core.model import (
     Outcome,
     Question,
     Result,
+    Skipped,
     Source,
 )
 from ledger.core.numbers import NUMBER, parse_probability
@@ -42,10 +43,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 R = TypeVar("R", Forecast, Outcome)
-D = TypeVar("D", Forecaster, Source)
+D = TypeVar("D", Forecaster, Source, Skipped)
 
 _FORECAST_REQUIRED = frozenset({"by", "made", "basis"})
 _QUESTION_REQUIRED = frozenset({"id", "title", "criteria", "kind", "deadline"})
+_SKIPPED_REQUIRED = frozenset({"quote", "source", "reason"})
 _KINDS = ("binary", "date", "numeric")
 _BASES = ("stated", "mapped", "judged")
 _ASSESS = ("by-deadline", "at-deadline")
@@ -89,6 +91,7 @@ def read_root(
             questions=reader.records(top, "questions", reader.question)
             if questions is None or "questions" not in top
             else tuple(q for i in questions if (q := reader.question(i)) is not None),
+            skipped=reader.records(top, "skipped", reader.skipped),
             broken=frozenset(reader.broken),
             references=tuple(reader.references),
             includes=reader.include_patterns(top),
@@ -140,7 +143,7 @@ class _Reader(ClaimReader, ResolverReader):
             self.broken.add((kind, id))
 
     def readers(self, record: str) -> dict[str, Reader]:
-        """The field readers of a forecaster, source, question or forecast.
+        """The field readers of a forecaster, source, question, forecast or skip.
 
         In schema order; made once per file (a big ledger has many records).
         """
@@ -158,6 +161,8 @@ class _Reader(ClaimReader, ResolverReader):
                      "kind": lambda n, name: self.choice(n, name, kinds),
                      "url": text, "date": when, "note": text, "licence": text,
                      "attribution": text}
+        elif record == "skipped":
+            found = {"quote": text, "source": slug, "reason": text, "by": slug}
         elif record == "question":
             found = {"id": slug, "title": text, "criteria": text,
                      "kind": lambda n, name: self.choice(n, name, _KINDS),
@@ -184,20 +189,36 @@ class _Reader(ClaimReader, ResolverReader):
         return self.declared(node, "source", Source, {"id", "title", "kind"})
 
     def declared(
-        self, node: yaml.Node, record: str, cls: type[D], required: AbstractSet[str]
+        self, node: yaml.Node, record: str, cls: type[D], required: AbstractSet[str],
+        what: str | None = None,
     ) -> D | None:
-        """A forecaster or source, or None (its id marked broken) if not built."""
-        fields = self.mapping(node, record, record)
+        """A forecaster, source or skipped entry, or None if it cannot be built.
+
+        A record left out has its id marked broken. `what` names the record in
+        messages (default: `record`). A skipped entry's `source` and `by` are
+        references, read even when the entry is left out.
+        """
+        fields = self.mapping(node, what or record, record)
         if fields is None:
             return None
         values: dict[str, Any] = {}
-        if not self.read_all(fields, self.readers(record), values, required):
+        ok = self.read_all(fields, self.readers(record), values, required)
+        if record == "skipped":
+            self.refer("source", values.get("source"), fields, "source")
+            self.refer("forecaster", values.get("by"), fields, "by")
+        if not ok:
             self.mark_broken(record, values.get("id"))
             return None
         return cls(
             location=Location(self.path, line(node)),
             lines=self.lines(fields, node),
             **values,
+        )
+
+    def skipped(self, node: yaml.Node) -> Skipped | None:
+        """A `skipped:` entry (a claim considered and not scored), or None."""
+        return self.declared(
+            node, "skipped", Skipped, _SKIPPED_REQUIRED, what="skipped entry"
         )
 
     def question(self, node: yaml.Node) -> Question | None:

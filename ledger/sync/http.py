@@ -75,15 +75,6 @@ class FetchError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Response:
-    """One answer: the URL as the ledger names it, the status and the body."""
-
-    url: str
-    status: int
-    body: bytes
-
-
-@dataclass(frozen=True, slots=True)
 class ClientOptions:
     """How requests are made: bases, timeout, user agent, save or replay folder."""
 
@@ -92,6 +83,15 @@ class ClientOptions:
     user_agent: str = "ledger"
     save: str | None = None
     replay: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """One answer: the URL as the ledger names it, the status and the body."""
+
+    url: str
+    status: int
+    body: bytes
 
 
 def base_url(source: str) -> str:
@@ -143,24 +143,22 @@ class Client:
 
     def _fetched(self, source: str, url: str) -> Response:
         actual = self._rebased(source, url)
-        headers = self._headers(source, actual)
-        if isinstance(headers, str):
-            raise FetchError(headers)
-        for attempt in range(RETRIES + 1):
+        headers = self._headers(source)
+        attempt = 0
+        while True:
             self._pace(source)
             status, answer, body = self._open(actual, headers)
-            if status in (429, 503) and attempt < RETRIES:
-                wait = _retry_after(answer) or float(2**attempt)
-                if wait > MAX_WAIT:
-                    raise FetchError(
-                        f"{_host(url)} asked to wait {wait:.0f} s (HTTP {status}); "
-                        "try again later"
-                    )
-                self.on_wait(f"{_host(url)}: HTTP {status}, retrying in {wait:g} s")
-                self.sleep(wait)
-                continue
-            return Response(url, status, body)
-        raise AssertionError("unreachable: the last attempt returns")
+            if status not in (429, 503) or attempt == RETRIES:
+                return Response(url, status, body)
+            wait = _retry_after(answer) or float(2**attempt)
+            if wait > MAX_WAIT:
+                raise FetchError(
+                    f"{_host(url)} asked to wait {wait:.0f} s (HTTP {status}); "
+                    "try again later"
+                )
+            self.on_wait(f"{_host(url)}: HTTP {status}, retrying in {wait:g} s")
+            self.sleep(wait)
+            attempt += 1
 
     def _open(self, url: str, headers: dict[str, str]) -> tuple[int, Any, bytes]:
         """(status, headers, body) of one GET; FetchError if there is no answer."""
@@ -180,12 +178,15 @@ class Client:
             if isinstance(exc.reason, TimeoutError | socket.timeout):
                 message = f"{_host(url)} did not answer within {timeout:g} s"
                 raise FetchError(message) from None
-            raise FetchError(f"cannot reach {_host(url)}: {exc.reason}") from None
+            reason = exc.reason
+            if isinstance(reason, OSError) and reason.strerror:
+                reason = reason.strerror  # "Connection refused", without the errno
+            raise FetchError(f"cannot reach {_host(url)}: {reason}") from None
         except (OSError, ValueError, EOFError, zlib.error) as exc:
             raise FetchError(f"{_host(url)}: {exc}") from None
 
-    def _headers(self, source: str, url: str) -> dict[str, str] | str:
-        """The request's headers, or why it cannot be made (a missing token)."""
+    def _headers(self, source: str) -> dict[str, str]:
+        """The request's headers; FetchError if it cannot be made (a missing token)."""
         headers = {
             "User-Agent": self.options.user_agent,
             "Accept-Encoding": "gzip",
@@ -194,7 +195,7 @@ class Client:
         if source == "metaculus":
             token = os.environ.get("METACULUS_TOKEN", "").strip()
             if not token:
-                return (
+                raise FetchError(
                     "METACULUS_TOKEN is not set: Metaculus's API needs an API token "
                     "(see your account settings on metaculus.com)"
                 )

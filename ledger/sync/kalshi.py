@@ -59,8 +59,8 @@ def read(
     """What Kalshi says about the market `resolver.market`."""
     ticker = str(resolver.market)
     url = api_url(ticker)
-    answer = mapping(parse_json(client.get("kalshi", url).body, "Kalshi"), "Kalshi")
-    market = mapping(answer.get("market"), "Kalshi's 'market'")
+    answer = mapping(parse_json(client.get("kalshi", url).body, "Kalshi"), "the answer")
+    market = mapping(answer.get("market"), "'market'")
     evidence = (f"https://kalshi.com/markets/{ticker.lower()}", url)
     status = market.get("status")
     if status not in FINAL:
@@ -76,7 +76,9 @@ def read(
     result = market.get("result")
     raw = {"status": status, "result": result, "close_time": market.get("close_time")}
     if result not in _RESULTS:
-        raise SourceError(f"a finalized market with result {result!r}")
+        raise SourceError(
+            f"the market is {status} with result {result!r}, not yes, no or void"
+        )
     known = iso_day(market.get("close_time"), "close_time")
     return Reading(
         "resolved",

@@ -47,7 +47,7 @@ def read(
     """What Manifold says about `resolver.market`."""
     url = api_url(str(resolver.market))
     market = mapping(
-        parse_json(client.get("manifold", url).body, "Manifold"), "Manifold"
+        parse_json(client.get("manifold", url).body, "Manifold"), "the answer"
     )
     page = market.get("url")
     evidence = (page, url) if isinstance(page, str) and page else (url,)

@@ -55,14 +55,14 @@ def read(
         )
     url = api_url(post_id)
     post = mapping(
-        parse_json(client.get("metaculus", url).body, "Metaculus"), "Metaculus"
+        parse_json(client.get("metaculus", url).body, "Metaculus"), "the answer"
     )
     evidence = (f"https://www.metaculus.com/questions/{int(post_id)}/", url)
     if post.get("question") is None:
         raise SourceError(
             "the post is a group, a conditional or a notebook, not one question"
         )
-    found = mapping(post["question"], "Metaculus's 'question'")
+    found = mapping(post["question"], "'question'")
     status = found.get("status") or post.get("status")
     resolution = found.get("resolution")
     raw = {

@@ -67,7 +67,7 @@ def read(
     slug = str(resolver.market)
     url = api_url(slug)
     market = mapping(
-        parse_json(client.get("polymarket", url).body, "Polymarket"), "Polymarket"
+        parse_json(client.get("polymarket", url).body, "Polymarket"), "the answer"
     )
     evidence = (f"https://polymarket.com/market/{urllib.parse.quote(slug)}", url)
     settled = (

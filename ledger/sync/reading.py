@@ -64,21 +64,24 @@ def parse_json(body: bytes, what: str) -> Any:
 def mapping(data: Any, what: str) -> dict[str, Any]:
     """`data` if it is a JSON object; SourceError otherwise."""
     if not isinstance(data, dict):
-        raise SourceError(f"{what} answered with JSON that is not an object")
+        raise SourceError(f"{what} is not a JSON object")
     return data
 
 
 def from_millis(value: Any, what: str) -> dt.date:
     """The UTC day of a timestamp in milliseconds since the epoch (Manifold)."""
-    return from_seconds(value / 1000 if _number(value) else value, what)
+    return from_seconds(value, what, per_second=1000)
 
 
-def from_seconds(value: Any, what: str) -> dt.date:
-    """The UTC day of a timestamp in seconds since the epoch."""
+def from_seconds(value: Any, what: str, per_second: int = 1) -> dt.date:
+    """The UTC day of a timestamp in seconds (or `per_second`ths) since the epoch.
+
+    A message shows the value as the source gave it.
+    """
     if not _number(value):
         raise SourceError(f"'{what}' is not a timestamp: {value!r}")
     try:
-        return dt.datetime.fromtimestamp(value, dt.UTC).date()
+        return dt.datetime.fromtimestamp(value / per_second, dt.UTC).date()
     except (OverflowError, OSError, ValueError):
         raise SourceError(f"'{what}' is out of range: {value!r}") from None
 

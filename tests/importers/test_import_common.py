@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from ledger.core import jsontext
 from ledger.core.model import Forecast, Forecaster, Location, Outcome, Question, Source
 from ledger.core.numbers import parse_probability
 from ledger.importers import common, read
@@ -140,7 +141,7 @@ def test_item_lines_finds_every_record() -> None:
         "rows": [{"id": i, "text": "a\nb"} for i in range(3)],
     }
     text = json.dumps(data, indent=4)
-    lines = read.item_lines(text, "rows")
+    lines = jsontext.item_lines(text, "rows")
     numbered = text.splitlines()
     assert [numbered[line - 1].strip() for line in lines] == ["{"] * 3
     assert [numbered[line].strip() for line in lines] == [
@@ -148,8 +149,8 @@ def test_item_lines_finds_every_record() -> None:
         '"id": 1,',
         '"id": 2,',
     ]
-    assert read.item_lines("[1, 2]", "rows") == []
-    assert read.item_lines('{"rows": [1, 2', "rows") == [1, 1]  # gives up quietly
+    assert jsontext.item_lines("[1, 2]", "rows") == []
+    assert jsontext.item_lines('{"rows": [1, 2', "rows") == [1, 1]  # gives up quietly
 
 
 def test_probability_forms() -> None:

@@ -294,7 +294,8 @@ def mean_brier(pairs: dict[str, tuple[float, int]]) -> float:
 def test_scenarios_are_the_three_levels_and_each_table() -> None:
     assert [name for name, _, _ in scenarios()] == [
         "as recorded", "judged 70%", "judged 85%", "judged 95%",
-        "mapped icd-203", "mapped mauboussin-2018",
+        "mapped icd-203", "mapped mauboussin-2018", "mapped kent-1964",
+        "mapped fagen-2019",
     ]
     assert judged_as(0.85, 0.95) == 0.95 and judged_as(0.15, 0.95) == pytest.approx(0.05)
 
@@ -309,6 +310,10 @@ def test_sensitivity_by_hand(check: Check) -> None:
         "judged 95%": {**A, "q1": (0.95, 1), "q2": (0.05, 0), "q6": (0.95, 1)},
         "mapped icd-203": A,
         "mapped mauboussin-2018": {**A, "q3": (0.70, 0)},  # q4 kept at 97%
+        # Kent (1964): "probable" 75%, "almost certain" 93%.
+        "mapped kent-1964": {**A, "q3": (0.75, 0), "q4": (0.93, 1)},
+        # Fagen-Ulmschneider (2019) survey medians: "likely" 70%, "almost certain" 95%.
+        "mapped fagen-2019": {**A, "q3": (0.70, 0), "q4": (0.95, 1)},
     }
     for name, pairs in expected_a.items():
         row = got[("a", name)]
@@ -350,6 +355,8 @@ def test_score_sensitivity_prints_the_same_numbers(check: Check, tmp_path: Path)
         mean_brier({**A, "q1": (0.95, 1), "q2": (0.05, 0), "q6": (0.95, 1)}),
         mean_brier(A),
         mean_brier({**A, "q3": (0.70, 0)}),
+        mean_brier({**A, "q3": (0.75, 0), "q4": (0.93, 1)}),
+        mean_brier({**A, "q3": (0.70, 0), "q4": (0.95, 1)}),
     ]
     assert line.split() == ["a", "6", *(f"{v:.3f}" for v in values)]
     assert "a: 1 kept with mauboussin-2018." in out
@@ -361,7 +368,7 @@ def test_score_sensitivity_prints_the_same_numbers(check: Check, tmp_path: Path)
     assert len(data["basis"]) == 6
     rows = list(csv.DictReader(io.StringIO(run(tmp_path, JUDGEMENT, "--sensitivity", "--format", "csv"))))
     assert [r["section"] for r in rows].count("basis") == 6
-    assert [r["section"] for r in rows].count("sensitivity") == 12
+    assert [r["section"] for r in rows].count("sensitivity") == 16  # 2 forecasters × 8 scenarios
 
 
 def test_a_forecaster_judged_throughout_is_named(check: Check, tmp_path: Path) -> None:

@@ -248,6 +248,44 @@ def test_save_responses_never_replaces_a_file_it_did_not_write(tmp_path: Path) -
     assert mine.read_text("utf-8") == "precious"
 
 
+def test_an_oversized_or_damaged_answer_is_an_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ledger.sync.http, "MAX_BODY", 2**20)
+    url = f"https://api.manifold.markets/v0/slug/{SLUG}"
+    with Server() as server:
+        client = Client(ClientOptions(bases={"manifold": server.url}))
+        server.routes[f"/v0/slug/{SLUG}"] = [Reply(200, b"x" * (2**20 + 1))]
+        with pytest.raises(FetchError, match=r"^the answer is larger than 1 MB$"):
+            client.get("manifold", url)
+        server.routes[f"/v0/slug/{SLUG}-z"] = [
+            Reply(200, b"not gzip data", {"Content-Encoding": "gzip"})
+        ]
+        with pytest.raises(FetchError, match=r"^the answer's gzip data is damaged$"):
+            client.get("manifold", url + "-z")
+
+
+def test_a_csv_that_is_not_utf8_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.yaml"
+    path.write_text(
+        """questions:
+  - id: u
+    title: U
+    criteria: C
+    kind: binary
+    deadline: 2027-12-31
+    resolver: {source: csv, url: 'https://example.org/rates.csv', column: rate, rule: {op: '>=', value: 5}}
+""",
+        encoding="utf-8",
+    )
+    with Server() as server:
+        server.routes["/rates.csv"] = [Reply(200, b"date,rate\n2027-05-01,5\xe9\n")]
+        result = sync(path, "--format", "json", "--base-url", f"csv={server.url}")
+    assert result.exit_code == 1
+    [found] = json.loads(result.stdout)
+    assert (found["action"], found["reason"]) == ("error", "csv: the CSV is not UTF-8 text")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ledger.core.jsontext import key_line
 from ledger.core.model import Error, Location
 from ledger.core.numbers import parse_probability
 from ledger.importers.common import clean, iso_day, no_progress
@@ -28,7 +29,7 @@ from ledger.importers.forecastbench.rows import (
     Who,
     json_text,
 )
-from ledger.importers.read import key_line, read_json
+from ledger.importers.read import read_json
 
 if TYPE_CHECKING:
     from ledger.importers.common import Progress

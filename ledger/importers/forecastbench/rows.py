@@ -13,8 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ledger.core.jsontext import item_lines
 from ledger.core.model import Error, Location
-from ledger.importers.read import item_lines
 
 Key = tuple[str, str]
 """A question's (source, id)."""
