@@ -38,10 +38,14 @@ window, a censored miss and a window with p = 1 get no interval score.
 the same units as the timing error (inf with an open end), and `unit` the
 question's unit. `table` and `words` are a mapped forecast's.
 
+Quantiles (`quantile_levels`, `quantile_values`, `quantile_score`, `wis`,
+`quantile_censored`, `quantile_below`) and a date or numeric question's result
+as numbers (`result_low`, `result_high`) are `ledger.core.quantiles.settle`'s.
+
 `excluded` says why a standing forecast is not scored: `open`, `due`, `void`,
-`unscorable`, `no probability` (a window claim with no p: it still gets a
-timing error and an interval score), or `undetermined`. The empty string means
-it is scored.
+`unscorable`, `no probability` (a window with no p, or quantiles: still scored
+by timing error and interval score, or quantile score), or `undetermined`. The
+empty string means it is scored.
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ledger.core import windows
+from ledger.core import quantiles, windows
 from ledger.core.dates import When
 from ledger.core.memory import gc_paused
 from ledger.core.rules import (
@@ -103,6 +107,14 @@ SCHEMA: dict[str, Any] = {
     "window_start": "datetime64[s]",
     "window_end": "datetime64[s]",
     "window_width": "float64",
+    "quantile_levels": "object",
+    "quantile_values": "object",
+    "quantile_score": "float64",
+    "wis": "float64",
+    "quantile_censored": "bool",
+    "quantile_below": "object",
+    "result_low": "float64",
+    "result_high": "float64",
     "unit": "category",
     "table": "category",
     "words": "object",
@@ -185,10 +197,16 @@ def _row(
         "table": forecast.table,
         "words": forecast.words,
         "line": forecast.location.line,
+        **quantiles.EMPTY,
     }
     _window_fields(row, question, forecast)
-    row["excluded"] = _score_outcome(row, question, forecast, judged)
-    if judged.not_yet is not None and row["censored"] and result is None:
+    reason = row["excluded"] = _score_outcome(row, question, forecast, judged)
+    if question.kind != "binary":  # quantiles, and the result as numbers
+        row.update(found := quantiles.settle(question, forecast, reason, judged))
+        if "known" in found:  # closed by a not-yet entry
+            row["known"] = _day(found["known"])
+    closed = row["censored"] or row["quantile_censored"]
+    if judged.not_yet is not None and closed and result is None:
         closed = judged.not_yet  # it stood until the not-yet day at the latest
         row["until"] = _day(closed if until is None else min(until, closed))
     return row
@@ -226,6 +244,8 @@ def _score_outcome(
     if question.kind == "binary":
         row["outcome"] = result.result.value
         return ""
+    if forecast.window is None:
+        return "undetermined"  # no window to score; its quantiles may be
     after = question.deadline.latest if result.result.kind == "no" else None
     return _window_outcome(row, question, forecast, result, after)
 

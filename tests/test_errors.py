@@ -394,7 +394,7 @@ def _guards() -> dict[str, Callable[[], object]]:
     from ledger.loader import cache
     from ledger.record import locate
     from ledger.report.pages import years_to_write
-    from ledger.score import calibration, daily, groups, rules
+    from ledger.score import calibration, daily, groups, quantities, rules
 
     day = dt.date(2026, 12, 31)
     return {
@@ -438,6 +438,13 @@ def _guards() -> dict[str, Callable[[], object]]:
             lambda: groups.groups(_scored_rows(), ["colour"], "made")
         ),
         "p must lie in [0, 1], got 1.5": lambda: rules.brier(1, 1.5),
+        # the frame gives WIS NaN (and --explain says why) instead of asking
+        "the levels do not pair up around a median: no median (level 0.5)": (
+            lambda: quantities.wis(1, [0, 2], [0.25, 0.75])
+        ),
+        "the levels do not pair up around a median: level 0.8 has no partner 0.2": (
+            lambda: quantities.wis(1, [1, 2], [0.5, 0.8])
+        ),
         "probabilities over the options must sum to 1": (
             lambda: rules.brier_multi(0, [0.5, 0.6])
         ),

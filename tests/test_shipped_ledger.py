@@ -1,7 +1,8 @@
 """The shipped ledger (predictions.yaml) is worth comparing, and its caveats are written down.
 
 Issue 14, point 10: after outcomes are recorded, `ledger compare` must find at least
-eight questions on which two or more forecasters are scored. The outcomes here are
+eight questions on which two or more forecasters are scored (by Brier, or, for the
+medians and percentiles recorded as quantiles, by relative quantile score). The outcomes here are
 simulated (they say nothing about the world): each is appended to a copy of the ledger
 with the real `ledger resolve` command, and `compare` is run on that copy. Every note
 the file carries must say something (point 4: caveats that a report can show).
@@ -50,8 +51,13 @@ def simulated_copy(tmp_path: Path) -> Path:
 
 
 def shared_scored(compare_json: dict) -> set[str]:
-    """The questions on which at least one pair of forecasters is scored head to head."""
-    return {q["question"] for pair in compare_json["pairs"] for q in pair["questions"]}
+    """The questions on which at least one pair of forecasters is scored head to head.
+
+    By Brier, or by relative quantile score (issue 18: medians and percentiles are
+    quantile forecasts, compared head to head on that score).
+    """
+    pairs = compare_json["pairs"] + (compare_json["quantiles"] or {"pairs": []})["pairs"]
+    return {q["question"] for pair in pairs for q in pair["questions"]}
 
 
 def test_compare_finds_at_least_eight_shared_scored_questions(tmp_path: Path) -> None:
@@ -61,7 +67,8 @@ def test_compare_finds_at_least_eight_shared_scored_questions(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     shared = shared_scored(json.loads(result.stdout))
     assert len(shared) >= 8, sorted(shared)
-    # every simulated question is shared: each has two or more forecasters with a p
+    # every simulated question is shared: each has two or more forecasters with a p,
+    # or with quantiles
     assert shared == {question for question, _, _ in SIMULATED}
 
 

@@ -7,7 +7,8 @@ or jinja2 import them inside the command, so `ledger check` and `ledger list`
 start fast.
 
 - `query`: check, list, schema, due, verify (no pandas)
-- `scoring`: score, calibration, compare
+- `scoring`: score, compare
+- `calibration`: calibration (of probabilities, or with --quantiles of quantiles)
 - `edit`: add, forecast, resolve, forecaster add, source add
 - `imports`: import forecastbench | csv | fatebook, export
 - `report`: report
@@ -22,7 +23,7 @@ import sys
 
 import click
 
-from ledger.cli import edit, extract, imports, query, report, scoring, sync
+from ledger.cli import calibration, edit, extract, imports, query, report, scoring, sync
 from ledger.core.version import DISTRIBUTION
 
 
@@ -44,7 +45,7 @@ def _cache_warning() -> None:
 
 COMMANDS: tuple[click.Command, ...] = (
     query.check, query.list_, query.schema, query.due, query.verify_,
-    scoring.score, scoring.calibration, scoring.compare,
+    scoring.score, calibration.calibration, scoring.compare,
     edit.add, edit.forecast, edit.resolve, edit.forecaster_group, edit.source_group,
     imports.import_group, imports.export,
     extract.extract,

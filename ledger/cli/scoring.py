@@ -1,4 +1,4 @@
-"""Commands that score: score, calibration and compare.
+"""Commands that score: score and compare (calibration is `cli.calibration`'s).
 
 Each loads and checks the ledger, builds the tidy frame (pandas, imported
 inside the command), computes with `ledger.score` or `ledger.compare`, and
@@ -192,45 +192,6 @@ def _explained(rows: list[dict[str, Any]], options: ScoreOptions) -> str:
     return score_text.explain_table(rows, question, options.as_of, options.scale)
 
 
-@click.command()
-@argument_file
-@click.option("--forecaster", help="Only this forecaster (id, name or alias).")
-@click.option(
-    "--basis", "bases", multiple=True,
-    type=click.Choice(["stated", "mapped", "judged"]),
-    help="Only forecasts with this basis (repeatable): show stated and mapped apart.",
-)
-@as_of_option
-@click.option("--provisional", is_flag=True, help="Include provisional outcomes.")
-@format_option
-def calibration(
-    *, file: str, forecaster: str | None, bases: tuple[str, ...], as_of: dt.date,
-    provisional: bool, format_: str,
-) -> None:
-    """Calibration of the standing forecasts in FILE.
-
-    Ten bins [0,10%) ... [90,100%] (empty bins kept, Wilson 95% intervals), the
-    ACX-style folded table, the Murphy decomposition and ECE.
-    """
-    from ledger.frame import frame as make_frame
-    from ledger.score import scorecard
-    from ledger.show import score as score_text
-
-    ledger = checked(file)
-    data = make_frame(ledger, as_of, provisional=provisional)
-    if forecaster is not None:
-        data = data[data["forecaster"] == resolve_forecaster(ledger, forecaster)]
-    if bases:
-        data = data[data["basis"].isin(bases)]
-    result = scorecard.calibration(data)
-    if format_ == "json":
-        click.echo(score_text.calibration_json(result), nl=False)
-    elif format_ == "csv":
-        click.echo(score_text.frame_csv(result["bins"]), nl=False)
-    else:
-        click.echo(score_text.calibration_table(result, as_of), nl=False)
-
-
 @dataclass(frozen=True, slots=True)
 class CompareOptions:
     """`ledger compare`'s options."""
@@ -345,8 +306,13 @@ def _compare(options: CompareOptions) -> None:
         [] if note or options.format_ != "json"
         else comparing.unscored_shared(data, chosen, unscorable)
     )
+    every = _compare_pairs(options.pairs, real, added, ledger)[0] if added else chosen
+    quantile = comparing.quantile_comparison(
+        rows, every, same_window=options.same_window, synthetic=added
+    )
     out = showing.to_json(
-        board, h2h, unscored, as_of=options.as_of.isoformat(), ci=options.ci,
+        board, h2h, unscored, quantile=quantile, as_of=options.as_of.isoformat(),
+        ci=options.ci,
         balance_by=options.balance_by, crowd=members, methods=methods, pairs_note=note,
         questions=comparing.scored_questions(rows),
     )

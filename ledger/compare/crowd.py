@@ -3,9 +3,12 @@
 On each binary question, `crowd-median`, `crowd-mean` or `crowd-geo-mean-odds`
 (the geometric mean of the odds, with p clipped to [LOG_CLIP, 1 - LOG_CLIP]
 first so that 0 and 1 keep finite odds) forecasts the aggregate of its
-members' standing forecasts. By default the crowd is every forecaster except
-those whose id ends in `-crowd` (a crowd already, such as `manifold-crowd`, a
-platform's community forecast recorded by `ledger import forecastbench`).
+members' standing forecasts; on each date or numeric question, the median and
+the mean also aggregate their quantiles, level by level
+(`ledger.compare.quantiles.aggregate_rows`). By default the crowd is every
+forecaster except those whose id ends in `-crowd` (a crowd already, such as
+`manifold-crowd`, a platform's community forecast recorded by `ledger import
+forecastbench`).
 Synthetic forecasters are scored like everyone else, but the leaderboard
 never counts them among "the others" of a real forecaster, nor in the
 difficulty fit, so adding one changes no real forecaster's numbers.
@@ -18,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ledger.compare.quantiles import aggregate_rows
 from ledger.score.rules import LOG_CLIP
 
 if TYPE_CHECKING:
@@ -70,8 +74,9 @@ def aggregate_forecaster(
 
     On each binary question, it forecasts the aggregate of the standing
     forecasts (with a probability) of `members` (default: `default_crowd`),
-    made when the latest of them was made. Questions none of them answered get
-    no aggregate.
+    made when the latest of them was made; with "median" or "mean", on each
+    date or numeric question, the level-by-level aggregate of their quantiles.
+    Questions none of them answered get no aggregate.
 
     Raises:
         ValueError: a forecaster already has the aggregate's name.
@@ -88,23 +93,24 @@ def aggregate_forecaster(
         & (frame["kind"] == "binary").to_numpy()
         & forecaster.isin(list(members)).to_numpy()
     ]
-    if rows.empty:
+    parts = [aggregate_rows(frame, method, members, name)]
+    if not rows.empty:
+        grouped = rows.groupby("question", sort=False)
+        first = grouped.head(1).set_index("question")
+        crowd = first.assign(
+            p=_aggregate(rows, method),
+            made=grouped["made"].max(),
+            made_latest=grouped["made_latest"].max(),
+            until=pd.Series(pd.NaT, first.index),
+            basis="stated",
+            line=0,
+            forecaster=name,
+        ).reset_index()
+        parts.insert(0, crowd[list(frame.columns)])
+    parts = [part for part in parts if len(part)]
+    if not parts:
         return frame
-    grouped = rows.groupby("question", sort=False)
-    first = grouped.head(1).set_index("question")
-    crowd = first.assign(
-        p=_aggregate(rows, method),
-        made=grouped["made"].max(),
-        made_latest=grouped["made_latest"].max(),
-        until=pd.Series(pd.NaT, first.index),
-        basis="stated",
-        line=0,
-        forecaster=name,
-    ).reset_index()
-    out = pd.concat(
-        [frame.astype({"forecaster": str}), crowd[list(frame.columns)]],
-        ignore_index=True,
-    )
+    out = pd.concat([frame.astype({"forecaster": str}), *parts], ignore_index=True)
     return out.astype(
         {
             "forecaster": "category",

@@ -81,15 +81,15 @@ def _days(column: pd.Series) -> Floats:
 
 
 def _matrices(
-    rows: pd.DataFrame, forecaster: pd.Series, wanted: list[str]
+    rows: pd.DataFrame, forecaster: pd.Series, wanted: list[str], score: str
 ) -> tuple[pd.Index, list[Floats]]:
-    """Questions, and (question x forecaster) Brier, made and made_latest matrices."""
+    """Questions, and (question x forecaster) score, made and made_latest matrices."""
     keep = forecaster.isin(wanted).to_numpy()
     q_codes, questions = pd.factorize(rows["question"][keep])
     f_codes = pd.Categorical(forecaster[keep], categories=wanted).codes
     matrices = []
     for values in (
-        rows["brier"].to_numpy(float)[keep],
+        rows[score].to_numpy(float)[keep],
         _days(rows["made"][keep]),
         _days(rows["made_latest"][keep]),
     ):
@@ -120,6 +120,7 @@ def head_to_head(
     same_window: int | None = None,
     n_boot: int = 1000,
     seed: int = 0,
+    score: str = "brier",
 ) -> pd.DataFrame:
     """Paired comparison of each pair on the resolved questions both answered.
 
@@ -130,16 +131,19 @@ def head_to_head(
             within this many days of each other.
         n_boot: bootstrap resamples.
         seed: the bootstrap's seed.
+        score: the column compared, lower is better: "brier", or another
+            score per question such as the relative quantile score.
 
     Returns:
         Columns PAIRS, one row per pair with a shared scored question;
-        `questions` lists, per shared question, its id, both Brier scores and
-        the gap in days [least, most].
+        `questions` lists, per shared question, its id, both scores
+        (`brier_a` and `brier_b`, or `<score>_a` and `<score>_b`) and the gap
+        in days [least, most].
 
     Raises:
         ValueError: more than MAX_PAIRS pairs.
     """
-    rows = rows[rows["brier"].notna().to_numpy()]
+    rows = rows[rows[score].notna().to_numpy()]
     forecaster = rows["forecaster"].astype(str)
     names = sorted(set(forecaster))
     if pairs is None:
@@ -150,7 +154,7 @@ def head_to_head(
             "name fewer forecasters"
         )
     wanted = sorted({x for pair in pairs for x in pair} & set(names))
-    questions, (brier, made, latest) = _matrices(rows, forecaster, wanted)
+    questions, (brier, made, latest) = _matrices(rows, forecaster, wanted, score)
     column = {name: i for i, name in enumerate(wanted)}
     found = []
     for a, b in pairs:
@@ -168,14 +172,14 @@ def head_to_head(
             found.append((a, b, both, least, most, brier[both, i], brier[both, j]))
     lows, highs = _intervals([item[5] - item[6] for item in found], n_boot, seed)
     records = [
-        _record(questions, item, (float(lows[k]), float(highs[k])))
+        _record(questions, item, (float(lows[k]), float(highs[k])), score)
         for k, item in enumerate(found)
     ]
     return pd.DataFrame(records, columns=PAIRS)
 
 
 def _record(
-    questions: pd.Index, item: tuple[Any, ...], ci: tuple[float, float]
+    questions: pd.Index, item: tuple[Any, ...], ci: tuple[float, float], score: str
 ) -> dict[str, Any]:
     """One row of `head_to_head`."""
     a, b, both, least, most, score_a, score_b = item
@@ -194,8 +198,8 @@ def _record(
         "questions": [
             {
                 "question": str(questions[q]),
-                "brier_a": float(x),
-                "brier_b": float(y),
+                f"{score}_a": float(x),
+                f"{score}_b": float(y),
                 "gap_days": [int(lo), int(hi)],
             }
             for q, x, y, lo, hi in zip(both, score_a, score_b, least, most, strict=True)

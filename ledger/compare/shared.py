@@ -71,17 +71,21 @@ class _Rows:
     window_only: list[bool]
     deadline: list[str]
     unscorable: Mapping[str, str]
+    quantile_only: list[bool]
 
     @classmethod
     def of(
         cls, standing: pd.DataFrame, excluded: list[str], unscorable: Mapping[str, str]
     ) -> _Rows:
+        no_p = standing["p"].isna() & (standing["kind"] != "binary")
+        window = standing["window_width"].notna()
         return cls(
             excluded,
             standing["status"].astype(str).to_numpy().tolist(),
-            (standing["p"].isna() & (standing["kind"] != "binary")).tolist(),
+            (no_p & window).tolist(),
             standing["deadline"].dt.strftime("%Y-%m-%d").to_numpy().tolist(),
             unscorable,
+            (no_p & ~window).tolist(),
         )
 
     def status_of(self, question: str, row: int) -> str:
@@ -92,12 +96,13 @@ class _Rows:
         """Why forecasts a and b (forecaster, row) on `question` are not compared."""
         (_, i), (_, j) = a, b
         lacking = [who for who, row in (a, b) if self.window_only[row]]
+        quantiles = [who for who, row in (a, b) if self.quantile_only[row]]
         return _reason(
             question,
             {self.excluded[i], self.excluded[j]} - {""},
             self.deadline[i],
             self.unscorable,
-            lacking,
+            (lacking, quantiles),
         )
 
 
@@ -106,18 +111,27 @@ def _reason(
     reasons: set[str],
     deadline: str,
     unscorable: Mapping[str, str],
-    window_only: Sequence[str],
+    without_p: tuple[Sequence[str], Sequence[str]],
 ) -> str:
-    """The reason in words, from why each forecast is excluded (`reasons`)."""
+    """The reason in words, from why each forecast is excluded (`reasons`).
+
+    `without_p` names who has a window without p, and who quantiles alone.
+    """
     if question in unscorable:
         why = " ".join(unscorable[question].split())
         sentence = why.split(". ")[0].rstrip(".")
         return f"never scored: {sentence[:1].lower()}{sentence[1:]}"
+    window_only, quantile_only = without_p
     lacking = (
         f"; window without p, timing error only: {', '.join(window_only)}"
         if window_only
         else ""
     )
+    if quantile_only:
+        lacking += (
+            f"; quantiles without p, compared by quantile score: "
+            f"{', '.join(quantile_only)}"
+        )
     if "void" in reasons:
         return "void: not scored"
     if "open" in reasons:
@@ -125,7 +139,13 @@ def _reason(
     if "due" in reasons:
         return f"due since {deadline}, no outcome recorded yet{lacking}"
     if "undetermined" in reasons:
-        return "the outcome falls inside one forecast's window under some readings only"
+        return (
+            "the event did not happen by the deadline, and a quantile lies past it: "
+            "scored once the event happens"
+            if quantile_only
+            else "the outcome falls inside one forecast's window under some readings "
+            "only"
+        )
     return lacking[2:] or "not scored"
 
 

@@ -150,6 +150,20 @@ class Window:
         return self.text
 
 
+@dataclass(frozen=True, slots=True)
+class Quantiles:
+    """A forecast's quantiles on a date or numeric question, ascending by level.
+
+    Each level lies strictly between 0 and 1, and its value is a `When` (a
+    date question; already shifted when written relative to `made`) or a
+    float (a numeric question). The values do not decrease as the level
+    rises under some reading of the dates (the loader checks it).
+    """
+
+    levels: tuple[float, ...]
+    values: tuple[When | float, ...]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Forecast(Record):
     """One forecaster's claim on one question, as made on one date.
@@ -160,6 +174,7 @@ class Forecast(Record):
     """
 
     by: str
+    quantiles: Quantiles | None = None  # a date or numeric question's, or None
     made: When
     source: str | None = None
     quote: str | None = None

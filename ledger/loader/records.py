@@ -292,15 +292,23 @@ class RecordReader(ClaimReader, ResolverReader):
         refers: list[tuple[str, str, Location]] = []
         self.refer("forecaster", values.get("by"), fields, "by", refers)
         self.refer("source", values.get("source"), fields, "source", refers)
-        if "window" in fields and not is_null(fields["window"]):
+        if given(fields, "window"):
             made = values.get("made")
             window = self.guard(lambda: self.window(fields["window"], kind, made))
             ok = ok and window is not None
             values["window"] = window
+        if given(fields, "quantiles") and kind != "binary":
+            made = values.get("made")
+            found = self.guard(lambda: self.quantiles(fields["quantiles"], kind, made))
+            ok = ok and found is not None
+            values["quantiles"] = found
         if "p" in fields and "p" not in values:
             ok = False
         ok = self.claim_fits(node, fields, values, kind) and ok
-        ok = self.basis_fits(fields, values) and ok
+        if "quantiles" in fields and "window" not in fields:
+            ok = self.quantile_basis_fits(fields, values) and ok
+        else:
+            ok = self.basis_fits(fields, values) and ok
         if not ok or self._held is None:
             self.references += refers  # a forecast left out: the references stay
         else:
@@ -359,6 +367,11 @@ class RecordReader(ClaimReader, ResolverReader):
         if kind == "date":
             return _date_result(node, text)
         return _binary(node, text, word)
+
+
+def given(fields: dict[str, yaml.Node], name: str) -> bool:
+    """Whether field `name` is written with a value (not left empty)."""
+    return name in fields and not is_null(fields[name])
 
 
 def _interim(node: yaml.Node, text: str, kind: Kind | None) -> Result:

@@ -53,6 +53,21 @@ def window_text(forecast: Forecast) -> tuple[str, str]:
     return _bound(forecast.window.start, "start"), _bound(forecast.window.end, "end")
 
 
+def quantiles_rows(forecast: Forecast) -> list[dict[str, Any]] | None:
+    """A forecast's quantiles as `[{"level", "value"}]`: a number, or a date as written.
+
+    A date written relative to `made` (+5y) is its day, or its readings
+    `earliest..latest`; None without quantiles.
+    """
+    given = forecast.quantiles
+    if given is None:
+        return None
+    return [
+        {"level": level, "value": str(value) if isinstance(value, When) else value}
+        for level, value in zip(given.levels, given.values, strict=True)
+    ]
+
+
 def _forecast_row(forecast: Forecast, standing: bool) -> dict[str, Any]:
     start, end = window_text(forecast)
     return {
@@ -61,6 +76,7 @@ def _forecast_row(forecast: Forecast, standing: bool) -> dict[str, Any]:
         "p": forecast.p,
         "window": None if forecast.window is None else [start or None, end or None],
         "window_as_written": None if forecast.window is None else forecast.window.text,
+        "quantiles": quantiles_rows(forecast),
         "basis": forecast.basis,
         "table": forecast.table,
         "words": forecast.words,

@@ -63,6 +63,13 @@ WINDOW_FIELDS = (
 """The frame's columns `Book.rows` gives for each window."""
 
 
+QUANTILE_COLUMNS = (
+    "excluded", "quantile_levels", "quantile_score", "wis", "quantile_censored",
+    "result_low", "result_high",
+)
+"""The frame's columns a quantile forecast's fan reads (`ledger.report.fans`)."""
+
+
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows of `frame` as dicts keyed by column name."""
     # The frames' columns are all named by strings (pandas types them Hashable).
@@ -296,12 +303,13 @@ class Book:
         """The outcome and window scores of windows as of `day` (WINDOW_FIELDS).
 
         These are the frame's rows on date and numeric questions, by
-        (question, line of the forecast).
+        (question, line of the forecast), with their quantile scores (and
+        why a row is excluded, and the result as numbers) for the fans.
         """
         if day not in self._rows:
             frame = self.frame(day)
             frame = frame[(frame["kind"] != "binary").to_numpy()]
-            names = WINDOW_FIELDS
+            names = (*WINDOW_FIELDS, *QUANTILE_COLUMNS)
             values = zip(*(frame[name].tolist() for name in names), strict=True)
             keys = zip(frame["question"].tolist(), frame["line"].tolist(), strict=True)
             self._rows[day] = {

@@ -20,9 +20,10 @@ from ledger.core.text import MINUS, missing, percent, plural
 from ledger.core.text import interval as text_interval
 from ledger.core.text import number as text_number
 from ledger.query.due import span
-from ledger.query.listing import window_text
+from ledger.query.listing import quantiles_rows, window_text
 from ledger.report import caveats
 from ledger.report.escape import clean
+from ledger.show.lists import quantiles_text
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -128,7 +129,19 @@ def window_width(forecast: Forecast, question: Question) -> str:
 
 
 def claim_text(forecast: Forecast, question: Question) -> str:
-    """What a forecast says: its probability, its window (and its width), or both."""
+    """What a forecast says: its probability, its window, or both; its quantiles."""
+    given = quantiles_rows(forecast)
+    if not given:
+        return _window_claim(forecast, question)
+    numeric = question.unit and question.kind == "numeric"
+    said = quantiles_text(given) + (f" {question.unit}" if numeric else "")
+    if forecast.window is None:
+        return said
+    return f"{_window_claim(forecast, question)}; {said}"
+
+
+def _window_claim(forecast: Forecast, question: Question) -> str:
+    """A forecast's probability, or its window with its probability."""
     if forecast.window is None:
         return percent(forecast.p)
     window = f"window {bound_text(forecast, question)}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING, Any
 
+from ledger.report import fans
 from ledger.report.book import records
 from ledger.report.calibration import calibration
 from ledger.report.cards import card, claim, cut, shorten
@@ -148,6 +149,11 @@ def forecaster_page(book: Book, forecaster: str, drawn: Charts) -> dict[str, Any
         + [{"label": "All years", **summary(r)} for r in overall],
         "resolved": resolved_rows(book, frame, resolved, day, lambda _: notes),
         "resolved_notes": notes.items,
+        "quantile_coverage": fans.coverage(frame[resolved]),
+        "quantiles": fans.fans(
+            book, day, fans.standing_quantiles(book, day, only=forecaster), drawn,
+            f"{stem}-fan",
+        ),
         # computed once for everyone (the settled rows, every standing one)
         "judgement": judgement(
             book, frame, resolved_mask(book, frame, None), frame["standing"],

@@ -20,7 +20,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from ledger.core import rules
-from ledger.report import cards
+from ledger.report import cards, fans
 from ledger.report.book import records
 from ledger.report.calibration import calibration
 from ledger.report.cards import by_deadline, card, claim, cut
@@ -36,6 +36,7 @@ from ledger.report.timing import timing
 from ledger.score import scorecard
 
 if TYPE_CHECKING:
+    from ledger.core.model import Forecast, Question
     from ledger.report.book import Book, State
     from ledger.report.cards import More
     from ledger.report.render import Charts
@@ -188,6 +189,18 @@ def _prices(
     return {"prices": [c for c in charts if c is not None]}, {}, {"prices": more}
 
 
+def _quantiles(
+    book: Book, year: int, states: dict[str, State]
+) -> list[tuple[Question, Forecast]]:
+    """The standing quantile forecasts on questions open, or settled in `year`."""
+    shown = [
+        q for q in book.ledger.questions
+        if states[q.id][0] not in ("resolved", "void")
+        or ((found := states[q.id][1]) is not None and found.known.latest.year == year)
+    ]
+    return fans.standing_quantiles(book, book.cutoff(year), questions=shown)
+
+
 def year_page(book: Book, year: int, drawn: Charts) -> dict[str, Any]:
     """The context of `year`'s scorecard page."""
     day = book.cutoff(year)
@@ -225,6 +238,10 @@ def year_page(book: Book, year: int, drawn: Charts) -> dict[str, Any]:
         + [{"label": "All forecasters", **summary(r)} for r in everyone if groups],
         "judgement": judgement(book, frame, resolved, frame["standing"]),
         "calibration": calibration(frame, resolved, frame["standing"], drawn, *scope),
+        "quantile_coverage": fans.coverage(frame[resolved]),
+        "quantiles": fans.fans(
+            book, day, _quantiles(book, year, states), drawn, f"{year}-fan"
+        ),
         **lists,
         "totals": totals,
         "more": more,

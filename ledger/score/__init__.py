@@ -5,8 +5,8 @@ shows (`ledger.score.brier`). The package, module by module:
 
 - `rules`: the rules of a probability (Brier, log, Baseline, spherical, peer,
   skill) and `LOG_CLIP`, the one clip of the log score.
-- `quantities`: the rules of a quantity (interval score, WIS, timing error,
-  CRPS variants).
+- `quantities`: the rules of a quantity (interval score, WIS, quantile score,
+  timing error, CRPS variants).
 - `calibration`: reliability bins, the folded table, Murphy, ECE, Wilson.
 - `daily`: scores over a question's life (time-averaged score, relative Brier).
 - `bootstrap`: the question bootstrap. `stats`: t, paired tests, fixed effects.
@@ -33,8 +33,10 @@ from ledger.score.quantities import (
     crps_uniform,
     crps_uniform_censored,
     interval_score,
+    quantile_score,
     timing_error,
     weighted_interval_score,
+    wis,
 )
 from ledger.score.rules import (
     LOG_CLIP,
@@ -76,6 +78,7 @@ __all__ = [
     "murphy",
     "paired_comparison",
     "peer_scores",
+    "quantile_score",
     "relative_brier",
     "sign_flip_p",
     "spherical",
@@ -84,4 +87,5 @@ __all__ = [
     "timing_error",
     "two_way_fixed_effects",
     "weighted_interval_score",
+    "wis",
 ]

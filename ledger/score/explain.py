@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ledger.core.text import number
+from ledger.core.quantiles import unpaired
+from ledger.core.text import number, percent
 from ledger.score.calibration import calibration_bins
 from ledger.score.forecasts import with_scores
 from ledger.score.rules import BRIER_SCALES
@@ -33,6 +34,17 @@ REASONS = {
 }
 """Why a standing forecast counts or not, by its `excluded` reason."""
 
+QUANTILES_ONLY = (
+    "quantiles without a probability: quantile score and WIS only, no Brier"
+)
+"""Why a quantile forecast without a window counts, though it has no probability."""
+
+UNDETERMINED_QUANTILES = (
+    "not scored: the event came after the deadline (or not at all) and a quantile "
+    "lies past it, so the quantile score is known only once the event happens"
+)
+"""Why a quantile forecast with a value past a `no` is not scored."""
+
 REPLACED = "not scored: replaced by a later forecast by the same forecaster"
 """Why a forecast that no longer stands does not count."""
 
@@ -51,7 +63,9 @@ def explain(
         One dict per forecast, in the frame's order: forecaster, line, made,
         p, outcome, counts, why, brier, log_score, baseline_score,
         timing_error, interval_score, bin, window_width (years or the
-        question's unit) and note (`closed_note`); None where undefined.
+        question's unit), quantiles ({level: value} as written, or None),
+        quantile_score and wis (years or the question's unit) and note
+        (`closed_note` and `quantile_note`); None where undefined.
     """
     rows = frame[frame["question"] == question]
     factor = BRIER_SCALES[scale]
@@ -60,7 +74,8 @@ def explain(
 
 def _explained(row: dict[Any, Any], factor: float) -> dict[str, Any]:
     """One row of `explain`."""
-    p = row["p"]
+    p, levels = row["p"], row["quantile_levels"]
+    notes = [note for note in (closed_note(row), quantile_note(row)) if note]
     return {
         "forecaster": row["forecaster"],
         "line": row["line"],
@@ -68,7 +83,7 @@ def _explained(row: dict[Any, Any], factor: float) -> dict[str, Any]:
         "p": None if math.isnan(p) else p,
         "outcome": None if math.isnan(row["outcome"]) else row["outcome"],
         "counts": bool(row["standing"] and row["excluded"] == ""),
-        "why": REASONS[row["excluded"]] if row["standing"] else REPLACED,
+        "why": _why(row),
         "brier": _finite(factor * row["brier"]),
         "log_score": _finite(row["log_score"]),
         "baseline_score": _finite(row["baseline_score"]),
@@ -76,8 +91,50 @@ def _explained(row: dict[Any, Any], factor: float) -> dict[str, Any]:
         "interval_score": _finite(row["interval_score"]),
         "bin": None if math.isnan(p) else _bin(p),
         "window_width": _finite(row["window_width"]),
-        "note": closed_note(row),
+        "quantiles": {
+            percent(level): value
+            for level, value in zip(levels, row["quantile_values"], strict=True)
+        } if levels else None,
+        "quantile_score": _finite(row["quantile_score"]),
+        "wis": _finite(row["wis"]),
+        "note": "; ".join(notes) or None,
     }
+
+
+def _why(row: Mapping[Any, Any]) -> str:
+    """Why one forecast counts or not (REASONS, for quantiles their own)."""
+    if not row["standing"]:
+        return REPLACED
+    reason, window = row["excluded"], not math.isnan(row["window_width"])
+    if row["quantile_levels"] and not window:
+        if reason == "no probability":
+            return QUANTILES_ONLY
+        if reason == "undetermined":
+            return UNDETERMINED_QUANTILES
+    return REASONS[reason]
+
+
+def quantile_note(row: Mapping[Any, Any]) -> str | None:
+    """What a quantile forecast's scores need said: a lower bound, no WIS.
+
+    "quantile score at least 1.50 y: the event came after 2031-01-01, if at
+    all" for a censored one; "no WIS: no median (level 0.5)" when its levels
+    do not pair up; None otherwise.
+    """
+    levels = row["quantile_levels"]
+    if not levels or math.isnan(row["quantile_score"]):
+        return None
+    notes = []
+    if row["quantile_censored"]:
+        unit = " y" if row["kind"] == "date" else ""
+        notes.append(
+            f"quantile score at least {number(row['quantile_score'], 2)}{unit}: the "
+            "outcome is known only to come after the values"
+        )
+    why = unpaired(levels)
+    if why:
+        notes.append(f"no WIS: {why}")
+    return "; ".join(notes) or None
 
 
 def closed_note(row: Mapping[Any, Any]) -> str | None:

@@ -3,9 +3,9 @@
 Array in, array out, like `ledger.score.rules`, but the truth is a number
 ``y`` (a date as a number of days or years, or a numeric outcome), and every
 score is in the units of ``y``, lower is better. The interval and timing rules
-take ``(lower, upper, y)`` in the order people write an interval; the CRPS
-rules of a distribution take its parameters, and of an ensemble ``(y,
-members)``.
+take ``(lower, upper, y)`` in the order people write an interval; the rules of
+quantiles take ``(y, quantiles, levels)``, truth first; the CRPS rules of a
+distribution take its parameters, and of an ensemble ``(y, members)``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from ledger.core.quantiles import unpaired
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
@@ -71,6 +73,72 @@ def weighted_interval_score(
     total = 0.5 * np.abs(obs - np.asarray(median, dtype=np.float64))
     weighted: Floats = (a / 2 * scores).sum(axis=-1)
     return (total + weighted) / (int(a.shape[-1]) + 0.5)
+
+
+def quantile_score(y: ArrayLike, quantiles: ArrayLike, levels: ArrayLike) -> Floats:
+    """Quantile score: the mean over the levels of 2·ρ_τ(y − q_τ); lower is better.
+
+    ρ_τ(u) = u·(τ − 1{u < 0}) is the pinball loss (Koenker & Bassett 1978);
+    with a median alone the score is |y − m|, and as the levels become dense
+    it approaches the CRPS (Gneiting & Raftery 2007; Bracher et al. 2021).
+    Units of ``y``, range [0, inf).
+
+    Args:
+        y: outcomes, shape ``S``.
+        quantiles: the forecasts' values, shape ``S + (K,)``.
+        levels: the K levels in (0, 1), shape ``(K,)`` or ``S + (K,)``.
+
+    Returns:
+        One score per forecast, shape ``S``.
+
+    >>> round(float(quantile_score(10, [8, 12, 14], [0.25, 0.5, 0.75])), 4)
+    1.6667
+    >>> float(quantile_score(2031, [2030], [0.5]))  # a median: the absolute error
+    1.0
+    """
+    obs = np.asarray(y, dtype=np.float64)[..., None]
+    error = obs - np.asarray(quantiles, dtype=np.float64)
+    tau = np.asarray(levels, dtype=np.float64)
+    loss: Floats = 2 * error * (tau - (error < 0))
+    mean: Floats = loss.mean(axis=-1)
+    return mean
+
+
+def wis(y: ArrayLike, quantiles: ArrayLike, levels: ArrayLike) -> Floats:
+    """Weighted interval score of quantiles that pair up around a median.
+
+    The levels (shape ``(K,)``, shared by every forecast) must hold 0.5 and,
+    for each other level τ, 1 − τ: each pair is a central (1 − 2τ) interval,
+    scored by `weighted_interval_score` (Bracher et al. 2021). Units of
+    ``y``; lower is better.
+
+    Args:
+        y: outcomes, shape ``S``.
+        quantiles: the values at `levels`, shape ``S + (K,)``.
+        levels: the levels, shape ``(K,)``.
+
+    Returns:
+        One score per forecast, shape ``S``.
+
+    Raises:
+        ValueError: the levels do not pair up, saying why.
+
+    >>> round(float(wis(10, [5, 8, 12, 14, 20], [0.05, 0.25, 0.5, 0.75, 0.95])), 4)
+    1.3
+    """
+    tau = np.asarray(levels, dtype=np.float64)
+    reason = unpaired(tau.tolist())
+    if reason is not None:
+        raise ValueError(f"the levels do not pair up around a median: {reason}")
+    values = np.asarray(quantiles, dtype=np.float64)
+    lows = np.flatnonzero(tau < 0.5)
+    highs = np.array(
+        [int(np.argmin(np.abs(tau - (1 - tau[i])))) for i in lows], dtype=np.intp
+    )
+    median = values[..., int(np.argmin(np.abs(tau - 0.5)))]
+    return weighted_interval_score(
+        values[..., lows], values[..., highs], y, 2 * tau[lows], median
+    )
 
 
 def timing_error(lower: ArrayLike, upper: ArrayLike, y: ArrayLike) -> Floats:

@@ -73,6 +73,11 @@ SUMMARY = (
     "numeric_error",
     "numeric_interval_score",
     "numeric_unit",
+    "n_quantiles",
+    "quantile_score",
+    "wis",
+    "numeric_quantile_score",
+    "numeric_wis",
 )
 """The columns of a group's scores, in order, after its keys."""
 
@@ -118,12 +123,16 @@ def _kind_rows(scoring: Scoring, kind_name: str) -> NDArray[np.intp]:
     return np.flatnonzero(found)
 
 
+_MEANS = ("timing_error", "interval_score", "quantile_score", "wis")
+"""The scores of a quantity averaged per group, each over the rows that have it."""
+
+
 def _means(scoring: Scoring, rows: NDArray[np.intp]) -> dict[str, Floats]:
-    """Mean timing error and interval score per group, over `rows` where known."""
+    """Mean of each of _MEANS per group, over `rows` where known."""
     size = len(scoring.index)
     at, code = scoring.at[rows], scoring.code[rows]
     found = {}
-    for name in ("timing_error", "interval_score"):
+    for name in _MEANS:
         values = scoring.frame[name].to_numpy()[at]
         known = ~np.isnan(values)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -134,11 +143,13 @@ def _means(scoring: Scoring, rows: NDArray[np.intp]) -> dict[str, Floats]:
 
 
 def _window_means(scoring: Scoring) -> dict[str, NDArray[Any]]:
-    """Mean timing error and interval score per group, date and numeric apart.
+    """Mean timing error, interval and quantile scores per group, by kind.
 
-    Date windows give `timing_error` and `interval_score`, in years. Numeric
-    windows give `numeric_error` (the distance to the window) and
-    `numeric_interval_score` in the questions' unit, `numeric_unit`: a group
+    Date windows give `timing_error` and `interval_score`, and date quantiles
+    `quantile_score` and `wis`, in years. Numeric windows give `numeric_error`
+    (the distance to the window) and `numeric_interval_score`, and numeric
+    quantiles `numeric_quantile_score` and `numeric_wis`, in the questions'
+    unit, `numeric_unit`: a group
     whose numeric questions have different units gets no mean (NaN) and the
     unit MIXED_UNITS, since a distance in GW and one in dollars do not add up;
     a group with none gets None.
@@ -168,6 +179,8 @@ def _window_means(scoring: Scoring) -> dict[str, NDArray[Any]]:
         "numeric_error": np.where(mixed, np.nan, found["timing_error"]),
         "numeric_interval_score": np.where(mixed, np.nan, found["interval_score"]),
         "numeric_unit": unit,
+        "numeric_quantile_score": np.where(mixed, np.nan, found["quantile_score"]),
+        "numeric_wis": np.where(mixed, np.nan, found["wis"]),
     }
 
 
@@ -184,6 +197,7 @@ def _statistics(scoring: Scoring) -> dict[str, NDArray[Any]]:
 
     means = {name: mean(scores[name]) for name in SCORES}
     base_rate = mean(scores["outcome"])
+    has_window = ~np.isnan(scoring.column("window_width"))
     reference = base_rate * (1 - base_rate)
     with np.errstate(divide="ignore", invalid="ignore"):
         bss_base_rate = np.where(reference > 0, 1 - means["brier"] / reference, np.nan)
@@ -194,7 +208,10 @@ def _statistics(scoring: Scoring) -> dict[str, NDArray[Any]]:
         "bss_base_rate": bss_base_rate,
         "n_clipped": np.bincount(with_p[scores["clipped"]], minlength=size),
         "n_window_only": np.bincount(
-            scoring.code[~has_p & np.isnan(scoring.p)], minlength=size
+            scoring.code[~has_p & np.isnan(scoring.p) & has_window], minlength=size
+        ),
+        "n_quantiles": np.bincount(
+            scoring.code[~np.isnan(scoring.column("quantile_score"))], minlength=size
         ),
         **_window_means(scoring),
     }
@@ -295,8 +312,12 @@ def aggregate(
         n_clipped, n_window_only, timing_error and interval_score (means
         over the group's date windows, in years), numeric_error,
         numeric_interval_score and numeric_unit (the same over its numeric
-        windows, in their unit; see `_window_means`), n_void, n_open, n_due,
-        n_unscorable, scale. Brier and its CI are on `scale`.
+        windows, in their unit; see `_window_means`), n_quantiles (forecasts
+        with a quantile score), quantile_score and wis (means over its date
+        quantile forecasts, in years; WIS over those where it is defined),
+        numeric_quantile_score and numeric_wis (the same over its numeric
+        ones, in numeric_unit), n_void, n_open, n_due, n_unscorable, scale.
+        Brier and its CI are on `scale`.
     """
     keys = list(by)
     every = groups(frame, keys, year_of)
@@ -340,7 +361,7 @@ def _joined(
     table = table.assign(
         **{
             name: table[name].fillna(0).astype(np.int64)
-            for name in ("n", "n_clipped", "n_window_only")
+            for name in ("n", "n_clipped", "n_window_only", "n_quantiles")
         },
         scale=scale_text(scale),
     )

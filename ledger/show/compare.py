@@ -14,6 +14,7 @@ from ledger.compare.ranking import PEER
 from ledger.compare.shared import DETAIL_ROWS, summary_of
 from ledger.core.text import interval, json_value, number
 from ledger.score.rules import scale_text
+from ledger.show import quantiles
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -74,6 +75,8 @@ def to_json(
     board: pd.DataFrame,
     pairs: pd.DataFrame,
     unscored: list[dict[str, Any]],
+    *,
+    quantile: tuple[pd.DataFrame, pd.DataFrame] | None = None,
     **settings: Unpack[Settings],
 ) -> dict[str, Any]:
     """The comparison as plain JSON (NaN becomes null).
@@ -82,6 +85,8 @@ def to_json(
         board: the leaderboard (`ledger.compare.leaderboard`).
         pairs: head to head (`ledger.compare.head_to_head`).
         unscored: the shared questions not compared (`unscored_shared`).
+        quantile: the quantile leaderboard and head to head
+            (`ledger.compare.quantile_comparison`), or None.
         **settings: what the comparison was asked for (`Settings`).
 
     Returns:
@@ -101,6 +106,7 @@ def to_json(
         "pairs": [_pair_json(r) for r in pairs.to_dict("records")],
         "pairs_note": settings.get("pairs_note"),
         "unscored_shared": unscored,
+        "quantiles": None if quantile is None else quantiles.to_json(*quantile),
     }
 
 
@@ -174,7 +180,11 @@ def table(
         lines += [
             "",
             f"Nothing has resolved as of {as_of}: no forecast has an outcome to be "
-            "scored against, so there is nothing to compare yet.",
+            "scored against, so there is nothing to compare yet."
+            if not out.get("quantiles") else
+            f"No forecast with a probability has resolved as of {as_of}, so no "
+            "Brier score is compared.",
+            *quantiles.lines(out.get("quantiles")),
         ]
         if unscored[0]:
             lines += ["", *_unscored_lines(*unscored)]
@@ -184,6 +194,7 @@ def table(
     lines += _leaderboard_lines(out["forecasters"], min_questions, adjust)
     lines.append("")
     lines += _pair_lines(out, same_window)
+    lines += quantiles.lines(out.get("quantiles"))
     if unscored[0]:
         lines += ["", *_unscored_lines(*unscored)]
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -2,8 +2,11 @@
 
 One row per forecast, the columns of `ledger.frame.SCHEMA` in that order.
 Dates are ISO days (`2026-02-10`); a missing value (NaN, NaT) is an empty
-cell in CSV and `null` in JSON; booleans are `true`/`false`; a question's tags
-are joined with `;` in CSV and a list in JSON.
+cell in CSV and `null` in JSON, and so is an infinite one in JSON, which has
+no infinity (an open window's width, `result_high` when only a lower bound is
+known; CSV writes `inf`); booleans are `true`/`false`; a question's tags, and
+a forecast's quantile levels, values and `quantile_below`, are joined with `;`
+in CSV and lists in JSON.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ def _day(value: Any) -> str | None:
 def _plain(value: Any) -> Any:
     if hasattr(value, "item"):
         value = value.item()
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
 
@@ -51,7 +54,7 @@ def records(data: pd.DataFrame) -> list[dict[str, Any]]:
             if name in dates:
                 item[name] = _day(value)
             elif isinstance(value, (tuple, list)):
-                item[name] = list(value)
+                item[name] = [_plain(v) for v in value]
             elif name in bools:
                 item[name] = bool(value)
             else:
@@ -75,7 +78,8 @@ def to_csv(data: pd.DataFrame) -> str:
     for name in data.columns:
         if data[name].dtype == object:
             table[name] = [
-                ";".join(map(str, v)) if isinstance(v, (tuple, list)) else v
+                ";".join("" if _plain(x) is None else str(x) for x in v)
+                if isinstance(v, (tuple, list)) else v
                 for v in table[name]
             ]
     return str(table.to_csv(index=False, lineterminator="\n", na_rep=""))

@@ -12,7 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ledger.core.rules import STATUSES
-from ledger.core.text import exact
+from ledger.core.text import exact, percent
 from ledger.query.due import span
 from ledger.show.layout import json_text
 
@@ -40,13 +40,33 @@ def _when_due(row: dict[str, Any]) -> str:
     return f"in {span(days)}" if days > 0 else "due today"
 
 
+def quantiles_text(rows: Sequence[dict[str, Any]]) -> str:
+    """Quantiles as people read them: 'median 2030', or '10%: 12, 50%: 20'.
+
+    >>> quantiles_text([{"level": 0.5, "value": "2030"}])
+    'median 2030'
+    >>> quantiles_text([{"level": 0.1, "value": 12.0}, {"level": 0.9, "value": 35.5}])
+    'quantiles 10%: 12, 90%: 35.5'
+    """
+    def shown(value: object) -> str:
+        return exact(value) if isinstance(value, float) else str(value)
+
+    if len(rows) == 1 and rows[0]["level"] == 0.5:
+        return f"median {shown(rows[0]['value'])}"
+    return "quantiles " + ", ".join(
+        f"{percent(row['level'])}: {shown(row['value'])}" for row in rows
+    )
+
+
 def _claim(forecast: dict[str, Any]) -> str:
     p = "" if forecast["p"] is None else f"p {100 * forecast['p']:.4g}%"
+    given = forecast.get("quantiles")
+    quantiles = quantiles_text(given) if given else ""
     if forecast["window"] is None:
-        return p
+        return quantiles or p
     start, end = forecast["window"]
     window = f"window {start or '…'}..{end or '…'}"
-    return f"{window}  {p or 'no p'}"
+    return f"{window}  {p or 'no p'}" + (f"  {quantiles}" if quantiles else "")
 
 
 def table(found: Sequence[dict[str, Any]], as_of: dt.date) -> str:
@@ -82,8 +102,9 @@ def table(found: Sequence[dict[str, Any]], as_of: dt.date) -> str:
 
 CSV_COLUMNS = (
     "question", "title", "kind", "status", "deadline", "forecaster", "made",
-    "p", "window_start", "window_end", "basis", "standing",
+    "p", "window_start", "window_end", "basis", "standing", "quantiles",
 )
+"""The CSV's columns; `quantiles` is `level:value` pairs joined by `;`."""
 
 
 def to_csv(found: Iterable[dict[str, Any]]) -> str:
@@ -95,7 +116,7 @@ def to_csv(found: Iterable[dict[str, Any]]) -> str:
         head = [row["id"], row["title"], row["kind"], row["status"], row["deadline"]]
         for forecast in row["forecasts"] or [None]:
             if forecast is None:
-                writer.writerow([*head, "", "", "", "", "", "", ""])
+                writer.writerow([*head, "", "", "", "", "", "", "", ""])
                 continue
             start, end = forecast["window"] or ("", "")
             writer.writerow([
@@ -103,8 +124,18 @@ def to_csv(found: Iterable[dict[str, Any]]) -> str:
                 "" if forecast["p"] is None else exact(forecast["p"]),
                 start or "", end or "", forecast["basis"],
                 str(forecast["standing"]).lower(),
+                _pairs(forecast.get("quantiles") or []),
             ])
     return buffer.getvalue()
+
+
+def _pairs(rows: Sequence[dict[str, Any]]) -> str:
+    """Quantiles for a CSV cell: '0.1:12;0.5:20'."""
+    return ";".join(
+        f"{exact(row['level'])}:"
+        f"{exact(row['value']) if isinstance(row['value'], float) else row['value']}"
+        for row in rows
+    )
 
 
 def to_json(found: Sequence[dict[str, Any]]) -> str:

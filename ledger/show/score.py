@@ -13,7 +13,7 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ledger.core.text import DASH, interval, json_value, missing, number
+from ledger.core.text import DASH, exact, interval, json_value, missing, number
 from ledger.score.rules import BRIER_SCALE_WORDS as SCALE_WORDS
 from ledger.score.rules import scale_text
 from ledger.show.layout import columns, json_text
@@ -29,6 +29,7 @@ PLAIN = (
     "log_score", "baseline_score", "spherical", "bss_half", "bss_base_rate",
     "n_clipped", "n_window_only", "timing_error", "interval_score",
     "numeric_error", "numeric_interval_score", "numeric_unit",
+    "n_quantiles", "quantile_score", "wis", "numeric_quantile_score", "numeric_wis",
     "n_void", "n_open", "n_due", "n_unscorable",
 )
 """The scorecard's columns that go into JSON as they are (besides n and Brier)."""
@@ -42,9 +43,27 @@ HEADER = (
 NUMERIC_HEADER = ("distance", "interval")
 """The columns added before `void` when a group has numeric windows scored."""
 
-TOTALS = ("n", "n_open", "n_due", "n_void", "n_unscorable", "n_window_only")
-EXPLAINED = ("brier", "log_score", "baseline_score", "timing_error", "interval_score")
+QUANTILE_HEADER = ("quantile (y)", "WIS (y)")
+"""The columns added before `void` when a group has date quantiles scored."""
 
+NUMERIC_QUANTILE_HEADER = ("quantile", "WIS")
+"""The columns added before `void` when a group has numeric quantiles scored."""
+
+TOTALS = (
+    "n", "n_open", "n_due", "n_void", "n_unscorable", "n_window_only", "n_quantiles"
+)
+EXPLAINED = (
+    "brier", "log_score", "baseline_score", "timing_error", "interval_score",
+    "quantile_score", "wis",
+)
+
+
+QUANTILE_LINE = (
+    "Quantiles: quantile score (mean of 2 x pinball loss over the levels) and WIS "
+    "(Bracher et al. 2021), means in years over date questions and in the unit "
+    "over numeric ones; at least 0, lower is better."
+)
+"""What the quantile columns mean, printed when a group has them."""
 
 # ---------------------------------------------------------------- the scorecard
 
@@ -83,14 +102,37 @@ def _in_unit(value: object, unit: str | None) -> str:
     return shown if shown == DASH or not unit else f"{shown} {unit}"
 
 
-def _cells(row: Row, keys: Sequence[str], numeric: bool) -> list[str]:
+def quantiled(row: Row) -> bool:
+    """Whether a scorecard row has a numeric quantile score."""
+    return not missing(row.get("numeric_quantile_score"))
+
+
+def _shown(rows: Sequence[Row]) -> tuple[bool, bool, bool]:
+    """Whether the table shows numeric windows, date quantiles, numeric quantiles."""
+    numeric = any(  # a numeric window scored (or mixed units), not only quantiles
+        not missing(r.get("numeric_unit"))
+        and not (missing(r.get("numeric_error")) and quantiled(r))
+        for r in rows
+    )
+    dated = any(not missing(r.get("quantile_score")) for r in rows)
+    numeric_quantiles = any(quantiled(r) for r in rows)
+    return numeric, dated, numeric_quantiles
+
+
+def _cells(row: Row, keys: Sequence[str], shown: tuple[bool, bool, bool]) -> list[str]:
     low, high = row["brier_ci"]
     unit = None if missing(row.get("numeric_unit")) else str(row["numeric_unit"])
+    numeric, dated, numeric_quantiles = shown
     extra = (
         [_in_unit(row.get("numeric_error"), unit),
          _in_unit(row.get("numeric_interval_score"), unit)]
         if numeric else []
     )
+    if dated:
+        extra += [number(row.get("quantile_score"), 2), number(row.get("wis"), 2)]
+    if numeric_quantiles:
+        extra += [_in_unit(row.get("numeric_quantile_score"), unit),
+                  _in_unit(row.get("numeric_wis"), unit)]
     return [
         *(str(row[k]) for k in keys), str(row["n"]), number(row["brier"]),
         interval(low, high, between="–"),
@@ -106,14 +148,16 @@ def _totals(rows: Sequence[Row], keys: Sequence[str], as_of: dt.date) -> list[st
     """The line of counts under a table by forecaster, question or basis."""
     if len(keys) != 1 or keys[0] not in ("forecaster", "question", "basis"):
         return []
-    totals = {name: sum(int(r[name]) for r in rows) for name in TOTALS}
+    totals = {name: sum(int(r.get(name, 0)) for r in rows) for name in TOTALS}
     lines = [
         f"{totals['n']} forecasts scored with a probability, "
-        f"{totals['n_window_only']} windows scored by timing only; "
+        f"{totals['n_window_only']} windows scored by timing only"
+        + (f", {totals['n_quantiles']} by quantiles" if totals["n_quantiles"] else "")
+        + "; "
         f"{totals['n_open']} open, {totals['n_due']} due, {totals['n_void']} void, "
         f"{totals['n_unscorable']} unscorable (standing forecasts)."
     ]
-    if totals["n"] == 0 and totals["n_window_only"] == 0:
+    if totals["n"] == 0 and totals["n_window_only"] == 0 and not totals["n_quantiles"]:
         lines.append(
             f"Nothing has resolved as of {as_of.isoformat()}: "
             "there is nothing to score yet."
@@ -138,10 +182,14 @@ def table(
     )
     if as_recorded:
         mode += f"; as recorded: only what was written down by {as_of.isoformat()}"
-    numeric = any(not missing(row.get("numeric_unit")) for row in rows)
+    shown = _shown(rows)
+    numeric, dated, numeric_quantiles = shown
     header = list(HEADER)
-    if numeric:
-        header[header.index("void"):header.index("void")] = NUMERIC_HEADER
+    added = [
+        *(NUMERIC_HEADER if numeric else ()), *(QUANTILE_HEADER if dated else ()),
+        *(NUMERIC_QUANTILE_HEADER if numeric_quantiles else ()),
+    ]
+    header[header.index("void"):header.index("void")] = added
     lines = [
         f"Scores as of {as_of.isoformat()} ({mode}).",
         f"Brier {SCALE_WORDS[scale]}; "
@@ -152,10 +200,11 @@ def table(
         "over date windows in years"
         + (", and over numeric windows in their unit" if numeric else "")
         + "; at least 0, lower is better.",
+        *([QUANTILE_LINE] if dated or numeric_quantiles else []),
         "",
         *columns(
             [*keys, *header],
-            [_cells(row, keys, numeric) for row in rows],
+            [_cells(row, keys, shown) for row in rows],
             right=range(len(keys), len(keys) + len(header)),
         ),
         "",
@@ -168,6 +217,12 @@ def table(
 
 # ---------------------------------------------------------------- one question
 
+EXPLAINED_QUANTILES = (
+    "quantile_score and wis: in years (date questions) or the question's unit; "
+    "at least 0, lower is better."
+)
+"""The scale of the quantile scores, printed when a forecast has quantiles."""
+
 
 def explain_csv(rows: Sequence[Row]) -> str:
     """`scorecard.explain` rows as CSV, a line per forecast."""
@@ -175,8 +230,19 @@ def explain_csv(rows: Sequence[Row]) -> str:
     fields = list(rows[0]) if rows else ["forecaster"]
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(
+        {**r, "quantiles": _given(r["quantiles"])} if r.get("quantiles") else r
+        for r in rows
+    )
     return buffer.getvalue()
+
+
+def _given(quantiles: Mapping[str, object]) -> str:
+    """Quantiles as written: '10%: 8, 50%: 12, 90%: 20'."""
+    return ", ".join(
+        f"{k}: {exact(v) if isinstance(v, float) else v}"
+        for k, v in quantiles.items()
+    )
 
 
 def explain_table(
@@ -184,12 +250,16 @@ def explain_table(
 ) -> str:
     """Every forecast on `question`: whether it counts, why, and its scores."""
     lines = [f"{question} as of {as_of.isoformat()} ({scale_text(scale)})"]
+    if any(r.get("quantiles") for r in rows):
+        lines.append(EXPLAINED_QUANTILES)
     for r in rows:
         p = "no p" if r["p"] is None else f"p {r['p']:g}"
         lines.append(f"  line {r['line']}: {r['forecaster']}, made {r['made']}, {p}")
+        if r.get("quantiles"):
+            lines.append(f"    quantiles {_given(r['quantiles'])}")
         lines.append(f"    {r['why']}")
         scores = [
-            f"{name} {number(r[name])}" for name in EXPLAINED if r[name] is not None
+            f"{name} {number(r[name])}" for name in EXPLAINED if r.get(name) is not None
         ]
         if scores:
             lines.append("    " + ", ".join(scores))

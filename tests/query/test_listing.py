@@ -705,6 +705,7 @@ def test_csv(small: Path) -> None:
         "window_end",
         "basis",
         "standing",
+        "quantiles",
     ]
     body = [dict(zip(table[0], row, strict=True)) for row in table[1:]]
     assert all(len(row) == len(table[0]) for row in table)
@@ -734,6 +735,7 @@ def test_csv(small: Path) -> None:
             "window_end": "",
             "basis": "",
             "standing": "",
+            "quantiles": "",
         }
     ]
     late = [

@@ -259,7 +259,10 @@ def test_a_year_with_nothing_resolved_still_says_what_is_open(
     assert "Quote: “Robotics timeline: \\~2–3 years for a “ChatGPT moment.”" in page
     assert "[Dwarkesh Podcast episode with Sergey Levine" in page
     assert "deadline 2035-12-31 (in 9y)" in page
-    assert '![Timing of 5 windows on “Robotics has its "ChatGPT moment"”' in page
+    assert '![Timing of 4 windows on “Robotics has its "ChatGPT moment"”' in page
+    # Levine's median (issue 18: a quantile forecast, no longer a window) is a fan
+    assert "**Sergey Levine**, made 2025-09-12: **median 2030**" in page
+    assert "charts/2026-fan-robotics-chatgpt-moment-sergey-levine.svg" in page
     # Jim Fan's "~3 years" (±6 months) window closes within the year after
     closing = row(page, "Jim Fan", 'Robotics has its "ChatGPT moment"')
     assert closing[2].startswith("window 2026-06-01 to 2027-06-30 (1.08 y wide)")

@@ -457,6 +457,50 @@ def binary_window(inputs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# --- Q: quantile score and WIS (added by the ledger; see tests/data/quantile_vectors.py)
+
+
+@computes(
+    "Q1_quantile_score_median_only", "Q2_quantile_score_y_inside",
+    "Q2_quantile_score_y_below", "Q2_quantile_score_y_above",
+    "Q3_wis_from_quantiles", "Q4_unpaired_levels_no_wis",
+)
+def quantile_numbers(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The array rules of ledger.score, truth first."""
+    y, values, levels = inputs["y"], inputs["quantiles"], inputs["levels"]
+    try:
+        wis = float(score.wis(y, values, levels))
+    except ValueError:  # the levels do not pair up around a median
+        wis = None
+    return {"quantile_score": float(score.quantile_score(y, values, levels)), "wis": wis}
+
+
+@computes("Q5_date_median_uncertain_month", "Q6_date_censored_lower_bound")
+def quantile_dates(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The frame's own rule (ledger.core.quantiles), on dates as the ledger reads them."""
+    from ledger.core.dates import parse_when
+    from ledger.core.model import Quantiles
+    from ledger.core.quantiles import score as score_quantiles
+    from ledger.core.quantiles import truth
+
+    given = inputs["quantiles"]
+    forecast = Quantiles(
+        tuple(float(t) for t in given), tuple(parse_when(v) for v in given.values())
+    )
+    event = inputs["event"]
+    after = event.get("after")
+    outcome = truth(
+        None if after else parse_when(event["happened"]),
+        None if after is None else parse_when(after).latest,
+    )
+    found = score_quantiles(forecast, outcome)
+    assert found.quantile_censored == (after is not None)
+    return {
+        "quantile_score": found.quantile_score,
+        "wis": None if math.isnan(found.wis) else found.wis,
+    }
+
+
 # --- H: comparison ----------------------------------------------------------------
 
 
@@ -556,13 +600,53 @@ def test_wis_is_not_the_scoringrules_bug() -> None:
     assert abs(float(wis) - case["expected"]["scoringrules_0.10.0_wis_BUGGY"]) > 1
 
 
-def test_copy_matches_shared_vectors() -> None:
+ADDED_BY = "ledger"
+"""The `added_by` of the cases this copy adds to the shared file (quantile_vectors.py)."""
+
+
+def test_copy_holds_every_shared_case_unchanged_and_marks_its_own() -> None:
     if not SHARED.exists():
         pytest.skip("shared/ is not beside this checkout")
     shared = json.loads(SHARED.read_text(encoding="utf-8"))
     note = "Copied from shared/scoring/scoring-vectors.json"
     assert VECTORS["attribution"].startswith(note)
-    assert {k: v for k, v in VECTORS.items() if k != "attribution"} == shared
+    rest = {k: v for k, v in VECTORS.items() if k not in ("attribution", "cases")}
+    assert rest == {k: v for k, v in shared.items() if k != "cases"}
+    ours = {case["id"]: case for case in VECTORS["cases"]}
+    for case in shared["cases"]:
+        assert ours.get(case["id"]) == case, case["id"]
+    theirs = {case["id"] for case in shared["cases"]}
+    added = [case for case in VECTORS["cases"] if case["id"] not in theirs]
+    assert added, "the quantile cases are this copy's own"
+    assert all(case.get("added_by") == ADDED_BY for case in added)
+    assert not any("added_by" in case for case in shared["cases"])
+
+
+def test_added_cases_agree_with_a_library_where_it_is_right() -> None:
+    """Recompute each added case's cross-checks with scoringrules (>= 0.10).
+
+    Its quantile_score and interval_score are used; its weighted_interval_score
+    (0.10.0) adds the median instead of |y - median|, so the WIS is composed from
+    its interval scores (Bracher et al. 2021), as quantile_vectors.py does.
+    """
+    sr = pytest.importorskip("scoringrules")
+    added = [case for case in VECTORS["cases"] if case.get("added_by") == ADDED_BY]
+    for case in added:
+        inputs = case["inputs"]
+        if "y" not in inputs:
+            continue  # a date case: its values are read from dates by the ledger
+        y, values, levels = inputs["y"], inputs["quantiles"], inputs["levels"]
+        losses = [float(sr.quantile_score(y, q, t)) for t, q in zip(levels, values, strict=True)]
+        qs = 2 * sum(losses) / len(losses)
+        assert_close(qs, case["expected"]["quantile_score"], 1e-9, case["id"])
+        if case["expected"]["wis"] is None:
+            continue
+        at = dict(zip(levels, values, strict=True))
+        total = 0.5 * abs(y - at[0.5])
+        lows = [t for t in levels if t < 0.5]
+        for t in lows:
+            total += t * float(sr.interval_score(y, at[t], at[round(1 - t, 9)], 2 * t))
+        assert_close(total / (len(lows) + 0.5), case["expected"]["wis"], 1e-9, case["id"])
 
 
 # --- Edge cases and conventions not in the vectors ----------------------------------
