@@ -192,10 +192,11 @@ def _prices(
 def _quantiles(
     book: Book, year: int, states: dict[str, State]
 ) -> list[tuple[Question, Forecast]]:
-    """The standing quantile forecasts on questions open, or settled in `year`."""
+    """The standing quantile forecasts on questions open, or settled in `year`
+    (of the questions that existed then: `states` holds only those)."""
     shown = [
         q for q in book.ledger.questions
-        if states[q.id][0] not in ("resolved", "void")
+        if q.id in states and states[q.id][0] not in ("resolved", "void")
         or ((found := states[q.id][1]) is not None and found.known.latest.year == year)
     ]
     return fans.standing_quantiles(book, book.cutoff(year), questions=shown)
