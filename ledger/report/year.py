@@ -192,13 +192,20 @@ def _prices(
 def _quantiles(
     book: Book, year: int, states: dict[str, State]
 ) -> list[tuple[Question, Forecast]]:
-    """The standing quantile forecasts on questions open, or settled in `year`
-    (of the questions that existed then: `states` holds only those)."""
-    shown = [
-        q for q in book.ledger.questions
-        if q.id in states and states[q.id][0] not in ("resolved", "void")
-        or ((found := states[q.id][1]) is not None and found.known.latest.year == year)
-    ]
+    """The standing quantile forecasts on questions open, or settled in `year`.
+
+    Only the questions that existed then: `states` holds only those.
+    """
+    shown = []
+    for question in book.ledger.questions:
+        state = states.get(question.id)
+        if state is None:
+            continue
+        found = state[1]
+        if state[0] not in ("resolved", "void") or (
+            found is not None and found.known.latest.year == year
+        ):
+            shown.append(question)
     return fans.standing_quantiles(book, book.cutoff(year), questions=shown)
 
 
