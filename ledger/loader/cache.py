@@ -49,10 +49,11 @@ from ledger.core.dates import When
 from ledger.core.memory import gc_paused
 from ledger.core.model import Error, Ledger, Location
 from ledger.core.version import version
-from ledger.files import private
 
 if TYPE_CHECKING:
     from typing import BinaryIO
+
+    from ledger.files import private
 
 MIN_BYTES = 256 * 1024
 """Smaller files are not cached: they load in a few hundredths of a second."""
@@ -235,8 +236,11 @@ def _folder(create: bool) -> private.Folder | None:
     """The cache folder, open and checked (made if missing and `create`).
 
     None when the cache is off, the folder is missing (and not `create`), or
-    it is refused; a refusal is kept for `refusal()`.
+    it is refused; a refusal is kept for `refusal()`. (`private` is imported
+    here, not for a small file's command, which never reads the cache.)
     """
+    from ledger.files import private
+
     path = directory()
     if path is None:
         return None
@@ -283,6 +287,8 @@ def load(data: bytes, path: str) -> tuple[Ledger, list[Error]] | None:
     folder = _folder(create=False)
     if folder is None:
         return None
+    from ledger.files import private
+
     name = entry_name(data, path)
     blob = private.read(folder, name)
     if blob is None:
@@ -303,6 +309,8 @@ def store(data: bytes, path: str, ledger: Ledger, errors: list[Error]) -> None:
     folder = _folder(create=True)
     if folder is None:
         return
+    from ledger.files import private
+
     try:
         name = entry_name(data, path)
         private.write(folder, name, lambda out: _dump((ledger, errors), out))
