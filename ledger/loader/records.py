@@ -1,10 +1,9 @@
 """Records: a composed ledger document → frozen records, with every field error.
 
-`read_root` walks the top-level mapping and builds each forecaster, source and
-question, with the question's forecasts and outcome history. A record with a
-broken required field is left out (its id is remembered in `Ledger.broken`, so
-references to it raise no second error); every problem is reported, never
-raised.
+`read_root` builds each forecaster, source and question, with the question's
+forecasts and outcome history. A record with a broken required field is left
+out (its id is kept in `Ledger.broken`, so references to it raise no second
+error); every problem is reported, never raised.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ import yaml
 from ledger.core import words
 from ledger.core.dates import DateError, parse_when
 from ledger.core.model import (
+    GRADINGS,
     Error,
     Forecast,
     Forecaster,
@@ -179,7 +179,8 @@ class RecordReader(ClaimReader, ResolverReader):
                      "order": self.order, "resolver": self.resolver,
                      "unscorable": text, "note": text,
                      "assess": lambda n, name: self.choice(n, name, _ASSESS),
-                     "written": when}
+                     "written": when, "judges": self.slugs,
+                     "grading": lambda n, name: self.choice(n, name, GRADINGS)}
         else:
             found = {"by": slug, "made": when, "source": slug, "quote": text,
                      "p": self.probability,

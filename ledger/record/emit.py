@@ -153,7 +153,7 @@ FIELDS: dict[type[Record], tuple[str, ...]] = {
     Source: ("id", "title", "kind", "url", "date", "licence", "attribution", "note"),
     Question: (
         "id", "title", "criteria", "kind", "deadline", "tags", "unit", "condition",
-        "order", "unscorable", "note", "written",
+        "order", "unscorable", "note", "written", "judges", "grading",
     ),
     Forecast: (
         "by", "made", "p", "basis", "source", "window", "quote", "table", "words",
