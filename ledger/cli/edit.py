@@ -1,4 +1,4 @@
-"""Commands that write: add, forecast, resolve, forecaster add and source add.
+"""Commands that write: add, forecast, resolve, grade, forecaster add, source add.
 
 Each checks the ledger first, asks for what is missing in a terminal (a usage
 error in a script), and appends one entry through `ledger.record.write.write`,
@@ -279,6 +279,45 @@ def resolve(
         ("recorded", today), ("by", by), ("evidence", list(evidence)), ("note", note),
     ]
     what = f"an outcome of '{question_id}' ({result})"
+    _append(file, question_id, "outcomes", entry, what)
+
+
+@click.command(
+    help="""Record JUDGE's grading of the judged question QUESTION_ID: RESULT is
+    yes, no, a fraction (partial credit, 0.5), ambiguous or void; --note says
+    why. With --pending, list the questions JUDGE has still to grade, without
+    the other judges' gradings.
+    """,
+)
+@write_file_option
+@click.argument("question_id", required=False)
+@click.argument("result", required=False)
+@click.option("--by", "by", required=True, help="The judge.")
+@click.option("--pending", is_flag=True, help="List what JUDGE has still to grade.")
+@click.option("--known", help="When the grading could be made (default: today).")
+@click.option("--evidence", multiple=True, help="A link to evidence (repeatable).")
+@click.option("--note", help="Why: the judge's reading of the criteria.")
+def grade(
+    *, file: str, question_id: str | None, result: str | None, by: str,
+    pending: bool, known: str | None, evidence: tuple[str, ...], note: str | None,
+) -> None:
+    """Record a grading, or list what a judge has still to grade (help above)."""
+    if pending:
+        from ledger.query import grading
+
+        if question_id is not None:
+            raise click.UsageError("--pending takes no QUESTION_ID")
+        found = grading.pending(checked(file), by, dt.date.today())
+        click.echo(grading.text(found, by), nl=False)
+        return
+    question_id = _ask(question_id, "QUESTION_ID", "Question id")
+    result = _ask(result, "RESULT", "Grading (yes, no, 0.5, ambiguous, void)")
+    today = dt.date.today().isoformat()
+    entry: Entry = [
+        ("result", result), ("known", date_text(known, "--known") or today),
+        ("recorded", today), ("by", by), ("evidence", list(evidence)), ("note", note),
+    ]
+    what = f"a grading of '{question_id}' by '{by}' ({result})"
     _append(file, question_id, "outcomes", entry, what)
 
 
