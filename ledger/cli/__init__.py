@@ -10,7 +10,8 @@ start fast; `main` imports each command's module only when that command runs
 - `query`: check, list, schema, due, verify (no pandas)
 - `scoring`: score, compare
 - `calibration`: calibration (of probabilities, or with --quantiles of quantiles)
-- `edit`: add, forecast, resolve, grade, forecaster add, source add
+- `edit`: add, forecast, resolve, forecaster add, source add
+- `grade`: grade (a judge's grading; --pending)
 - `judges`: judges (agreement of the judges of judged questions)
 - `imports`: import forecastbench | csv | fatebook, export
 - `report`: report
@@ -40,7 +41,7 @@ WHERE: dict[str, tuple[str, str]] = {
     "add": ("edit", "add"),
     "forecast": ("edit", "forecast"),
     "resolve": ("edit", "resolve"),
-    "grade": ("edit", "grade"),
+    "grade": ("grade", "grade"),
     "judges": ("judges", "judges"),
     "forecaster": ("edit", "forecaster_group"),
     "source": ("edit", "source_group"),

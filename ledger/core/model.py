@@ -341,7 +341,9 @@ class Ledger:
     at 500,000 forecasts): `validate` reads them from the forecast itself.
     `includes` holds the root file's `include:` patterns with their locations,
     and `files` every file the ledger was read from, the root first.
-    `skipped` holds the claims considered and not scored.
+    `skipped` holds the claims considered and not scored, and `gradings`
+    the judges' gradings kept in a `gradings:` list (question id, entry),
+    which loading joins to their questions' outcomes (`loader.gradings`).
     """
 
     path: str
@@ -353,4 +355,5 @@ class Ledger:
     references: tuple[tuple[str, str, Location], ...] = ()
     includes: tuple[tuple[str, Location], ...] = ()
     files: tuple[str, ...] = ()
+    gradings: tuple[tuple[str, Outcome], ...] = ()
 

@@ -32,6 +32,7 @@ from ledger.core.model import (
 )
 from ledger.core.numbers import NUMBER, parse_probability
 from ledger.core.rules import made_key, recorded_key
+from ledger.loader import gradings
 from ledger.loader.claims import ClaimReader
 from ledger.loader.fields import FieldError, Reader, Reported, finite, schema
 from ledger.loader.nodes import describe, is_null, line
@@ -57,8 +58,7 @@ REQUIRED = {
     "forecast": _FORECAST_REQUIRED,
     "outcome": _OUTCOME_REQUIRED,
 }
-_KINDS = ("binary", "date", "numeric")
-_BASES = ("stated", "mapped", "judged")
+_KINDS, _BASES = ("binary", "date", "numeric"), ("stated", "mapped", "judged")
 _ASSESS = ("by-deadline", "at-deadline")
 _CLOSED = {  # results that close a question without a value
     "void": Result("void", None, "void"),
@@ -67,8 +67,7 @@ _CLOSED = {  # results that close a question without a value
 _NOT_YET = Result("not-yet", None, "not-yet")
 _YES = frozenset({"yes", "true"})
 _NO = frozenset({"no", "false"})
-# YAML 1.1 booleans that are neither yes/no nor true/false: a ledger refuses them
-# rather than guess (`result: on` is far more often a slip than a verdict).
+# YAML 1.1 booleans neither yes/no nor true/false: refused (`on` is mostly a slip).
 _YAML11_BOOLEANS = {"on": "true", "off": "false", "y": "true", "n": "false"}
 
 
@@ -101,6 +100,7 @@ def read_root(
             if questions is None or "questions" not in top
             else tuple(q for i in questions if (q := reader.question(i)) is not None),
             skipped=reader.records(top, "skipped", reader.skipped),
+            gradings=reader.records(top, "gradings", partial(gradings.read, reader)),
             broken=frozenset(reader.broken),
             references=tuple(reader.references),
             includes=reader.include_patterns(top),
