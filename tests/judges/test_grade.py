@@ -5,31 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from click.testing import CliRunner
+from judged import FORECASTERS, question
 
 from ledger.cli import main
 from ledger.loader.load import load_file
 
-LEDGER = """\
-forecasters:
-  - {id: ann, name: Ann}
-  - {id: bob, name: Bob}
-  - {id: cy, name: Cy}
-questions:
-  - id: labs-converge
-    title: The leading labs converge on one recipe
-    criteria: The judges find that the five leading labs train on one recipe.
-    kind: binary
-    deadline: 2025-12-31
-    judges: [bob, cy]
-    forecasts:
-      - {by: ann, made: 2025-01-01, p: 0.7, basis: stated}
-  - id: fewer-typists
-    title: Fewer people type code
-    criteria: The judges find that fewer people write code by typing it.
-    kind: binary
-    deadline: 2099-12-31
-    judges: [cy]
-"""
+LEDGER = (
+    FORECASTERS + "questions:\n" + question("[bob, cy]", "2025-12-31")
+    + "    forecasts:\n      - {by: ann, made: 2025-01-01, p: 0.7, basis: stated}\n"
+    + question("[cy]", "2099-12-31", "fewer-typists")
+)
 
 
 

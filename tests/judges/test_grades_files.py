@@ -6,29 +6,18 @@ from __future__ import annotations
 import datetime as dt
 
 from click.testing import CliRunner
+from judged import FORECASTERS, question
 
 from ledger.cli import main
 from ledger.core import rules
 from ledger.loader import direct, nodes, records
 from ledger.loader.load import load_file
 
-ROOT = """\
-include: [grades/*.yaml]
-forecasters:
-  - {id: ann, name: Ann}
-  - {id: bob, name: Bob}
-  - {id: cy, name: Cy}
-questions:
-  - id: labs-converge
-    title: The leading labs converge on one recipe
-    criteria: The judges find that the five leading labs train on one recipe.
-    kind: binary
-    deadline: 2025-12-31
-    judges: [bob, cy]
-    grading: unanimous
-    forecasts:
-      - {by: ann, made: 2025-01-01, p: 0.7, basis: stated}
-"""
+ROOT = (
+    "include: [grades/*.yaml]\n" + FORECASTERS + "questions:\n"
+    + question("[bob, cy]", "2025-12-31") + "    grading: unanimous\n"
+    + "    forecasts:\n      - {by: ann, made: 2025-01-01, p: 0.7, basis: stated}\n"
+)
 BOB = """\
 gradings:
   - {question: labs-converge, result: yes, known: 2026-01-05, recorded: 2026-01-05, by: bob, note: All five.}

@@ -8,26 +8,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from judged import FORECASTERS, question
 
 from ledger.core import grading, rules
 from ledger.loader import direct, nodes, records
 from ledger.loader.load import load_text
 
-HEAD = """\
-forecasters:
-  - {id: ann, name: Ann}
-  - {id: bob, name: Bob}
-  - {id: cy, name: Cy}
-  - {id: dee, name: Dee}
-  - {id: eve, name: Eve}
-questions:
-  - id: labs-converge
-    title: The leading labs converge on one recipe
-    criteria: The judges find that the five leading labs train on one recipe.
-    kind: binary
-    deadline: 2027-12-31
-    judges: [bob, cy, dee]
-"""
+HEAD = FORECASTERS + "questions:\n" + question()
 
 
 def ledger_of(results: list[str], rule: str | None = None, day: str = "2028-01-0"):
