@@ -22,13 +22,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ledger.core.model import Error, Outcome, Question, Result
+from ledger.core.model import Error, Grading, Outcome, Question, Result
 from ledger.core.text import exact, number, plural
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
 
-    from ledger.core.model import Grading
+
+RULES: dict[Grading, str] = {
+    "majority": "the grading most judges gave; a tie gives ambiguous",
+    "unanimous": "the judges' common grading; any disagreement gives ambiguous",
+    "mean": "the mean of the yes (1), no (0) and partial gradings, as partial credit",
+}
+"""Each combination rule in a few words (the reports and `ledger judges` show it)."""
 
 GRADED = frozenset({"yes", "no", "fraction", "ambiguous", "void"})
 """The results a judge's grading may give."""
@@ -107,17 +113,44 @@ def standing(question: Question, counted: Sequence[Outcome]) -> Outcome | None:
         return None
     how = rule(question)
     result = combine(how, [g.result for g in gradings.values()])
-    parts = ", ".join(f"{judge} {g.result}" for judge, g in gradings.items())
-    of = len(question.judges)
-    why = f"{how} of {len(gradings)} of {plural(of, 'judge')}: {parts}"
-    last = max(gradings.values(), key=lambda g: (g.recorded.latest, g.location.line))
     return Outcome(
-        location=last.location,
+        location=last_of(gradings).location,
         result=result,
         known=max(gradings.values(), key=lambda g: g.known.latest).known,
-        recorded=last.recorded,
-        derived=why,
+        recorded=last_of(gradings).recorded,
+        derived=explained(question, gradings),
     )
+
+
+def last_of(gradings: dict[str, Outcome]) -> Outcome:
+    """The grading recorded last."""
+    return max(gradings.values(), key=lambda g: (g.recorded.latest, g.location.line))
+
+
+def explained(question: Question, gradings: dict[str, Outcome]) -> str:
+    """How a combined outcome came about: the rule, each grading, a dispute.
+
+    >>> from ledger.core.model import Location
+    >>> from ledger.core.dates import parse_when
+    >>> day = parse_when("2028-01-05")
+    >>> q = Question(location=Location("x", 1), id="q", title="t", criteria="c",
+    ...              kind="binary", deadline=day, judges=("bob", "cy"))
+    >>> g = {j: Outcome(location=Location("x", 9), result=Result(r, None, r),
+    ...                 known=day, recorded=day, by=j) for j, r in
+    ...      (("bob", "yes"), ("cy", "no"))}
+    >>> explained(q, g)
+    'majority of 2 judges: bob yes, cy no; disputed'
+    >>> explained(q, {"bob": g["bob"]})
+    'majority of 1 of 2 judges so far: bob yes'
+    """
+    parts = ", ".join(f"{judge} {g.result}" for judge, g in gradings.items())
+    of = len(question.judges)
+    if of == 1:
+        return f"its single judge: {parts}"
+    graded = "" if len(gradings) == of else f"{len(gradings)} of "
+    why = f"{rule(question)} of {graded}{plural(of, 'judge')}"
+    why += " so far" if graded else ""
+    return f"{why}: {parts}" + ("; disputed" if disputed(gradings.values()) else "")
 
 
 def problems(question: Question) -> Iterator[Error]:

@@ -65,7 +65,7 @@ def test_the_mean_is_exact_and_says_how_it_was_combined():
     found = standing(["yes", "no", "0.25"], "mean")
     assert found.result.kind == "fraction"
     assert found.result.value == pytest.approx(1.25 / 3, abs=1e-15)
-    assert found.derived == "mean of 3 of 3 judges: bob yes, cy no, dee 0.25"
+    assert found.derived == "mean of 3 judges: bob yes, cy no, dee 0.25; disputed"
 
 
 def test_only_gradings_known_by_the_as_of_date_count():
