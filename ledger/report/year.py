@@ -91,7 +91,9 @@ def _made(book: Book, year: int, day: dt.date) -> Lists:
             if existed
             else f"question written {question.written}",
             "order": forecast.made.earliest,
-            "refs": notes.refs(row_notes(book, question, forecast, shown["name"])),
+            "refs": notes.refs(
+                row_notes(book, question, forecast, shown["name"], day=day)
+            ),
         })
     return {"made": made, "made_notes": notes.items}, {"made": total}, {"made": more}
 
@@ -117,7 +119,7 @@ def _waiting(book: Book, year: int, day: dt.date, states: dict[str, State]) -> L
             forecast = next(
                 f for f in book.standing(q, day) if f.by == k["forecaster"]
             )
-            k["refs"] = notes.refs(row_notes(book, q, forecast, k["name"]))
+            k["refs"] = notes.refs(row_notes(book, q, forecast, k["name"], day=day))
     lists = {
         "open": [card(book, q, day) for q in shown_open],
         "next": next_cards,

@@ -34,6 +34,16 @@ import numpy as np
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+READING = (
+    "Agreement is the share of the questions both judges graded on which they "
+    "gave the same grading; kappa discounts the agreement chance alone would "
+    "give (1 perfect, 0 chance, below 0 worse than chance). Alpha uses the "
+    "interval scale (yes 1, no 0, partial credit between); ambiguous and void "
+    "gradings are missing values."
+)
+"""How to read the agreement table (under it, in the terminal and the reports)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Pair:
     """Two judges on the questions both graded."""

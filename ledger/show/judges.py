@@ -14,21 +14,13 @@ import textwrap
 from typing import TYPE_CHECKING, Any
 
 from ledger.core.text import json_value, number, percent, plural
+from ledger.score.agreement import READING
 from ledger.show.layout import columns, json_text
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from ledger.score.judged import Judged, Judges
-
-READING = (
-    "Agreement is the share of the questions both judges graded on which they "
-    "gave the same grading; kappa discounts the agreement chance alone would "
-    "give (1 perfect, 0 chance, below 0 worse than chance). Alpha uses the "
-    "interval scale (yes 1, no 0, partial credit between); ambiguous and void "
-    "gradings are missing values."
-)
-"""How to read the agreement table, under it."""
 
 
 def _disputed(judged: Judged) -> dict[str, Any]:
