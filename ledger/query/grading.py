@@ -38,12 +38,12 @@ def pending(ledger: Ledger, judge: str, as_of: dt.date) -> list[Pending]:
 
 
 def text(found: list[Pending], judge: str) -> str:
-    """The list as lines: due or open, the deadline, the id and the criteria."""
+    """The list as lines: due or open, the deadline, the id and the title."""
     if not found:
         return f"Nothing left for {judge} to grade.\n"
     lines = [f"{len(found)} to grade by {judge} (others' gradings not shown):"]
     for item in found:
         q = item.question
         state = "due " if item.due else "open"
-        lines.append(f"  {state}  {q.deadline}  {q.id}: {q.criteria}")
+        lines.append(f"  {state}  {q.deadline}  {q.id}: {q.title}")
     return "\n".join(lines) + "\n"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ledger.core import grading, rules
 from ledger.core.text import number, percent, plural
-from ledger.score.agreement import READING
+from ledger.score.agreement import NO_PAIRS, READING
 from ledger.score.judged import judges
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ def agreement(book: Book, day: dt.date) -> dict[str, Any] | None:
     return {
         "questions": plural(len(found.questions), "judged question"),
         "judges": ", ".join(book.name(j) for j in found.judges),
+        "graded": sum(bool(q.gradings) for q in found.questions),
         "pairs": [
             {"a": book.name(p.a), "b": book.name(p.b), "n": p.n,
              "agreement": percent(p.agreement), "kappa": number(p.kappa, 2)}
@@ -89,6 +90,7 @@ def agreement(book: Book, day: dt.date) -> dict[str, Any] | None:
         "fleiss": number(figures.fleiss_kappa, 2), "fleiss_n": figures.fleiss_n,
         "alpha": number(figures.alpha, 2), "alpha_n": figures.alpha_n,
         "reading": READING,
+        "no_pairs": None if any(p.n for p in figures.pairs) else NO_PAIRS,
         "rules": [f"{name}: {text}" for name, text in grading.RULES.items()],
         "disputed": [_disputed(book, q) for q in found.disputed],
     }

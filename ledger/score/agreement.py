@@ -43,6 +43,12 @@ READING = (
 )
 """How to read the agreement table (under it, in the terminal and the reports)."""
 
+NO_PAIRS = (
+    "No two judges have graded the same question yet, so there is no agreement "
+    "to measure: each outcome so far is one judge's reading."
+)
+"""What the terminal and the reports say instead of an empty agreement table."""
+
 
 @dataclass(frozen=True, slots=True)
 class Pair:

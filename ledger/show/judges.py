@@ -14,7 +14,7 @@ import textwrap
 from typing import TYPE_CHECKING, Any
 
 from ledger.core.text import json_value, number, percent, plural
-from ledger.score.agreement import READING
+from ledger.score.agreement import NO_PAIRS, READING
 from ledger.show.layout import columns, json_text
 
 if TYPE_CHECKING:
@@ -97,7 +97,10 @@ def table(found: Judges, as_of: dt.date) -> str:
              f"{plural(len(found.judges), 'judge')}", ""]
     body = [[p.a, p.b, str(p.n), percent(p.agreement), number(p.kappa, 2)]
             for p in agreement.pairs]
-    lines += columns(["judge", "judge", "n", "agreement", "kappa"], body, {2, 3, 4})
+    if any(p.n for p in agreement.pairs):
+        lines += columns(["judge", "judge", "n", "agreement", "kappa"], body, {2, 3, 4})
+    else:
+        lines.append(NO_PAIRS)
     lines += ["",
               f"Fleiss' kappa {number(agreement.fleiss_kappa, 2)} "
               f"(n={agreement.fleiss_n}, the questions every judge graded)",

@@ -52,6 +52,7 @@ def test_pending_lists_what_the_judge_has_left_without_others_results(tmp_path):
     result = CliRunner().invoke(main, ["grade", "--pending", "--by", "cy", "-f", str(path)])
     assert result.exit_code == 0, result.output
     assert "2 to grade by cy" in result.output
+    assert "The leading labs converge on one recipe" in result.output
     lines = result.output.splitlines()
     assert "due" in lines[1] and "labs-converge" in lines[1]
     assert "open" in lines[2] and "fewer-typists" in lines[2]
