@@ -19,6 +19,7 @@ import click
 from ledger.cli.edit import append_entry, ask, into_file, write_edit
 from ledger.cli.errors import checked, date_text, known_question
 from ledger.cli.options import FILE, with_options, write_file_option
+from ledger.core.words import did_you_mean
 
 if TYPE_CHECKING:
     from ledger.core.model import Ledger
@@ -69,7 +70,14 @@ def grade(options: GradeOptions) -> None:
 
         if options.question_id is not None:
             raise click.UsageError("--pending takes no QUESTION_ID")
-        found = grading.pending(checked(file), by, dt.date.today())
+        ledger = checked(file)
+        if not any(by in q.judges for q in ledger.questions):
+            judges = sorted({j for q in ledger.questions for j in q.judges})
+            hint = did_you_mean(by, judges) or (
+                f"; its judges: {', '.join(judges)}" if judges else "")
+            raise click.BadParameter(f"'{by}' judges no question{hint}",
+                                     param_hint="--by")
+        found = grading.pending(ledger, by, dt.date.today())
         click.echo(grading.text(found, by), nl=False)
         return
     question_id = ask(options.question_id, "QUESTION_ID", "Question id")
