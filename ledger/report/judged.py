@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 
 
 def _judges(book: Book, day: dt.date) -> Judges:
-    found: Judges = book.memo("judges", day, lambda: judges(book.ledger, day))
+    recorded = book.view.as_recorded
+    found: Judges = book.memo(
+        "judges", day, lambda: judges(book.ledger, day, as_recorded=recorded))
     return found
 
 
@@ -38,7 +40,7 @@ def note(book: Book, question: Question, day: dt.date) -> str | None:
     """The table note of a judged question's rows as of `day` (None: no judges)."""
     if not question.judges:
         return None
-    counted = rules.counted_entries(question, day)
+    counted = rules.counted_entries(question, day, as_recorded=book.view.as_recorded)
     gradings = grading.latest(question, counted)
     parts = []
     for judge in question.judges:

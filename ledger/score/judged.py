@@ -66,15 +66,21 @@ class Judges:
         return tuple(q for q in self.questions if q.disputed)
 
 
-def gradings(ledger: Ledger, as_of: dt.date) -> tuple[Judged, ...]:
-    """Every judged question, with its judges' gradings known by `as_of`."""
+def gradings(
+    ledger: Ledger, as_of: dt.date, *, as_recorded: bool = False
+) -> tuple[Judged, ...]:
+    """Every judged question, with its judges' gradings known by `as_of`.
+
+    With `as_recorded`, only gradings recorded by then count.
+    """
     questions = rules.index(ledger)
     found = []
     for question in ledger.questions:
         if question.judges:
-            counted = rules.counted_entries(question, as_of)
+            counted = rules.counted_entries(question, as_of, as_recorded=as_recorded)
             latest = grading.latest(question, counted)
-            combined = rules.outcome(question, questions, as_of)
+            combined = rules.outcome(
+                question, questions, as_of, as_recorded=as_recorded)
             found.append(Judged(question, latest, combined))
     return tuple(found)
 
@@ -120,9 +126,12 @@ def sensitivity(judged: tuple[Judged, ...], judges: tuple[str, ...],
     )
 
 
-def judges(ledger: Ledger, as_of: dt.date) -> Judges:
-    """The judges' agreement, disputes and the sensitivity of scores, as of `as_of`."""
-    judged = gradings(ledger, as_of)
+def judges(ledger: Ledger, as_of: dt.date, *, as_recorded: bool = False) -> Judges:
+    """The judges' agreement, disputes and the sensitivity of scores, as of `as_of`.
+
+    With `as_recorded`, only gradings recorded by then count.
+    """
+    judged = gradings(ledger, as_of, as_recorded=as_recorded)
     names = judges_of(judged)
     return Judges(
         judges=names,

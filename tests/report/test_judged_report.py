@@ -67,3 +67,20 @@ def test_a_forecaster_page_shows_the_sensitivity_line(pages):
 def test_a_page_of_an_earlier_year_shows_no_later_grading(pages):
     for later in ("One lab trains differently", "kim yes", "## Judges"):
         assert later not in pages["2027.md"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [((), "majority of 3 judges: kim yes, jo yes, lee no; disputed"),
+     (("--as-recorded",), "majority of 2 of 3 judges so far: kim yes, jo yes")],
+)
+def test_as_recorded_pages_count_only_gradings_recorded_by_then(tmp_path, extra, expected):
+    # Lee's grading of labs-converge was known on 2028-01-13 and recorded on the
+    # 15th: on the 14th it counts as known, not as recorded.
+    result = CliRunner().invoke(main, [
+        "report", LEDGER, "--as-of", "2028-01-14", "--out", str(tmp_path),
+        "--no-history", *extra])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "2028.md").read_text(encoding="utf-8")
+    assert expected in page
+    assert ("Lee Judge: no (“One lab trains differently.”)" in page) == (not extra)
