@@ -7,7 +7,8 @@
 - `agreement`: the index's agreement table (`ledger judges`'s figures), with
   the disputed questions.
 - `sensitivity`: a forecaster's line: their mean Brier on the judged questions
-  under the combined outcomes and under each judge's gradings alone.
+  under the combined outcomes and under each judge's gradings alone (on a
+  scorecard, every forecaster's: `sensitivities`).
 
 The figures are `ledger.score.judged`'s, made once per day (`Book.memo`).
 """
@@ -112,3 +113,13 @@ def sensitivity(book: Book, day: dt.date, forecaster: str) -> str | None:
         f"{number(combined.brier)} under the combined outcomes (n={combined.n})"
         if combined is not None else "not yet scored under a combined outcome")
     return head + ("; " + ", ".join(parts) if parts else "") + "."
+
+
+def sensitivities(book: Book, day: dt.date) -> list[dict[str, str]]:
+    """Each forecaster's sensitivity line (a scorecard's), in the pages' order."""
+    scored = {s.forecaster for s in _judges(book, day).sensitivity}
+    return [
+        {"name": book.name(who), "line": line}
+        for who in book.forecaster_order(scored)
+        if (line := sensitivity(book, day, who)) is not None
+    ]

@@ -29,6 +29,7 @@ from ledger.report.closings import closed, closing
 from ledger.report.common import methods, view
 from ledger.report.comparison import comparison, trend
 from ledger.report.escape import safe_name
+from ledger.report.judged import sensitivities
 from ledger.report.judgement import judgement
 from ledger.report.prices import crowds, price_chart
 from ledger.report.resolved import per_forecaster, resolved_mask, summary
@@ -247,6 +248,7 @@ def year_page(book: Book, year: int, drawn: Charts) -> dict[str, Any]:
         "scores": [{"label": g["name"], **g["summary"]} for g in groups]
         + [{"label": "All forecasters", **summary(r)} for r in everyone if groups],
         "judgement": judgement(book, frame, resolved, frame["standing"]),
+        "judged": sensitivities(book, day),
         "calibration": calibration(frame, resolved, frame["standing"], drawn, *scope),
         "quantile_coverage": fans.coverage(frame[resolved]),
         "quantiles": fans.fans(

@@ -9,7 +9,8 @@
   each judge's gradings alone (the questions that judge graded yes, no or with
   a fraction) and under the combined outcome, so a reader sees how much a track
   record depends on who judged. A forecaster's standing probability as of the
-  day is scored; ambiguous and void gradings score nothing.
+  day is scored; ambiguous and void gradings, and unscorable questions, score
+  nothing.
 """
 
 from __future__ import annotations
@@ -106,6 +107,8 @@ def sensitivity(judged: tuple[Judged, ...], judges: tuple[str, ...],
     """Each forecaster's mean Brier under each judge alone and combined."""
     scores: dict[tuple[str, str], list[float]] = {}
     for q in judged:
+        if q.question.unscorable:
+            continue  # listed, never scored
         readings = {j: numeric(grading.vote(g.result)) for j, g in q.gradings.items()}
         combined = q.combined
         if combined is not None and combined.result.kind != "provisional":

@@ -84,3 +84,9 @@ def test_as_recorded_pages_count_only_gradings_recorded_by_then(tmp_path, extra,
     page = (tmp_path / "2028.md").read_text(encoding="utf-8")
     assert expected in page
     assert ("Lee Judge: no (“One lab trains differently.”)" in page) == (not extra)
+
+
+def test_a_scorecard_shows_every_forecasters_sensitivity_line(pages):
+    year = pages["2028.md"]
+    assert "- Bob Example: On judged questions, mean Brier 0.177 under the combined" in year
+    assert "0.045 under Lee Judge's gradings alone (n=2)" in year
