@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
+from ledger.core import grading
 from ledger.core.dates import When
 from ledger.core.model import (
     Error,
@@ -72,6 +73,8 @@ def check_references(ledger: Ledger) -> Iterator[Error]:
             source = forecast.source
             if source is not None and source not in declared["source"]:
                 found.append(("source", source, forecast.at("source")))
+        judged = question.at("judges")
+        found += (("forecaster", judge, judged) for judge in question.judges)
     for kind, id, where in found:
         if id not in declared[kind] and (kind, id) not in ledger.broken:
             hint = did_you_mean(id, sorted(declared[kind]))
@@ -352,6 +355,12 @@ def _where(location: Location, here: Skipped) -> str:
     return str(location)
 
 
+def check_judges(ledger: Ledger) -> Iterator[Error]:
+    """Judged questions: their judges and gradings (see `core.grading`)."""
+    for question in ledger.questions:
+        yield from grading.problems(question)
+
+
 CHECKS: tuple[Check, ...] = (
     check_unique_ids,
     check_references,
@@ -361,6 +370,7 @@ CHECKS: tuple[Check, ...] = (
     check_assessed,
     check_not_yet,
     check_skipped,
+    check_judges,
 )
 
 

@@ -18,6 +18,7 @@ import yaml
 from click.testing import CliRunner
 
 from ledger.cli import main
+from ledger.loader.load import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "predictions.yaml"
@@ -43,8 +44,11 @@ def simulated_copy(tmp_path: Path) -> Path:
     path = tmp_path / "predictions.yaml"
     shutil.copyfile(SHIPPED, path)
     runner = CliRunner()
+    judged = {q.id: q.judges[0] for q in load_file(str(path))[0].questions if q.judges}
     for question, result, known in SIMULATED:
-        args = ["resolve", "-f", str(path), question, result, "--known", known, "--by", "simulation"]
+        # a judged question (issue 16) is graded by its judge, the keeper
+        by = judged.get(question, "simulation")
+        args = ["resolve", "-f", str(path), question, result, "--known", known, "--by", by]
         outcome = runner.invoke(main, args)
         assert outcome.exit_code == 0, outcome.output
     return path

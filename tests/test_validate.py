@@ -51,6 +51,7 @@ questions:
         validate.check_assessed,
         validate.check_not_yet,
         validate.check_skipped,
+        validate.check_judges,
     ) == validate.CHECKS
 
 

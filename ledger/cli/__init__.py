@@ -11,6 +11,8 @@ start fast; `main` imports each command's module only when that command runs
 - `scoring`: score, compare
 - `calibration`: calibration (of probabilities, or with --quantiles of quantiles)
 - `edit`: add, forecast, resolve, forecaster add, source add
+- `grade`: grade (a judge's grading; --pending)
+- `judges`: judges (agreement of the judges of judged questions)
 - `imports`: import forecastbench | csv | fatebook, export
 - `report`: report
 - `sync`: sync (markets, data series and releases → outcomes and crowd prices)
@@ -39,6 +41,8 @@ WHERE: dict[str, tuple[str, str]] = {
     "add": ("edit", "add"),
     "forecast": ("edit", "forecast"),
     "resolve": ("edit", "resolve"),
+    "grade": ("grade", "grade"),
+    "judges": ("judges", "judges"),
     "forecaster": ("edit", "forecaster_group"),
     "source": ("edit", "source_group"),
     "import": ("imports", "import_group"),

@@ -39,7 +39,7 @@ SOURCE_KINDS = [
 ]
 
 
-def _ask(value: str | None, option: str, label: str) -> str:
+def ask(value: str | None, option: str, label: str) -> str:
     """`value`, or a prompt for it in a terminal; a usage error in a script."""
     if value is not None and value != "":
         return value
@@ -48,7 +48,7 @@ def _ask(value: str | None, option: str, label: str) -> str:
     raise click.UsageError(f"missing option '{option}'")
 
 
-def _write(file: str, edit: Edit, what: str, target: str | None = None) -> None:
+def write_edit(file: str, edit: Edit, what: str, target: str | None = None) -> None:
     """Run an edit of `target` (default: FILE itself) through `record.write`.
 
     The whole ledger FILE is checked before and after; print its errors (exit 1)
@@ -70,7 +70,7 @@ def _write(file: str, edit: Edit, what: str, target: str | None = None) -> None:
     click.echo(f"{written.path}:{written.line}: added {what}")
 
 
-def _into(ledger: Ledger, file: str, into: str | None) -> str:
+def into_file(ledger: Ledger, file: str, into: str | None) -> str:
     """The file a new entry goes to: FILE, or --into if the ledger reads it."""
     import os
 
@@ -172,13 +172,13 @@ def add(options: AddOptions) -> None:
     from ledger.record import insert
     from ledger.record.write import EditError
 
-    id_ = _ask(options.id_, "--id", "Question id (a slug)")
-    title = _ask(options.title, "--title", "Title")
-    criteria = _ask(
+    id_ = ask(options.id_, "--id", "Question id (a slug)")
+    title = ask(options.title, "--title", "Title")
+    criteria = ask(
         options.criteria, "--criteria", "Criteria (what a neutral judge applies)"
     )
-    kind = options.kind or _ask(None, "--kind", "Kind (binary, date or numeric)")
-    deadline = date_text(_ask(options.deadline, "--deadline", "Deadline"), "--deadline")
+    kind = options.kind or ask(None, "--kind", "Kind (binary, date or numeric)")
+    deadline = date_text(ask(options.deadline, "--deadline", "Deadline"), "--deadline")
     entry: Entry = [
         ("id", id_), ("title", title), ("criteria", criteria), ("kind", kind),
         ("deadline", deadline), ("tags", list(options.tags)), ("unit", options.unit),
@@ -187,7 +187,7 @@ def add(options: AddOptions) -> None:
     if options.by is not None:
         forecast = _forecast_entry(options, options.by)
         entry.append(("forecasts", None))
-    target = _into(checked(options.file), options.file, options.into)
+    target = into_file(checked(options.file), options.file, options.into)
 
     def edit(text: str, ledger: Ledger) -> tuple[str, int]:
         if id_ in {q.id for q in ledger.questions}:
@@ -197,7 +197,7 @@ def add(options: AddOptions) -> None:
             new, _ = insert.add_to_question(new, target, id_, "forecasts", forecast)
         return new, line
 
-    _write(options.file, edit, f"question '{id_}'", target)
+    write_edit(options.file, edit, f"question '{id_}'", target)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -225,17 +225,19 @@ class ForecastOptions(Claim):
 @with_options(ForecastOptions)
 def forecast(options: ForecastOptions) -> None:
     """Add a forecast, or an update, to QUESTION_ID."""
-    by = _ask(options.by, "--by", "Forecaster id")
+    by = ask(options.by, "--by", "Forecaster id")
     claim: Claim = options
     if options.p is None and options.window is None and options.basis != "mapped":
-        p = _ask(None, "--p", "Probability (0.7 or 70%)")
+        p = ask(None, "--p", "Probability (0.7 or 70%)")
         claim = dataclasses.replace(options, p=p)
     entry = _forecast_entry(claim, by)
     what = f"a forecast by '{by}' on '{options.question_id}'"
-    _append(options.file, options.question_id, "forecasts", entry, what)
+    append_entry(options.file, options.question_id, "forecasts", entry, what)
 
 
-def _append(file: str, question_id: str, name: str, entry: Entry, what: str) -> None:
+def append_entry(
+    file: str, question_id: str, name: str, entry: Entry, what: str
+) -> None:
     """Append `entry` to the list `name` of the question QUESTION_ID."""
     from ledger.record import insert
 
@@ -245,7 +247,7 @@ def _append(file: str, question_id: str, name: str, entry: Entry, what: str) -> 
         line = known_question(ledger, question_id).location.line
         return insert.add_to_question(text, target, question_id, name, entry, line)
 
-    _write(file, edit, what, target)
+    write_edit(file, edit, what, target)
 
 
 # The help is given here, not as the docstring: its first sentence does not fit
@@ -279,7 +281,7 @@ def resolve(
         ("recorded", today), ("by", by), ("evidence", list(evidence)), ("note", note),
     ]
     what = f"an outcome of '{question_id}' ({result})"
-    _append(file, question_id, "outcomes", entry, what)
+    append_entry(file, question_id, "outcomes", entry, what)
 
 
 def _add_top(file: str, into: str | None, kind: str, entry: Entry) -> None:
@@ -289,7 +291,7 @@ def _add_top(file: str, into: str | None, kind: str, entry: Entry) -> None:
 
     new_id = entry[0][1]
     what = f"{kind} '{new_id}'"
-    target = _into(checked(file), file, into)
+    target = into_file(checked(file), file, into)
 
     def edit(text: str, ledger: Ledger) -> tuple[str, int]:
         items = ledger.forecasters if kind == "forecaster" else ledger.sources
@@ -297,7 +299,7 @@ def _add_top(file: str, into: str | None, kind: str, entry: Entry) -> None:
             raise EditError(f"{what} already exists")
         return insert.add_top(text, target, f"{kind}s", entry)
 
-    _write(file, edit, what, target)
+    write_edit(file, edit, what, target)
 
 
 @click.group("forecaster")
@@ -322,8 +324,8 @@ def forecaster_add(
     note: str | None,
 ) -> None:
     """Add a forecaster."""
-    id_ = _ask(id_, "--id", "Forecaster id (a slug)")
-    name = _ask(name, "--name", "Name")
+    id_ = ask(id_, "--id", "Forecaster id (a slug)")
+    name = ask(name, "--name", "Name")
     entry: Entry = [
         ("id", id_), ("name", name), ("aliases", list(aliases)),
         ("affiliation", affiliation), ("links", list(links)), ("note", note),
@@ -350,9 +352,9 @@ def source_add(
     kind: str | None, url: str | None, date_: str | None, note: str | None,
 ) -> None:
     """Add a source: the interview, post or data set a forecast comes from."""
-    id_ = _ask(id_, "--id", "Source id (a slug)")
-    title = _ask(title, "--title", "Title")
-    kind = kind or _ask(None, "--kind", "Kind")
+    id_ = ask(id_, "--id", "Source id (a slug)")
+    title = ask(title, "--title", "Title")
+    kind = kind or ask(None, "--kind", "Kind")
     entry: Entry = [("id", id_), ("title", title), ("kind", kind), ("url", url),
                     ("date", date_text(date_, "--date")), ("note", note)]
     _add_top(file, into, "source", entry)

@@ -15,6 +15,9 @@ from ledger.core.dates import When
 Kind = Literal["binary", "date", "numeric"]
 Basis = Literal["stated", "mapped", "judged"]
 Assess = Literal["by-deadline", "at-deadline"]
+Grading = Literal["majority", "unanimous", "mean"]
+GRADINGS: tuple[Grading, ...] = ("majority", "unanimous", "mean")
+"""How a judged question's gradings combine (`core.grading`); majority by default."""
 ResultKind = Literal[
     "yes",
     "no",
@@ -285,6 +288,10 @@ class Question(Record):
             final result is known before it).
         written: When the criteria (and the question) were written, if later
             than the forecasts.
+        judges: Who grades it, declared forecasters; empty: the latest
+            outcome entry stands (see `core.rules`).
+        grading: How the judges' gradings combine, as written (None:
+            majority; see `core.grading`).
     """
 
     id: str
@@ -303,6 +310,8 @@ class Question(Record):
     forecasts: tuple[Forecast, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
     resolver: Resolver | None = None  # where `ledger sync` finds the outcome
+    judges: tuple[str, ...] = ()
+    grading: Grading | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -332,7 +341,9 @@ class Ledger:
     at 500,000 forecasts): `validate` reads them from the forecast itself.
     `includes` holds the root file's `include:` patterns with their locations,
     and `files` every file the ledger was read from, the root first.
-    `skipped` holds the claims considered and not scored.
+    `skipped` holds the claims considered and not scored, and `gradings`
+    the judges' gradings kept in a `gradings:` list (question id, entry),
+    which loading joins to their questions' outcomes (`loader.gradings`).
     """
 
     path: str
@@ -344,4 +355,5 @@ class Ledger:
     references: tuple[tuple[str, str, Location], ...] = ()
     includes: tuple[tuple[str, Location], ...] = ()
     files: tuple[str, ...] = ()
+    gradings: tuple[tuple[str, Outcome], ...] = ()
 

@@ -11,6 +11,11 @@
   recorded on or before it: the view that could have been published that day);
   of those, the latest recorded (then the last in the file) stands. Earlier
   entries stay visible. A `not-yet` entry never stands (see below).
+- **A judged question** (one with `judges:`) is the exception: its standing
+  outcome is the combination, by the question's `grading:` rule, of each
+  judge's latest grading among the entries that count (`core.grading`:
+  majority by default, unanimous, mean); until a judge grades it, the rule
+  above applies to its other entries (a market's provisional price).
 - **Not yet.** A `not-yet` entry on a date question says that the event had
   not happened as of its `known` date (its earliest reading). It is an interim
   observation, not a result: it leaves the question open (or due), and it
@@ -42,6 +47,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
+from ledger.core import grading
 from ledger.core.dates import When
 from ledger.core.model import Forecast, Ledger, Order, Outcome, Question, Result
 
@@ -139,7 +145,8 @@ def recorded_outcome(
 ) -> Outcome | None:
     """The standing entry of the question's own outcome history as of `as_of`.
 
-    The latest recorded of the entries that count, not-yet entries aside.
+    The latest recorded of the entries that count, not-yet entries aside; on
+    a judged question, the combination of its judges' gradings.
     """
     if not question.outcomes:  # most questions, in a big ledger
         return None
@@ -150,6 +157,11 @@ def recorded_outcome(
         and o.result.kind != "not-yet"
         and (not as_recorded or o.recorded.latest <= as_of)
     ]
+    if question.judges:
+        combined = grading.standing(question, known)
+        if combined is not None:
+            return combined
+        known = [o for o in known if o.result.kind == "provisional"]
     if not known:
         return None
     return max(known, key=recorded_key)

@@ -33,7 +33,7 @@ import yaml
 from ledger.core import model
 from ledger.core.model import Error, Forecast, Kind, Ledger, Location
 from ledger.core.rules import made_key, recorded_key
-from ledger.loader import flow, scan
+from ledger.loader import flow, gradings, scan
 from ledger.loader.fields import FieldError, Reported, keys
 from ledger.loader.flow import Map, Pairs, Seq, Unsupported
 from ledger.loader.nodes import MAP, SEQ, STR, blank
@@ -136,6 +136,7 @@ class _Builder:
             sources=tuple(built.get("sources", ())),
             questions=tuple(built.get("questions", ())),
             skipped=tuple(built.get("skipped", ())),
+            gradings=tuple(built.get("gradings", ())),
             broken=frozenset(),
             references=tuple(reader.references),
             includes=tuple(built.get("include", ())),
@@ -156,6 +157,11 @@ class _Builder:
             if entry is None:
                 raise Unsupported
             return entry
+        if key == "gradings":  # likewise
+            found = gradings.read(self.reader, self.node(item, line))
+            if found is None:
+                raise Unsupported
+            return found
         pattern = self.reader.text(self.node(item, line), "include")
         return pattern, Location(self.path, line + 1)
 

@@ -278,6 +278,10 @@ class FieldReader:
                 raise FieldError(item, message)
         return tuple(self.text(item, name) for item in items)
 
+    def slugs(self, node: yaml.Node, name: str) -> tuple[str, ...]:
+        """A list of ids (see `slug`)."""
+        return tuple(self.slug(item, name) for item in self.sequence(node, name))
+
     def slug(self, node: yaml.Node, name: str) -> str:
         """An id: lowercase letters, digits and hyphens."""
         value = self.shaped(

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from ledger.core.memory import gc_paused
 from ledger.core.model import Error, Ledger
 from ledger.loader import cache as parse_cache
-from ledger.loader import direct, slices
+from ledger.loader import direct, gradings, slices
 from ledger.loader.nodes import compose, decode
 
 # `_read_root` under this module's name: tests/test_fast_paths.py reads the whole
@@ -104,7 +104,8 @@ def load_file(
     to use instead of the file's own, so that a write can validate the whole
     ledger before writing.
     """
-    return _load_tree(path, dict(overrides or {}), ())
+    ledger, errors = _load_tree(path, dict(overrides or {}), ())
+    return gradings.attach(ledger), errors
 
 
 def _load_one(path: str, overrides: Mapping[str, bytes]) -> tuple[Ledger, list[Error]]:
@@ -170,6 +171,7 @@ def _merge(parts: list[Ledger]) -> Ledger:
         sources=tuple(s for part in parts for s in part.sources),
         questions=tuple(q for part in parts for q in part.questions),
         skipped=tuple(s for part in parts for s in part.skipped),
+        gradings=tuple(g for part in parts for g in part.gradings),
         broken=frozenset().union(*(part.broken for part in parts)),
         references=tuple(r for part in parts for r in part.references),
         includes=root.includes,

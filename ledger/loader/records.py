@@ -1,10 +1,9 @@
 """Records: a composed ledger document → frozen records, with every field error.
 
-`read_root` walks the top-level mapping and builds each forecaster, source and
-question, with the question's forecasts and outcome history. A record with a
-broken required field is left out (its id is remembered in `Ledger.broken`, so
-references to it raise no second error); every problem is reported, never
-raised.
+`read_root` builds each forecaster, source and question, with the question's
+forecasts and outcome history. A record with a broken required field is left
+out (its id is kept in `Ledger.broken`, so references to it raise no second
+error); every problem is reported, never raised.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ import yaml
 from ledger.core import words
 from ledger.core.dates import DateError, parse_when
 from ledger.core.model import (
+    GRADINGS,
     Error,
     Forecast,
     Forecaster,
@@ -32,6 +32,7 @@ from ledger.core.model import (
 )
 from ledger.core.numbers import NUMBER, parse_probability
 from ledger.core.rules import made_key, recorded_key
+from ledger.loader import gradings
 from ledger.loader.claims import ClaimReader
 from ledger.loader.fields import FieldError, Reader, Reported, finite, schema
 from ledger.loader.nodes import describe, is_null, line
@@ -57,8 +58,7 @@ REQUIRED = {
     "forecast": _FORECAST_REQUIRED,
     "outcome": _OUTCOME_REQUIRED,
 }
-_KINDS = ("binary", "date", "numeric")
-_BASES = ("stated", "mapped", "judged")
+_KINDS, _BASES = ("binary", "date", "numeric"), ("stated", "mapped", "judged")
 _ASSESS = ("by-deadline", "at-deadline")
 _CLOSED = {  # results that close a question without a value
     "void": Result("void", None, "void"),
@@ -67,8 +67,7 @@ _CLOSED = {  # results that close a question without a value
 _NOT_YET = Result("not-yet", None, "not-yet")
 _YES = frozenset({"yes", "true"})
 _NO = frozenset({"no", "false"})
-# YAML 1.1 booleans that are neither yes/no nor true/false: a ledger refuses them
-# rather than guess (`result: on` is far more often a slip than a verdict).
+# YAML 1.1 booleans neither yes/no nor true/false: refused (`on` is mostly a slip).
 _YAML11_BOOLEANS = {"on": "true", "off": "false", "y": "true", "n": "false"}
 
 
@@ -101,6 +100,7 @@ def read_root(
             if questions is None or "questions" not in top
             else tuple(q for i in questions if (q := reader.question(i)) is not None),
             skipped=reader.records(top, "skipped", reader.skipped),
+            gradings=reader.records(top, "gradings", partial(gradings.read, reader)),
             broken=frozenset(reader.broken),
             references=tuple(reader.references),
             includes=reader.include_patterns(top),
@@ -179,7 +179,8 @@ class RecordReader(ClaimReader, ResolverReader):
                      "order": self.order, "resolver": self.resolver,
                      "unscorable": text, "note": text,
                      "assess": lambda n, name: self.choice(n, name, _ASSESS),
-                     "written": when}
+                     "written": when, "judges": self.slugs,
+                     "grading": lambda n, name: self.choice(n, name, GRADINGS)}
         else:
             found = {"by": slug, "made": when, "source": slug, "quote": text,
                      "p": self.probability,

@@ -158,7 +158,8 @@ FIELDS: dict[type[Record], tuple[str, ...]] = {
     Source: ("id", "title", "kind", "url", "date", "licence", "attribution", "note"),
     Question: (
         "id", "title", "criteria", "kind", "deadline", "tags", "unit", "condition",
-        "order", "unscorable", "note", "assess", "written", "resolver",
+        "order", "unscorable", "note", "assess", "written", "resolver", "judges",
+        "grading",
     ),
     Forecast: (
         "by", "made", "p", "basis", "source", "window", "quantiles", "quote", "table",

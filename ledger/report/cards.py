@@ -23,6 +23,7 @@ from ledger.query.due import span
 from ledger.query.listing import quantiles_rows, window_text
 from ledger.report import caveats
 from ledger.report.escape import clean
+from ledger.report.judged import note as judged_note
 from ledger.show.lists import quantiles_text
 
 if TYPE_CHECKING:
@@ -246,7 +247,8 @@ def question_about(book: Book, question: Question, day: dt.date) -> dict[str, An
     """What a page says of a question besides its forecasts: the keeper's words.
 
     The criteria and when they were written, the keeper's note, why it is
-    never scored, and the note of its standing outcome (with who recorded it).
+    never scored, its judges and their gradings (`report.judged`), and the
+    note of its standing outcome (with who recorded it).
     """
     found = book.state(question, day)[1]
     outcome_note = None
@@ -258,6 +260,7 @@ def question_about(book: Book, question: Question, day: dt.date) -> dict[str, An
         "criteria_written": str(question.written) if question.written else "",
         "note": question.note,
         "unscorable": question.unscorable,
+        "judged": judged_note(book, question, day),
         "outcome_note": outcome_note,
         "not_yet": _not_yet_text(book, question, day),
     }

@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from ledger.query.hindsight import LATE_DAYS
 from ledger.report.escape import safe_name
+from ledger.report.judged import note
 from ledger.sync.plan import NOTE_PREFIX
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Iterable
 
     from ledger.core.model import Forecast, Question
@@ -106,15 +108,20 @@ def row_notes(
     name: str,
     *,
     question_note: bool = True,
+    day: dt.date | None = None,
 ) -> list[str]:
     """The notes a table row of `forecast` refers to, each a sentence or more.
 
     The keeper's note on the question (unless `question_note` is false: the
-    page shows it with the question), then the forecast's note and flags.
+    page shows it with the question), its judges' gradings known by `day`
+    (default: the as-of date; `report.judged`), then the forecast's note and flags.
     """
     texts = []
     if question_note and question.note:
         texts.append(f"The keeper's note on “{question.title}”: {question.note}")
+    judged = note(book, question, day or book.as_of)
+    if judged is not None:
+        texts.append(judged)
     parts = [f"{note_label(forecast.note)}: {forecast.note}"] if forecast.note else []
     found = flags(book, question, forecast)
     if found:

@@ -88,7 +88,7 @@ def closed(book: Book, year: int, day: dt.date) -> Lists:
             "closed": pd.Timestamp(row["window_end"]).date().isoformat(),
             "known": _what_is_known(row, question),
             "interval": interval_text(row, question),
-            "refs": notes.refs(row_notes(book, question, forecast, name)),
+            "refs": notes.refs(row_notes(book, question, forecast, name, day=day)),
         })
     return (
         {"closed": shown, "closed_notes": notes.items},
@@ -123,6 +123,6 @@ def closing(book: Book, year: int, day: dt.date, questions: list[Question]) -> L
             **claim(book, q, f, True),
             "title": q.title,
             "closes": key[0],
-            "refs": notes.refs(row_notes(book, q, f, name)),
+            "refs": notes.refs(row_notes(book, q, f, name, day=day)),
         })
     return {"closing": found, "closing_notes": notes.items}, {}, {"closing": more}

@@ -19,6 +19,7 @@ from ledger.report.cards import card, claim, cut, shorten
 from ledger.report.caveats import Footnotes
 from ledger.report.common import forecaster_stem, methods, view
 from ledger.report.escape import safe_url
+from ledger.report.judged import sensitivity
 from ledger.report.judgement import judgement
 from ledger.report.resolved import resolved_mask, resolved_rows, summary
 from ledger.score import scorecard
@@ -159,6 +160,7 @@ def forecaster_page(book: Book, forecaster: str, drawn: Charts) -> dict[str, Any
             book, frame, resolved_mask(book, frame, None), frame["standing"],
             only=forecaster,
         ),
+        "judged": sensitivity(book, day, forecaster),
         "calibration": calibration(
             frame,
             resolved,

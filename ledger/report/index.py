@@ -18,6 +18,7 @@ from ledger.report.book import records
 from ledger.report.cards import by_deadline, card, interval, num, when
 from ledger.report.common import methods, view
 from ledger.report.comparison import comparison, shared_questions, trend
+from ledger.report.judged import agreement
 from ledger.report.judgement import judgement
 from ledger.report.resolved import resolved_mask
 from ledger.report.sources import skipped
@@ -148,6 +149,7 @@ def index_page(
         "people": _people(book, forecasters),
         "next_deadline": _next_deadline(book, upcoming),
         "skipped": skipped(book),
+        "agreement": agreement(book, day),
         "view": view(book, day),
         "methods": methods(book, day),
     }

@@ -204,7 +204,8 @@ def price_chart(
     notes = Footnotes(f"{stem}-table")
     for row, forecast in zip(rows, made, strict=True):
         row["crowd"] = forecast.by in crowd_ids
-        row["refs"] = notes.refs(row_notes(book, question, forecast, row["name"]))
+        texts = row_notes(book, question, forecast, row["name"], day=day)
+        row["refs"] = notes.refs(texts)
     return {
         "id": question.id,
         "title": question.title,

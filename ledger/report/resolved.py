@@ -122,7 +122,7 @@ def _resolved_row(
         "miss": miss(row, question) if question.kind != "binary" else DASH,
         "interval": interval_text(row, question) if question.kind != "binary" else DASH,
         "refs": notes_for(str(row["forecaster"])).refs(
-            row_notes(book, question, forecast, name)
+            row_notes(book, question, forecast, name, day=day)
         ),
     }
 

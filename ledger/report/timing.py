@@ -127,7 +127,7 @@ def timing(
             "interval": interval_text(row, question) if row else "—",
             # the question's note is shown with the question, above the table
             "refs": notes.refs(
-                row_notes(book, question, forecast, name, question_note=False)
+                row_notes(book, question, forecast, name, question_note=False, day=day)
             ),
         })
     outcome, events = _outcome(question, state, found, day)

@@ -29,6 +29,7 @@ from ledger.report.closings import closed, closing
 from ledger.report.common import methods, view
 from ledger.report.comparison import comparison, trend
 from ledger.report.escape import safe_name
+from ledger.report.judged import sensitivities
 from ledger.report.judgement import judgement
 from ledger.report.prices import crowds, price_chart
 from ledger.report.resolved import per_forecaster, resolved_mask, summary
@@ -91,7 +92,9 @@ def _made(book: Book, year: int, day: dt.date) -> Lists:
             if existed
             else f"question written {question.written}",
             "order": forecast.made.earliest,
-            "refs": notes.refs(row_notes(book, question, forecast, shown["name"])),
+            "refs": notes.refs(
+                row_notes(book, question, forecast, shown["name"], day=day)
+            ),
         })
     return {"made": made, "made_notes": notes.items}, {"made": total}, {"made": more}
 
@@ -117,7 +120,7 @@ def _waiting(book: Book, year: int, day: dt.date, states: dict[str, State]) -> L
             forecast = next(
                 f for f in book.standing(q, day) if f.by == k["forecaster"]
             )
-            k["refs"] = notes.refs(row_notes(book, q, forecast, k["name"]))
+            k["refs"] = notes.refs(row_notes(book, q, forecast, k["name"], day=day))
     lists = {
         "open": [card(book, q, day) for q in shown_open],
         "next": next_cards,
@@ -245,6 +248,7 @@ def year_page(book: Book, year: int, drawn: Charts) -> dict[str, Any]:
         "scores": [{"label": g["name"], **g["summary"]} for g in groups]
         + [{"label": "All forecasters", **summary(r)} for r in everyone if groups],
         "judgement": judgement(book, frame, resolved, frame["standing"]),
+        "judged": sensitivities(book, day),
         "calibration": calibration(frame, resolved, frame["standing"], drawn, *scope),
         "quantile_coverage": fans.coverage(frame[resolved]),
         "quantiles": fans.fans(

@@ -265,8 +265,10 @@ def test_a_simulated_2029_scorecard_says_tworeks_record_is_the_keepers(
     # Issue 14, point 5: Tworek's judged 85%s scored in 2029 read as his track record.
     text = SHIPPED.read_text("utf-8")
     for question in ("labs-same-playbook-2028", "hard-to-verify-domains-stay-hard-2028"):
+        # by the keeper: labs-same-playbook-2028 is judged (issue 16), its judge the keeper
         text = with_outcomes(
-            text, question, "{result: yes, known: 2029-01-10, recorded: 2029-01-12}"
+            text, question,
+            "{result: yes, known: 2029-01-10, recorded: 2029-01-12, by: keeper}",
         )
     pages = render(written(tmp_path, text), "2029-02-01", tmp_path / "out")
     page = pages["2029.md"]
@@ -390,7 +392,7 @@ def test_past_scorecards_show_only_the_questions_that_existed(tmp_path: Path) ->
 def test_every_year_gets_a_scorecard_listed_in_the_readme(tmp_path: Path) -> None:
     text = with_outcomes(
         SHIPPED.read_text("utf-8"), "labs-same-playbook-2028",
-        "{result: yes, known: 2029-01-10, recorded: 2029-01-12}",
+        "{result: yes, known: 2029-01-10, recorded: 2029-01-12, by: keeper}",
     )
     pages = render(written(tmp_path, text), "2029-02-01", tmp_path / "out")
     readme = pages["README.md"]
