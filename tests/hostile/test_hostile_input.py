@@ -102,3 +102,21 @@ def test_the_last_day_of_year_9999_is_a_deadline_like_any_other(
 def test_fixture_is_as_the_cases_assume() -> None:
     assert "deadline: 2026-06-01" in FIXTURE.read_text(encoding="utf-8")
     assert shutil.which  # the module's imports are used below
+
+
+# -- problem 10: `ledger check` without predictions.yaml gave a FileNotFoundError ------
+
+
+@pytest.mark.parametrize("kind", ["missing", "directory", "dangling link"])
+def test_check_without_a_ledger_is_the_usual_usage_error(here: Path, kind: str) -> None:
+    if kind == "directory":
+        (here / "predictions.yaml").mkdir()
+    elif kind == "dangling link":
+        (here / "predictions.yaml").symlink_to(here / "nowhere.yaml")
+    result = run("check")
+    assert result.exit_code == 2
+    assert "Invalid value for '[FILE]...': File 'predictions.yaml'" in result.output
+    assert result.output.startswith("Usage: ledger check")
+    same = run("list")  # what every other command says
+    assert same.exit_code == 2
+    assert "File 'predictions.yaml'" in same.output
