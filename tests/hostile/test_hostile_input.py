@@ -10,8 +10,10 @@ Infinity.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import shutil
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -101,7 +103,6 @@ def test_the_last_day_of_year_9999_is_a_deadline_like_any_other(
 
 def test_fixture_is_as_the_cases_assume() -> None:
     assert "deadline: 2026-06-01" in FIXTURE.read_text(encoding="utf-8")
-    assert shutil.which  # the module's imports are used below
 
 
 # -- problem 10: `ledger check` without predictions.yaml gave a FileNotFoundError ------
@@ -120,3 +121,57 @@ def test_check_without_a_ledger_is_the_usual_usage_error(here: Path, kind: str) 
     same = run("list")  # what every other command says
     assert same.exit_code == 2
     assert "File 'predictions.yaml'" in same.output
+
+
+# -- problems 11-13: a symlink loop, a device, a FIFO: tracebacks, memory, hangs -------
+
+SPLIT = "include: [{name}]\n"
+
+
+def test_an_include_that_links_to_itself_is_an_error_at_the_include(here: Path) -> None:
+    (here / "loop").symlink_to("loop")
+    (here / "split.yaml").write_text(SPLIT.format(name="loop") + (here / "L.yaml").read_text())
+    result = run("check", "split.yaml")
+    assert result.exit_code == 1
+    assert result.output == "split.yaml:1: cannot read 'loop': Too many levels of symbolic links\n"
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_device_is_refused_before_it_is_read(here: Path, device: str) -> None:
+    (here / "split.yaml").write_text(SPLIT.format(name=device) + (here / "L.yaml").read_text())
+    result = run("check", "split.yaml")
+    assert (result.exit_code, result.output) == (
+        1, f"split.yaml:1: '{device}' is a character device, not a file ledger can read\n"
+    )
+    result = run("check", device)
+    assert result.exit_code == 1
+    assert f"{device}:1: '{device}' is a character device" in result.output
+
+
+def test_a_file_over_2_gib_is_refused_unread(here: Path) -> None:
+    with open(here / "big.yaml", "wb") as handle:  # sparse: no disk used
+        handle.truncate(2 * 1024**3 + 1)
+    result = run("list", "big.yaml")
+    assert result.exit_code == 1
+    assert "is larger than 2 GiB, the most ledger reads from one file" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ("check", "pipe.yaml"), ("list", "pipe.yaml"), ("check", "split.yaml"),
+    ("add", "-f", "pipe.yaml", "--id", "x", "--title", "t", "--criteria", "c",
+     "--kind", "binary", "--deadline", "2027"),
+])
+def test_a_fifo_is_refused_without_waiting(here: Path, args: tuple[str, ...]) -> None:
+    os.mkfifo(here / "pipe.yaml")
+    (here / "split.yaml").write_text(SPLIT.format(name="pipe.yaml"))
+    done: list[Result] = []
+    worker = threading.Thread(target=lambda: done.append(run(*args)), daemon=True)
+    worker.start()
+    worker.join(20)
+    if not done:  # unblock the reader, so the test ends, and fail
+        with contextlib.suppress(OSError):
+            os.close(os.open(here / "pipe.yaml", os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(5)
+        pytest.fail(f"ledger {' '.join(args)} waited on the FIFO")
+    assert done[0].exit_code == 1
+    assert "'pipe.yaml' is a FIFO (named pipe), not a file ledger can read" in done[0].output
