@@ -175,3 +175,32 @@ def test_a_fifo_is_refused_without_waiting(here: Path, args: tuple[str, ...]) ->
         pytest.fail(f"ledger {' '.join(args)} waited on the FIFO")
     assert done[0].exit_code == 1
     assert "'pipe.yaml' is a FIFO (named pipe), not a file ledger can read" in done[0].output
+
+
+# -- problem 14: `window: [-1e308, 1e308]`, `result: -1.7e308` crashed the chart ticks --
+
+HUGE = """\
+  - id: huge
+    title: A huge number
+    criteria: The number.
+    kind: numeric
+    unit: units
+    deadline: 2026-06-01
+    forecasts:
+      - {by: alice, made: 2026-05-01, window: [-1e308, 1e308], p: 0.8, basis: stated}
+      - {by: bob, made: 2026-05-01, quantiles: {0.1: -1e308, 0.5: 0, 0.9: 1.7e308},
+         basis: stated}
+    outcomes:
+      - {result: -1.7e308, known: 2026-06-02, recorded: 2026-06-02}
+"""
+
+
+def test_extreme_numbers_are_drawn_at_the_edge_of_the_chart(here: Path) -> None:
+    (here / "L.yaml").write_text((here / "L.yaml").read_text() + HUGE)
+    result = run("report", "L.yaml", "--out", "R", "--as-of", "2026-07-01")
+    assert result.exit_code == 0, result.output
+    charts = list((here / "R" / "charts").glob("*huge*.svg"))
+    assert charts  # the window's timeline and the quantile fan
+    for chart in charts:
+        text = chart.read_text()
+        assert "nan" not in text and "inf" not in text, chart.name
