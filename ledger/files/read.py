@@ -56,15 +56,27 @@ def read_regular(path: str, limit: int = LIMIT) -> bytes:
             raise Unreadable(f"'{path}' is {kind}, not a file ledger can read")
         if found.st_size > limit:
             raise Unreadable(_too_big(path, limit))
-        with os.fdopen(handle, "rb", closefd=False) as stream:
-            data = stream.read(limit + 1)
-        if len(data) > limit:  # it grew while read
-            raise Unreadable(_too_big(path, limit))
-        return data
+        return _read_all(handle, found.st_size, path, limit)
     except OSError as exc:
         raise Unreadable(f"cannot read '{path}': {exc.strerror}") from None
     finally:
         os.close(handle)
+
+
+def _read_all(handle: int, size: int, path: str, limit: int) -> bytes:
+    """Every byte from `handle`, `size` expected, refusing more than `limit`.
+
+    Read in one piece of the size expected, then until the end (a file that
+    grows while read), never asking for a buffer of `limit` bytes at once.
+    """
+    parts = [os.read(handle, size + 1)] if size else []
+    total = sum(map(len, parts))
+    while chunk := os.read(handle, 1 << 20):
+        parts.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise Unreadable(_too_big(path, limit))
+    return b"".join(parts)
 
 
 def _too_big(path: str, limit: int) -> str:
