@@ -204,3 +204,39 @@ def test_extreme_numbers_are_drawn_at_the_edge_of_the_chart(here: Path) -> None:
     for chart in charts:
         text = chart.read_text()
         assert "nan" not in text and "inf" not in text, chart.name
+
+
+# -- problem 15: JSON with `Infinity` (not JSON), and `score --explain` printing `inf` --
+
+
+def strict_json(text: str) -> object:
+    def refuse(word: str) -> None:
+        raise AssertionError(f"{word} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("args", [
+    ("score", "L.yaml", "--explain", "huge", "--format", "json"),
+    ("export", "L.yaml", "--format", "json"),
+    ("score", "L.yaml", "--by", "question", "--format", "json"),
+    ("compare", "L.yaml", "--format", "json"),
+])
+def test_json_output_holds_null_not_infinity(here: Path, args: tuple[str, ...]) -> None:
+    (here / "L.yaml").write_text((here / "L.yaml").read_text() + HUGE)
+    result = run(*args, "--as-of", "2026-07-01")
+    assert result.exit_code == 0, result.output
+    strict_json(result.stdout)
+
+
+def test_explain_flags_what_was_not_finite(here: Path) -> None:
+    (here / "L.yaml").write_text((here / "L.yaml").read_text() + HUGE)
+    rows = strict_json(run("score", "L.yaml", "--explain", "huge", "--format", "json",
+                           "--as-of", "2026-07-01").stdout)
+    assert isinstance(rows, list)
+    bob = next(row for row in rows if row["forecaster"] == "bob")
+    assert (bob["quantile_score"], bob["wis"]) == (None, None)
+    assert bob["not_finite"] == {"quantile_score": "Infinity", "wis": "Infinity"}
+    text = run("score", "L.yaml", "--explain", "huge", "--as-of", "2026-07-01").stdout
+    assert " inf" not in text
+    assert "quantile_score too large to compute (beyond 1.8e+308)" in text
