@@ -315,7 +315,8 @@ def _untils(
     """
     closing: list[dt.date] = []
     if result is not None:
-        closed = question.deadline.latest + dt.timedelta(days=1)
+        last = question.deadline.latest  # 9999-12-31 has no day after it
+        closed = last + dt.timedelta(days=1) if last < dt.date.max else last
         closing = [closed, result.known.latest]
     following: dict[str, dt.date] = {}
     untils: list[dt.date | None] = [None] * len(forecasts)

@@ -190,8 +190,9 @@ def import_fatebook(export_file: str, output: str, force: bool) -> None:
 def export(file: str, format_: str, as_of: dt.date, provisional: bool) -> None:
     """Write the tidy frame of FILE (one row per forecast) to stdout for other tools.
 
-    Dates are ISO, missing values empty (CSV) or null (JSON), tags joined with ';'
-    in CSV.
+    Dates are ISO, missing values empty (CSV) or null (JSON); in CSV, tags and
+    other lists are JSON arrays in their cell, and a text cell starting with
+    = + - @ (a spreadsheet formula) gets a ' in front.
     """
     from ledger.frame import frame as make_frame
     from ledger.show import export as exporting

@@ -31,14 +31,16 @@ if TYPE_CHECKING:
 
 
 @click.command()
-@click.argument("files", metavar="[FILE]...", nargs=-1, type=FILE)
+@click.argument(
+    "files", metavar="[FILE]...", nargs=-1, type=FILE, default=(DEFAULT_FILE,)
+)
 @click.option("--json", "as_json", is_flag=True, help="Print errors as a JSON array.")
 def check(files: tuple[str, ...], as_json: bool) -> None:
     """Check each FILE (default: predictions.yaml); print nothing if all are clean.
 
     Otherwise print every problem as PATH:LINE: message, sorted, and exit 1.
     """
-    errors = [e for file in files or (DEFAULT_FILE,) for e in check_file(file)[1]]
+    errors = [e for file in files for e in check_file(file)[1]]
     if errors:
         report_errors(errors, as_json)
 

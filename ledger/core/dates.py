@@ -65,6 +65,8 @@ _FORMS = "write YYYY-MM-DD, YYYY-MM, YYYY or a range like 2026-01-06..2026-04-30
 
 
 def _month(year: int, month: int, text: str) -> None:
+    if year < 1:  # the four digits allow 0000; Python's dates run from year 1 to 9999
+        raise DateError(f"impossible date '{text}': there is no year 0")
     if not 1 <= month <= 12:
         raise DateError(f"impossible date '{text}': there is no month {month}")
 
@@ -117,8 +119,7 @@ def _single(text: str) -> When:
         return When(dt.date(year, number, 1), dt.date(year, number, last), text)
     if _YEAR.fullmatch(text):
         year = int(text)
-        if year < 1:
-            raise DateError(f"impossible date '{text}': there is no year 0")
+        _month(year, 1, text)
         return When(dt.date(year, 1, 1), dt.date(year, 12, 31), text)
     raise DateError(_unreadable(text, _FORMS))
 

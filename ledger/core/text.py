@@ -49,6 +49,13 @@ def json_value(value: object) -> object:
     return value
 
 
+HUGE = 1e15
+"""From this size on, `number` writes a number with an exponent."""
+
+OVERFLOW = "too large to compute (beyond 1.8e+308)"
+"""What `number` writes for an infinite score: its inputs overflowed a float."""
+
+
 def number(value: object, digits: int = 3, *, minus: str = "-") -> str:
     """A number with fixed decimals; `—` when missing; never a negative zero.
 
@@ -58,10 +65,16 @@ def number(value: object, digits: int = 3, *, minus: str = "-") -> str:
     ('0.123', '-1.5', '0.00', '—')
     >>> number(-1.5, 1, minus=MINUS)
     '−1.5'
+    >>> number(7e307), number(float("inf"))
+    ('7e+307', 'too large to compute (beyond 1.8e+308)')
     """
     if missing(value):
         return DASH
-    text = f"{float(value):.{digits}f}"  # type: ignore[arg-type]  # not missing: a number
+    size = abs(float(value))  # type: ignore[arg-type]  # not missing: a number
+    if math.isinf(size):
+        return ("-" if float(value) < 0 else "") + OVERFLOW  # type: ignore[arg-type]
+    shape = "g" if size >= HUGE else "f"  # 1.7e+308, not 309 digits
+    text = f"{float(value):.{digits}{shape}}"  # type: ignore[arg-type]
     if text.startswith("-") and float(text) == 0:
         text = text[1:]
     return text.replace("-", minus) if minus != "-" else text

@@ -5,6 +5,8 @@
   killed writer left behind.
 - `private`: a folder only its owner may write (the parse cache's), and
   entries signed with a key kept there, so nothing planted is ever read.
+- `read`: the one read of a ledger file: a regular file only (never a FIFO
+  or a device), at most 2 GiB.
 - `outputs`: the rules for every file a command writes besides the ledger it
   edits (a report, a calendar, an imported ledger): only regular files, never
   a ledger, an existing file only with --force or when the command wrote it.

@@ -30,6 +30,7 @@ import stat
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ledger.files.read import kind_of
 from ledger.files.write import atomic_write, make_folder, read_only
 
 if TYPE_CHECKING:
@@ -105,21 +106,6 @@ def _imported(data: bytes) -> bool:
     return first.startswith("# " + IMPORTED)
 
 
-def _special(mode: int) -> str | None:
-    """What a file that is not a regular one is, or None for a regular file."""
-    kinds = (
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISFIFO, "a FIFO (named pipe)"),
-        (stat.S_ISSOCK, "a socket"),
-    )
-    for test, kind in kinds:
-        if test(mode):
-            return kind
-    return None if stat.S_ISREG(mode) else "not a regular file"
-
-
 def target(path: str, rules: Rules) -> str:
     """The file to write for the output `path`: itself, or the file its link names.
 
@@ -158,7 +144,7 @@ def target(path: str, rules: Rules) -> str:
 
 def _check_existing(path: str, real: str, mode: int, rules: Rules) -> None:
     """Refuse to replace the existing file `real` (named `path`) unless allowed."""
-    kind = _special(mode)
+    kind = kind_of(mode)
     if kind is not None:
         raise Refused(
             f"'{path}' is {kind}, not a regular file; ledger writes only regular files"

@@ -21,7 +21,8 @@ import os
 from typing import TYPE_CHECKING
 
 from ledger.core.memory import gc_paused
-from ledger.core.model import Error, Ledger
+from ledger.core.model import Error, Ledger, Location
+from ledger.files.read import Unreadable, read_regular
 from ledger.loader import cache as parse_cache
 from ledger.loader import direct, gradings, slices
 from ledger.loader.nodes import compose, decode
@@ -108,36 +109,48 @@ def load_file(
     return gradings.attach(ledger), errors
 
 
-def _load_one(path: str, overrides: Mapping[str, bytes]) -> tuple[Ledger, list[Error]]:
-    """One file's records and errors, from its bytes in `overrides` or on disk."""
+def _load_one(
+    path: str, overrides: Mapping[str, bytes], where: Location
+) -> tuple[Ledger, list[Error]]:
+    """One file's records and errors, from its bytes in `overrides` or on disk.
+
+    A file that cannot be read (`read_regular`: a FIFO, a device, a symbolic
+    link loop, more than 2 GiB) is an error at `where`: its include line, or
+    the first line of the root file.
+    """
     given = overrides.get(os.path.realpath(path))
     if given is None:
-        with open(path, "rb") as handle:
-            given = handle.read()
+        try:
+            given = read_regular(path)
+        except Unreadable as exc:
+            return Ledger(path=path, files=(path,)), [Error(where, str(exc))]
     return load_bytes(given, path)
 
 
 def _load_tree(
-    path: str, overrides: Mapping[str, bytes], stack: tuple[tuple[str, str], ...]
+    path: str,
+    overrides: Mapping[str, bytes],
+    stack: tuple[tuple[str, str], ...],
+    where: Location | None = None,
 ) -> tuple[Ledger, list[Error]]:
     """Load `path` and, recursively, what it includes.
 
     `stack` holds the (path as written, real path) of the files that include
-    this one.
+    this one; `where` is the include that names it (None for the root file).
     """
-    ledger, errors = _load_one(path, overrides)
+    ledger, errors = _load_one(path, overrides, where or Location(path, 1))
     parts, here = [ledger], (path, os.path.realpath(path))
-    for pattern, where in ledger.includes:
+    for pattern, at in ledger.includes:
         matches = sorted(glob.glob(os.path.join(os.path.dirname(path), pattern)))
         if not matches:
-            errors.append(Error(where, _no_match(pattern)))
+            errors.append(Error(at, _no_match(pattern)))
         for match in matches:
             chain = (*stack, here)
             problem = _not_includable(pattern, match, chain)
             if problem is not None:
-                errors.append(Error(where, problem))
+                errors.append(Error(at, problem))
                 continue
-            child, child_errors = _load_tree(match, overrides, chain)
+            child, child_errors = _load_tree(match, overrides, chain, at)
             parts.append(child)
             errors += child_errors
     return (ledger if len(parts) == 1 else _merge(parts)), errors

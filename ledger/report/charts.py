@@ -45,6 +45,22 @@ BASES = {  # basis: (marker shape, colour, hollow)
 OTHER_BASIS = ("triangle", PALETTE[3], False)
 
 
+EXTREME = 1e100
+"""The largest magnitude a chart places: beyond it (and at infinity) a value is
+drawn at ±EXTREME, so that an axis's arithmetic cannot overflow."""
+
+
+def clamp(value: float) -> float:
+    """`value` within [-EXTREME, EXTREME] (NaN as 0), for a chart's axis.
+
+    >>> clamp(-1.7e308), clamp(float("inf")), clamp(2.5)
+    (-1e+100, 1e+100, 2.5)
+    """
+    if math.isnan(value):
+        return 0.0
+    return max(-EXTREME, min(EXTREME, value))
+
+
 def n(value: float) -> str:
     """A coordinate with one decimal (never '-0.0').
 

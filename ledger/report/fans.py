@@ -20,7 +20,7 @@ from ledger.core import quantiles
 from ledger.core.quantiles import day_of, reading, unpaired
 from ledger.core.text import DASH, exact, percent, share
 from ledger.report.cards import claim, cut, interval, num, shorten
-from ledger.report.charts import INK, LIGHT, MUTED, PALETTE, canvas, n
+from ledger.report.charts import INK, LIGHT, MUTED, PALETTE, canvas, clamp, n
 from ledger.report.escape import safe_name
 from ledger.report.timeline import number_ticks
 from ledger.score.coverage import quantile_calibration
@@ -47,7 +47,7 @@ BAND_TOP, BAND_BOTTOM, AXIS_Y = 34.0, 58.0, 66.0
 
 
 def _axis(values: list[float]) -> tuple[float, float]:
-    lo, hi = min(values), max(values)
+    lo, hi = clamp(min(values)), clamp(max(values))
     pad = (hi - lo) * 0.06 or 1.0
     return lo - pad, hi + pad
 
@@ -102,7 +102,7 @@ def fan(
     lo, hi = _axis(values)
 
     def x(v: float) -> float:
-        return LEFT + (RIGHT - LEFT) * (v - lo) / (hi - lo)
+        return LEFT + (RIGHT - LEFT) * (clamp(v) - lo) / (hi - lo)
 
     title, label, desc = texts
     chart = canvas(WIDTH, 96, title, label, desc)

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ledger.report.charts import INK, LIGHT, MUTED, PALETTE, canvas, marker, n
+from ledger.report.charts import INK, LIGHT, MUTED, PALETTE, canvas, clamp, marker, n
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -59,7 +59,7 @@ def number_ticks(lo: float, hi: float) -> list[tuple[float, str]]:
     ticks = []
     for i in range(start, math.floor(hi / step) + 1):
         value = i * step
-        text = f"{value:.{digits}f}"
+        text = f"{value:.{digits}f}" if abs(value) < 1e15 else f"{value:.3g}"
         ticks.append((value, "0" if float(text) == 0 else text))
     return ticks
 
@@ -72,7 +72,7 @@ class _Axis:
     hi: float
 
     def x(self, v: float) -> float:
-        return LEFT + (RIGHT - LEFT) * (v - self.lo) / (self.hi - self.lo)
+        return LEFT + (RIGHT - LEFT) * (clamp(v) - self.lo) / (self.hi - self.lo)
 
 
 def _axis(
@@ -83,7 +83,7 @@ def _axis(
         v for r in rows for end in (r["start"], r["end"]) if end for v in end
     ]
     values += [e["value"] for e in events] + [r["made"] for r in rows if r.get("made")]
-    lo, hi = min(values), max(values)
+    lo, hi = clamp(min(values)), clamp(max(values))
     pad = (hi - lo) * 0.04 or (30.0 if dates else 1.0)
     return _Axis(lo - pad, hi + pad)
 

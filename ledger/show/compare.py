@@ -15,6 +15,7 @@ from ledger.compare.shared import DETAIL_ROWS, summary_of
 from ledger.core.text import interval, json_value, number
 from ledger.score.rules import scale_text
 from ledger.show import quantiles
+from ledger.show.csvtext import frame_text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -122,7 +123,7 @@ def to_csv(board: pd.DataFrame) -> str:
             ]
     if len(board) and board["adjusted_brier"].iloc[0] is None:
         table = table.drop(columns=["adjusted_brier"])
-    return table.to_csv(index=False, lineterminator="\n")
+    return frame_text(table, na_rep="")
 
 
 def _ci_text(ci: str, balance_by: str | None) -> str:

@@ -9,11 +9,10 @@ central interval, with a `section` column) or JSON: `{"as_of", "n",
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import TYPE_CHECKING, Any
 
 from ledger.core.text import interval, json_value, percent, share
+from ledger.show.csvtext import rows_text
 from ledger.show.layout import columns, json_text
 
 if TYPE_CHECKING:
@@ -78,16 +77,12 @@ CSV_COLUMNS = ("section", "level", "n", "share", "ci_low", "ci_high")
 
 def to_csv(result: dict[str, Any]) -> str:
     """One line per level (share below) and per central interval (share inside)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in _levels(result):
-        writer.writerow(_cells(["level", row["level"], row["n"], row["below"],
-                                *row["ci"]]))
-    for row in _intervals(result):
-        writer.writerow(_cells(["interval", row["interval"], row["n"],
-                                row["covered"], *row["ci"]]))
-    return buffer.getvalue()
+    return rows_text(CSV_COLUMNS, [
+        *(_cells(["level", row["level"], row["n"], row["below"], *row["ci"]])
+          for row in _levels(result)),
+        *(_cells(["interval", row["interval"], row["n"], row["covered"], *row["ci"]])
+          for row in _intervals(result)),
+    ])
 
 
 def _cells(values: list[Any]) -> list[Any]:

@@ -5,12 +5,11 @@ The report comes from `ledger.query.due`; this module only writes it.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from ledger.core.text import plural
 from ledger.query.due import SECTIONS, Report
+from ledger.show.csvtext import dicts_text
 from ledger.show.layout import json_text
 
 
@@ -153,13 +152,9 @@ def to_csv(found: Report) -> str:
     A closing window's `days` is negative once it has closed. With --sync or
     --responses, also at_source, and the source's columns.
     """
-    buffer = io.StringIO()
     names = CSV_COLUMNS + (SYNC_COLUMNS if found.at_source is not None else ())
-    writer = csv.DictWriter(
-        buffer, fieldnames=names, lineterminator="\n", extrasaction="ignore"
-    )
-    writer.writeheader()
-    for section in SECTIONS:
-        for row in getattr(found, section) or []:
-            writer.writerow({"section": section, **row})
-    return buffer.getvalue()
+    return dicts_text(names, (
+        {"section": section, **row}
+        for section in SECTIONS
+        for row in getattr(found, section) or []
+    ))

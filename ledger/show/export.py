@@ -5,8 +5,10 @@ Dates are ISO days (`2026-02-10`); a missing value (NaN, NaT) is an empty
 cell in CSV and `null` in JSON, and so is an infinite one in JSON, which has
 no infinity (an open window's width, `result_high` when only a lower bound is
 known; CSV writes `inf`); booleans are `true`/`false`; a question's tags, and
-a forecast's quantile levels, values and `quantile_below`, are joined with `;`
-in CSV and lists in JSON.
+a forecast's quantile levels, values and `quantile_below`, are lists in JSON
+and, in CSV, a cell holding a JSON array (`["a;b","c"]`, so that a tag with a
+`;` stays one tag). CSV cells are made safe for spreadsheets by
+`ledger.show.csvtext`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from ledger.show.csvtext import frame_text
 from ledger.show.layout import json_text
 
 
@@ -75,11 +78,4 @@ def to_csv(data: pd.DataFrame) -> str:
         table[name] = [_day(v) for v in table[name]]
     for name in _bools(data):
         table[name] = ["true" if v else "false" for v in table[name]]
-    for name in data.columns:
-        if data[name].dtype == object:
-            table[name] = [
-                ";".join("" if _plain(x) is None else str(x) for x in v)
-                if isinstance(v, (tuple, list)) else v
-                for v in table[name]
-            ]
-    return str(table.to_csv(index=False, lineterminator="\n", na_rep=""))
+    return frame_text(table)

@@ -6,14 +6,13 @@ writes them.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import TYPE_CHECKING, Any
 
 from ledger.core.rules import STATUSES
 from ledger.core.text import exact, percent
 from ledger.query.due import span
+from ledger.show.csvtext import rows_text
 from ledger.show.layout import json_text
 
 if TYPE_CHECKING:
@@ -109,24 +108,24 @@ CSV_COLUMNS = (
 
 def to_csv(found: Iterable[dict[str, Any]]) -> str:
     """One line per forecast (a question without forecasts gets one line)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    return rows_text(CSV_COLUMNS, _csv_rows(found))
+
+
+def _csv_rows(found: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
     for row in found:
         head = [row["id"], row["title"], row["kind"], row["status"], row["deadline"]]
         for forecast in row["forecasts"] or [None]:
             if forecast is None:
-                writer.writerow([*head, "", "", "", "", "", "", "", ""])
+                yield [*head, "", "", "", "", "", "", "", ""]
                 continue
             start, end = forecast["window"] or ("", "")
-            writer.writerow([
+            yield [
                 *head, forecast["by"], forecast["made"],
                 "" if forecast["p"] is None else exact(forecast["p"]),
                 start or "", end or "", forecast["basis"],
                 str(forecast["standing"]).lower(),
                 _pairs(forecast.get("quantiles") or []),
-            ])
-    return buffer.getvalue()
+            ]
 
 
 def _pairs(rows: Sequence[dict[str, Any]]) -> str:

@@ -8,14 +8,13 @@ prints what these functions return.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ledger.core.text import DASH, exact, interval, json_value, missing, number
 from ledger.score.rules import BRIER_SCALE_WORDS as SCALE_WORDS
 from ledger.score.rules import scale_text
+from ledger.show.csvtext import dicts_text, frame_text
 from ledger.show.layout import columns, json_text
 
 if TYPE_CHECKING:
@@ -87,7 +86,7 @@ def records(table: pd.DataFrame, keys: Sequence[str]) -> list[dict[str, Any]]:
 
 def frame_csv(table: pd.DataFrame) -> str:
     """A score frame (the scorecard, calibration bins) as CSV, every column."""
-    return str(table.to_csv(index=False, lineterminator="\n"))
+    return frame_text(table)
 
 
 def due_questions(data: pd.DataFrame) -> list[str]:
@@ -226,15 +225,11 @@ EXPLAINED_QUANTILES = (
 
 def explain_csv(rows: Sequence[Row]) -> str:
     """`scorecard.explain` rows as CSV, a line per forecast."""
-    buffer = io.StringIO()
     fields = list(rows[0]) if rows else ["forecaster"]
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(
+    return dicts_text(fields, (
         {**r, "quantiles": _given(r["quantiles"])} if r.get("quantiles") else r
         for r in rows
-    )
-    return buffer.getvalue()
+    ))
 
 
 def _given(quantiles: Mapping[str, object]) -> str:

@@ -7,11 +7,10 @@ The numbers come from `ledger.score.sensitivity` (`basis_split` and
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import TYPE_CHECKING, Any
 
 from ledger.core.text import json_value, number, share
+from ledger.show.csvtext import dicts_text
 from ledger.show.layout import columns, json_text
 
 if TYPE_CHECKING:
@@ -53,15 +52,11 @@ CSV_COLUMNS = (
 
 def to_csv(split: pd.DataFrame, scenarios: pd.DataFrame) -> str:
     """One line per basis row and per scenario row, with a `section` column."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(
-        buffer, fieldnames=CSV_COLUMNS, lineterminator="\n", extrasaction="ignore"
-    )
-    writer.writeheader()
-    for section, data in (("basis", split), ("sensitivity", scenarios)):
-        for row in _rows(data):
-            writer.writerow({"section": section, **row})
-    return buffer.getvalue()
+    return dicts_text(CSV_COLUMNS, (
+        {"section": section, **row}
+        for section, data in (("basis", split), ("sensitivity", scenarios))
+        for row in _rows(data)
+    ))
 
 
 def _scenario_table(scenarios: pd.DataFrame) -> list[str]:

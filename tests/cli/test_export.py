@@ -66,7 +66,7 @@ def test_csv(tmp_path: Path) -> None:
     assert set(by) == {"rain", "market", "landing"}
     rain = by["rain"]
     assert (rain["tags"], rain["made"], rain["known"], rain["p"], rain["outcome"]) == (
-        "weather;topic:uk",
+        '["weather","topic:uk"]',
         "2026-04-01",
         "2026-05-01",
         "0.7",
@@ -83,7 +83,7 @@ def test_csv(tmp_path: Path) -> None:
         "open",
         "",
         "2026-06-01",
-        "",
+        "[]",
     )
     landing = by["landing"]
     assert (landing["made"], landing["made_latest"], landing["p"]) == (
@@ -153,6 +153,6 @@ def test_export_of_an_imported_ledger(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(stdout)))
     assert len(rows) == 15  # every forecast of the synthetic import
     assert {r["tags"] for r in rows} >= {
-        "category:market;source:manifold",
-        "category:dataset;source:fred",
+        '["category:market","source:manifold"]',
+        '["category:dataset","source:fred"]',
     }

@@ -8,7 +8,9 @@ under test.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import math
 from pathlib import Path
@@ -210,9 +212,8 @@ def test_export_carries_levels_values_and_scores(ledger_file: Path) -> None:
     assert bob["quantile_below"] == [0.0, None]
     text = run("export", str(ledger_file), "--as-of", AS_OF, "--format", "csv")
     assert "Infinity" not in json.dumps(rows) and "NaN" not in json.dumps(rows)
-    header = text.splitlines()[0].split(",")
-    line = next(x for x in text.splitlines()[1:] if x.startswith("never,bob,"))
-    cells = dict(zip(header, line.split(","), strict=True))
-    assert cells["quantile_levels"] == "0.25;0.75"
-    assert cells["quantile_below"] == "0.0;"
+    table = list(csv.DictReader(io.StringIO(text)))
+    cells = next(r for r in table if (r["question"], r["forecaster"]) == ("never", "bob"))
+    assert json.loads(cells["quantile_levels"]) == [0.25, 0.75]  # a JSON array a cell
+    assert json.loads(cells["quantile_below"]) == [0.0, None]
     assert cells["result_high"] == "inf"
