@@ -21,7 +21,7 @@ import os
 from typing import TYPE_CHECKING
 
 from ledger.core.memory import gc_paused
-from ledger.core.model import Error, Ledger
+from ledger.core.model import Error, Ledger, Location
 from ledger.loader import cache as parse_cache
 from ledger.loader import direct, slices
 from ledger.loader.nodes import compose, decode
@@ -104,7 +104,7 @@ def load_file(
     to use instead of the file's own, so that a write can validate the whole
     ledger before writing.
     """
-    return _load_tree(path, dict(overrides or {}), ())
+    return _load_tree(path, dict(overrides or {}), (), {})
 
 
 def _load_one(path: str, overrides: Mapping[str, bytes]) -> tuple[Ledger, list[Error]]:
@@ -117,12 +117,16 @@ def _load_one(path: str, overrides: Mapping[str, bytes]) -> tuple[Ledger, list[E
 
 
 def _load_tree(
-    path: str, overrides: Mapping[str, bytes], stack: tuple[tuple[str, str], ...]
+    path: str,
+    overrides: Mapping[str, bytes],
+    stack: tuple[tuple[str, str], ...],
+    seen: dict[str, Location],
 ) -> tuple[Ledger, list[Error]]:
     """Load `path` and, recursively, what it includes.
 
     `stack` holds the (path as written, real path) of the files that include
-    this one.
+    this one; `seen` the real path of every file included so far, with the
+    include that brought it in (a file included twice is read once).
     """
     ledger, errors = _load_one(path, overrides)
     parts, here = [ledger], (path, os.path.realpath(path))
@@ -133,10 +137,12 @@ def _load_tree(
         for match in matches:
             chain = (*stack, here)
             problem = _not_includable(pattern, match, chain)
+            if problem is None:
+                problem = _included_before(match, seen, where)
             if problem is not None:
                 errors.append(Error(where, problem))
                 continue
-            child, child_errors = _load_tree(match, overrides, chain)
+            child, child_errors = _load_tree(match, overrides, chain, seen)
             parts.append(child)
             errors += child_errors
     return (ledger if len(parts) == 1 else _merge(parts)), errors
@@ -159,6 +165,18 @@ def _not_includable(
     if os.path.isdir(match):
         return f"include '{pattern}' names a folder, '{match}'"
     return None
+
+
+def _included_before(
+    match: str, seen: dict[str, Location], where: Location
+) -> str | None:
+    """Why `match` is not read again, if an include earlier brought it in."""
+    real = os.path.realpath(match)
+    first = seen.get(real)
+    if first is None:
+        seen[real] = where
+        return None
+    return f"'{match}' is already included at {first}; include each file once"
 
 
 def _merge(parts: list[Ledger]) -> Ledger:

@@ -97,8 +97,48 @@ def tree(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=_Loader)
 
 
+_BOMS = (  # longest first: UTF-32LE's mark starts like UTF-16LE's
+    (b"\xff\xfe\x00\x00", 32, "little"),
+    (b"\x00\x00\xfe\xff", 32, "big"),
+    (b"\xff\xfe", 16, "little"),
+    (b"\xfe\xff", 16, "big"),
+)
+_ZEROS = {  # where the zero bytes of ASCII text fall, in each group of four bytes
+    (1, 2, 3): (32, "little"),
+    (0, 1, 2): (32, "big"),
+    (1, 3): (16, "little"),
+    (0, 2): (16, "big"),
+}
+
+
+def encoding_of(data: bytes) -> str | None:
+    """The wide encoding `data` looks like (UTF-16 or UTF-32), if it looks like one.
+
+    By its byte order mark, or else by where the zero bytes fall in the first
+    few hundred bytes: mostly-ASCII text in UTF-16 has every other byte zero,
+    in UTF-32 three bytes of every four.
+    """
+    for mark, bits, order in _BOMS:
+        if data.startswith(mark):
+            return f"UTF-{bits} ({order}-endian) text"
+    head = data[:512]
+    head = head[: len(head) - len(head) % 4]
+    if not head or head.count(0) * 3 < len(head):
+        return None
+    zeros = tuple(at for at in range(4) if all(b == 0 for b in head[at::4]))
+    found = _ZEROS.get(zeros)
+    if found is None:
+        return None
+    bits, order = found
+    return f"UTF-{bits} ({order}-endian) text without a byte order mark"
+
+
 def decode(data: bytes, path: str) -> tuple[str | None, list[Error]]:
     """UTF-8 text of a ledger file (a leading BOM is dropped), or an error."""
+    wide = encoding_of(data)
+    if wide is not None:
+        message = f"the file looks like {wide}; save it as UTF-8"
+        return None, [Error(Location(path, 1), message)]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -121,7 +161,8 @@ def compose(text: str, path: str) -> tuple[yaml.Node | None, list[Error]]:
         return tree(text), []
     except yaml.YAMLError as exc:
         at = _error_line(text, exc)
-        return None, [Error(Location(path, at), _yaml_message(exc))]
+        message = _tab_indented(text, at) or _yaml_message(exc)
+        return None, [Error(Location(path, at), message)]
     except RecursionError:
         return None, [Error(Location(path, 1), "YAML nesting is too deep")]
     except MemoryError:  # millions of tiny nodes (`[a,a,a,...]`) outgrow the memory
@@ -160,6 +201,22 @@ def _error_line(text: str, exc: yaml.YAMLError) -> int:
     if isinstance(position, int):
         return text.count("\n", 0, position) + 1
     return 1
+
+
+def _tab_indented(text: str, at: int) -> str | None:
+    """The message for a YAML error at line `at` whose indentation has a tab."""
+    lines = text.split("\n", at)
+    if len(lines) < at:
+        return None
+    here = lines[at - 1]
+    indent = here[: len(here) - len(here.lstrip(" \t"))]
+    if "\t" not in indent:
+        return None
+    column = indent.index("\t") + 1
+    return (
+        f"tabs are not allowed for indentation (a tab at column {column}); indent "
+        "with spaces"
+    )
 
 
 def _yaml_message(exc: yaml.YAMLError) -> str:
