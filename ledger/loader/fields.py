@@ -23,7 +23,7 @@ import yaml
 
 from ledger.core.dates import DateError, When, parse_when
 from ledger.core.model import Error, Location
-from ledger.core.numbers import parse_probability
+from ledger.core.numbers import foreign_digit, parse_probability
 from ledger.core.words import did_you_mean
 from ledger.loader.nodes import blank, describe, is_null, line
 
@@ -81,6 +81,13 @@ def finite(node: yaml.Node, text: str, what: str) -> float:
     if not math.isfinite(value):
         raise FieldError(node, f"{what} '{text}' is too large a number")
     return value
+
+
+def ascii_digits(node: yaml.Node, text: str, what: str) -> None:
+    """Refuse a number written with digits other than 0-9 (a fullwidth １, a ٥)."""
+    foreign = foreign_digit(text)
+    if foreign is not None:
+        raise FieldError(node, f"malformed {what}: {foreign}")
 
 
 def check_node(node: yaml.Node) -> None:

@@ -53,6 +53,8 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
 # A YAML anchor or alias: a text without one has none to refuse.
 ALIAS_OR_ANCHOR = re.compile(r"[&*][^\s\[\]{},]")
+# Where a YAML tag may start (`!!str`, `!units`): a text without one has none.
+TAG = re.compile(r"(?:^|[\s\[{,])!", re.MULTILINE)
 
 
 def line(node: yaml.Node) -> int:
@@ -155,9 +157,9 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Error]]:
 def compose(text: str, path: str) -> tuple[yaml.Node | None, list[Error]]:
     """The YAML node tree of `text`, or one syntax error with its line."""
     try:
-        aliases = _aliases(text, path)
-        if aliases:
-            return None, aliases
+        refused = _refused(text, path)
+        if refused:
+            return None, refused
         return tree(text), []
     except yaml.YAMLError as exc:
         at = _error_line(text, exc)
@@ -174,22 +176,30 @@ def compose(text: str, path: str) -> tuple[yaml.Node | None, list[Error]]:
         return None, [Error(Location(path, at), message)]
 
 
-def _aliases(text: str, path: str) -> list[Error]:
-    """An error for each line with a YAML alias: refused before anything walks the tree.
+def _refused(text: str, path: str) -> list[Error]:
+    """An error for each YAML alias and tag: refused before anything walks the tree.
 
-    A text with neither `&` nor `*` has no alias, and is skipped at the cost of
-    one regex search; otherwise the event stream is scanned, which never expands
-    aliases, so a "billion laughs" document is refused in linear time.
+    A text with neither `&`, `*` nor `!` where YAML reads them is skipped at the
+    cost of two regex searches; otherwise the event stream is scanned, which
+    never expands aliases, so a "billion laughs" document is refused in linear
+    time. Every explicit tag is refused, `!!str` too: a composed node cannot
+    tell `!!str text` from `text`, but the event that makes it can.
     """
-    if not ALIAS_OR_ANCHOR.search(text):
+    if not (ALIAS_OR_ANCHOR.search(text) or TAG.search(text)):
         return []
-    message = "YAML aliases (*name) are not allowed in a ledger; write the value out"
-    lines = {
-        event.start_mark.line + 1
-        for event in yaml.parse(text, Loader=_Loader)
-        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None
-    }
-    return [Error(Location(path, at), message) for at in sorted(lines)]
+    alias = "YAML aliases (*name) are not allowed in a ledger; write the value out"
+    found: dict[tuple[int, str], None] = {}
+    for event in yaml.parse(text, Loader=_Loader):
+        if event.start_mark is None:
+            continue
+        at = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            found[at, alias] = None
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = str(tag).replace("tag:yaml.org,2002:", "!!")
+            found[at, f"YAML tag '{shown}' is not allowed in a ledger"] = None
+    return [Error(Location(path, at), message) for at, message in sorted(found)]
 
 
 def _error_line(text: str, exc: yaml.YAMLError) -> int:

@@ -1,0 +1,119 @@
+"""What should be refused is refused, each with a PATH:LINE message (issue 13,
+problems 19 and 20).
+
+Each case was accepted on main before its fix: a fullwidth or Arabic-Indic
+digit read as a number; a title of nothing but invisible characters; `!!str`
+(the README says tags are errors); a forecast made, or an outcome known, after
+the real today; a date result later than its `known`; control characters in
+one-line text (a raw CR printed by `list` and `due`); broken ForecastBench
+freeze dates and values dropped silently; a CSV header with a repeated column
+(the last one won); a forecast on an order question after its outcome was
+known; a provisional price recorded after a final outcome (it reopened the
+question).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from ledger.cli import main
+from ledger.loader.direct import build
+from ledger.loader.flow import Unsupported
+from ledger.loader.load import load_text
+
+FIXTURE = Path(__file__).parents[1] / "errors" / "commands" / "fixture" / "predictions.yaml"
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(main, list(args), prog_name="ledger")
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        result.exc_info
+    )
+    return result
+
+
+def fixture_text() -> str:
+    return FIXTURE.read_text("utf-8")
+
+
+def checked(tmp_path: Path, text: str) -> tuple[Path, Result]:
+    path = tmp_path / "L.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path, run("check", str(path))
+
+
+def both_paths_refuse(text: str) -> list[str]:
+    """The loader's errors; the direct path gives way to the full loader."""
+    with pytest.raises(Unsupported):
+        build(text, "L.yaml")
+    errors = load_text(text, "L.yaml")[1]
+    assert errors
+    return [str(error) for error in errors]
+
+
+# -- digits other than 0-9 ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "said"),
+    [
+        ("p: 0.6", "p: １", 31, "malformed probability: '１' has the digit '１' "
+         "(fullwidth digit one, U+FF11)"),
+        ("p: 0.6", "p: 6٠%", 31, "malformed probability: '6٠%' has the digit '٠' "
+         "(arabic-indic digit zero, U+0660)"),
+        ("deadline: 2026-12-31", "deadline: 2026-1２-31", 29, "malformed date: "
+         "'2026-1２-31' has the digit '２' (fullwidth digit two, U+FF12)"),
+    ],
+)
+def test_digits_other_than_ascii_are_refused(
+    tmp_path: Path, old: str, new: str, line: int, said: str
+) -> None:
+    path, result = checked(tmp_path, fixture_text().replace(old, new))
+    assert result.exit_code == 1
+    assert result.stderr == f"{path}:{line}: {said}; write the digits 0-9\n"
+    assert both_paths_refuse(fixture_text().replace(old, new)) == [
+        f"L.yaml:{line}: {said}; write the digits 0-9"
+    ]
+
+
+def test_digits_other_than_ascii_are_refused_on_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "L.yaml"
+    path.write_text(fixture_text(), encoding="utf-8")
+    within = run("due", str(path), "--within", "٥d", "--as-of", "2026-06-01")
+    assert within.exit_code == 2 and "malformed window: '٥d' has the digit" in within.stderr
+    p = run("forecast", "new-release", "--by", "bob", "--p", "７0%", "--made",
+            "2026-06-01", "-f", str(path))
+    assert p.exit_code == 2 and "'７0%' has the digit '７'" in p.stderr
+    assert path.read_text("utf-8") == fixture_text()
+
+
+# -- every YAML tag, !!str included -----------------------------------------------------
+
+
+@pytest.mark.parametrize("tag", ["!!str", "!", "!!int", "!local"])
+def test_every_yaml_tag_is_refused(tmp_path: Path, tag: str) -> None:
+    text = fixture_text().replace("title: Version 2", f"title: {tag} Version 2")
+    path, result = checked(tmp_path, text)
+    assert result.exit_code == 1
+    assert result.stderr == f"{path}:26: YAML tag '{tag}' is not allowed in a ledger\n"
+    assert both_paths_refuse(text) == [
+        f"L.yaml:26: YAML tag '{tag}' is not allowed in a ledger"
+    ]
+
+
+def test_a_tag_in_a_big_ledger_read_a_slice_at_a_time_is_refused() -> None:
+    head, rest = fixture_text().split("questions:\n", 1)
+    filler = "".join(
+        rest.replace("id: will-it-rain", f"id: rain-{n}").split("  - id: new-release")[0]
+        for n in range(4000)
+    )
+    text = head + "questions:\n" + filler + "  - id: tagged\n" + (
+        "    title: !!str Tagged\n    criteria: Whatever it is.\n    kind: binary\n"
+        "    deadline: 2026-12-31\n"
+    )
+    assert len(text) > 1_000_000  # composed a slice at a time, when it can be
+    errors = load_text(text, "big.yaml")[1]
+    assert [e.message for e in errors] == ["YAML tag '!!str' is not allowed in a ledger"]
