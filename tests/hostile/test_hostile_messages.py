@@ -14,23 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-
-from ledger.cli import main
-
-FIXTURE = Path(__file__).parents[1] / "errors" / "commands" / "fixture" / "predictions.yaml"
-
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args), prog_name="ledger")
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        result.exc_info
-    )
-    return result
-
-
-def fixture_text() -> str:
-    return FIXTURE.read_text("utf-8")
+from invoke import fixture_text, run
 
 
 @pytest.mark.parametrize(

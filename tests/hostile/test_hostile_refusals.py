@@ -14,29 +14,19 @@ question).
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from click.testing import CliRunner, Result
+from invoke import fixture_text, run
 
-from ledger.cli import main
 from ledger.loader.direct import build
 from ledger.loader.flow import Unsupported
 from ledger.loader.load import load_text
 
-FIXTURE = Path(__file__).parents[1] / "errors" / "commands" / "fixture" / "predictions.yaml"
+if TYPE_CHECKING:
+    from pathlib import Path
 
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(main, list(args), prog_name="ledger")
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        result.exc_info
-    )
-    return result
-
-
-def fixture_text() -> str:
-    return FIXTURE.read_text("utf-8")
+    from click.testing import Result
 
 
 def checked(tmp_path: Path, text: str) -> tuple[Path, Result]:
