@@ -39,9 +39,12 @@ def test_a_tab_used_for_indentation_is_named_at_its_line(
     )
 
 
-def test_a_tab_inside_a_value_is_still_fine(tmp_path: Path) -> None:
+def test_a_tab_inside_a_paragraph_is_still_fine(tmp_path: Path) -> None:
     path = tmp_path / "L.yaml"
-    text = fixture_text().replace("title: Version 2 is released", 'title: "Version\\t2"')
+    old = "criteria: Resolves yes if version 2.0 is on the official site by the deadline."
+    new = 'criteria: "Resolves\\tyes if version 2.0 is on the official site by the deadline."'
+    text = fixture_text().replace(old, new)
+    assert text != fixture_text()
     path.write_text(text, encoding="utf-8")
     assert run("check", str(path)).exit_code == 0
 

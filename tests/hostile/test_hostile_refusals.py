@@ -107,3 +107,62 @@ def test_a_tag_in_a_big_ledger_read_a_slice_at_a_time_is_refused() -> None:
     assert len(text) > 1_000_000  # composed a slice at a time, when it can be
     errors = load_text(text, "big.yaml")[1]
     assert [e.message for e in errors] == ["YAML tag '!!str' is not allowed in a ledger"]
+
+
+# -- invisible and control characters in text ------------------------------------------
+
+
+def test_a_title_of_only_invisible_characters_is_empty(tmp_path: Path) -> None:
+    text = fixture_text().replace("title: Version 2 is released", 'title: "\\t\\u200b"')
+    path, result = checked(tmp_path, text)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{path}:26: 'title' is empty: it has only invisible characters (U+0009, U+200B)\n"
+    )
+    assert both_paths_refuse(text) == [
+        "L.yaml:26: 'title' is empty: it has only invisible characters (U+0009, U+200B)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ('"Version\\r2"', "a carriage return (U+000D) at character 8"),
+        ('"Version\\n2"', "a line break (U+000A) at character 8"),
+        ('"Version\\u00852"', "a control character (U+0085) at character 8"),
+        ('"\\u0007Version 2"', "a control character (U+0007) at character 1"),
+    ],
+)
+def test_a_control_character_in_a_one_line_text_is_refused(
+    tmp_path: Path, value: str, said: str
+) -> None:
+    text = fixture_text().replace("title: Version 2 is released", f"title: {value}")
+    path, result = checked(tmp_path, text)
+    assert result.exit_code == 1
+    assert result.stderr == f"{path}:26: 'title' has {said}; remove it\n"
+    assert both_paths_refuse(text) == [f"L.yaml:26: 'title' has {said}; remove it"]
+    # the commands that print titles refuse the ledger rather than print a raw CR
+    for command in (["list", str(path)], ["due", str(path), "--as-of", "2026-12-31"]):
+        shown = run(*command)
+        assert shown.exit_code == 1 and "\r" not in shown.stdout
+
+
+def test_a_paragraph_keeps_its_line_breaks_and_tabs(tmp_path: Path) -> None:
+    text = fixture_text().replace(
+        "    criteria: Resolves yes if version 2.0",
+        '    note: "First line\\n\\tindented second line"\n'
+        "    criteria: Resolves yes if version 2.0",
+    )
+    assert checked(tmp_path, text)[1].exit_code == 0
+
+
+def test_ledger_add_cannot_write_a_carriage_return_into_a_title(tmp_path: Path) -> None:
+    path = tmp_path / "L.yaml"
+    path.write_text(fixture_text(), encoding="utf-8")
+    result = run(
+        "add", "-f", str(path), "--id", "cr-title", "--title", "Bad\rtitle",
+        "--criteria", "Whatever it is.", "--kind", "binary", "--deadline", "2027-01-01",
+    )
+    assert result.exit_code == 1
+    assert "'title' has a carriage return (U+000D) at character 4" in result.stderr
+    assert path.read_text("utf-8") == fixture_text()
