@@ -8,6 +8,7 @@ README lists under "The file format".
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 
 from ledger.core.dates import When
@@ -23,7 +24,7 @@ from ledger.core.model import (
     Skipped,
     Source,
 )
-from ledger.core.rules import index
+from ledger.core.rules import index, outcome
 from ledger.core.words import did_you_mean
 from ledger.loader.load import load_file
 
@@ -308,6 +309,62 @@ def _contradicted(entry: Outcome, earlier: Sequence[Outcome]) -> Iterator[Error]
             )
 
 
+def check_settled(ledger: Ledger) -> Iterator[Error]:
+    """Nothing reopens a settled question: no date after its `known`, no later price.
+
+    A date result is not later than the day it was known; a `provisional:P`
+    price is not recorded after a final outcome (it would reopen the
+    question); a forecast on an order question comes before the day its
+    outcome was known (both its date questions resolved).
+    """
+    questions = index(ledger)
+    for question in ledger.questions:
+        final: Outcome | None = None
+        for entry in question.outcomes:  # the loader sorts them by `recorded`
+            happened = entry.result.value
+            if isinstance(happened, When) and happened.earliest > entry.known.latest:
+                yield Error(
+                    entry.at("result"),
+                    f"the event's date {happened} is after the day the outcome was "
+                    f"known ({entry.known}); it cannot be known before it happened",
+                )
+            if entry.result.kind == "provisional" and final is not None:
+                yield Error(
+                    entry.at("result"),
+                    f"a provisional price recorded {entry.recorded}, after the final "
+                    f"outcome '{final.result}' (line {final.location.line}); a price "
+                    "cannot reopen a resolved question",
+                )
+            if final is None and entry.result.kind not in _INTERIM:
+                final = entry
+        if question.order is not None:
+            yield from _ordered_late(question, questions)
+
+
+def _ordered_late(
+    question: Question, questions: dict[str, Question]
+) -> Iterator[Error]:
+    """Forecasts on an order question made on or after its outcome was known."""
+    settled = outcome(question, questions, dt.date.max)
+    if settled is None or question.order is None:
+        return
+    parts = (question.order.before, question.order.after)
+    if any(
+        (found := outcome(questions[id], questions, dt.date.max)) is None
+        or found.result.kind in _INTERIM
+        for id in parts
+    ):
+        return
+    for forecast in question.forecasts:
+        if forecast.made.earliest >= settled.known.latest:
+            yield Error(
+                forecast.at("made"),
+                f"forecast made {forecast.made}, on or after the day this order "
+                f"question's outcome was known ({settled.known}: '{parts[0]}' and "
+                f"'{parts[1]}' had resolved); a forecast must come before the outcome",
+            )
+
+
 def _words(text: str) -> str:
     """A quote compared without case or differences of spacing."""
     return " ".join(text.split()).casefold()
@@ -360,6 +417,7 @@ CHECKS: tuple[Check, ...] = (
     check_resolvers,
     check_assessed,
     check_not_yet,
+    check_settled,
     check_skipped,
 )
 
