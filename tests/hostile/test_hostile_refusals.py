@@ -172,13 +172,29 @@ def test_ledger_add_cannot_write_a_carriage_return_into_a_title(tmp_path: Path) 
 ERRORS = Path(__file__).parents[1] / "errors"
 
 
-def test_a_date_result_later_than_its_known_date_is_refused(tmp_path: Path) -> None:
-    text = (ERRORS / "date-result-after-known.yaml").read_text("utf-8")
+def case_refused(tmp_path: Path, case: str, expected: str) -> tuple[Path, str]:
+    """Check the catalogue case `case` in a copy: refused with `expected` (PATH:...)."""
+    text = (ERRORS / f"{case}.yaml").read_text("utf-8")
     path, result = checked(tmp_path, text)
     assert result.exit_code == 1
-    assert result.stderr == (
-        f"{path}:12: the event's date 2026-09-01 is after the day the outcome was known "
-        "(2026-06-02); it cannot be known before it happened\n"
+    assert result.stderr == expected.format(path=path)
+    return path, text
+
+
+def edit_refused(path: Path, fine: str, args: list[str], said: str) -> None:
+    """With the clean `fine` text, the command `args` on `path` is refused with `said`."""
+    path.write_text(fine, encoding="utf-8")
+    assert run("check", str(path)).exit_code == 0
+    result = run(*args, "-f", str(path))
+    assert result.exit_code == 1 and said in result.stderr
+    assert path.read_text("utf-8") == fine
+
+
+def test_a_date_result_later_than_its_known_date_is_refused(tmp_path: Path) -> None:
+    _, text = case_refused(
+        tmp_path, "date-result-after-known",
+        "{path}:12: the event's date 2026-09-01 is after the day the outcome was known "
+        "(2026-06-02); it cannot be known before it happened\n",
     )
     # the same day, or a range that reaches it, is fine
     same = text.replace("result: 2026-09-01", "result: 2026-06-02")
@@ -188,38 +204,27 @@ def test_a_date_result_later_than_its_known_date_is_refused(tmp_path: Path) -> N
 
 
 def test_a_forecast_on_a_settled_order_question_is_refused(tmp_path: Path) -> None:
-    text = (ERRORS / "order-forecast-after-known.yaml").read_text("utf-8")
-    path, result = checked(tmp_path, text)
-    assert result.exit_code == 1
-    assert result.stderr.splitlines() == [
-        f"{path}:28: forecast made 2026-04-03, on or after the day this order "
+    path, text = case_refused(
+        tmp_path, "order-forecast-after-known",
+        "{path}:28: forecast made 2026-04-03, on or after the day this order "
         "question's outcome was known (2026-04-03: 'robots-arrive' and "
-        "'drug-approved' had resolved); a forecast must come before the outcome"
-    ]
+        "'drug-approved' had resolved); a forecast must come before the outcome\n",
+    )
     # and `ledger forecast` cannot add one
     fine = text.replace("      - {by: alice, made: 2026-04-03, p: 0.99, basis: stated}\n", "")
-    path.write_text(fine, encoding="utf-8")
-    assert run("check", str(path)).exit_code == 0
-    late = run("forecast", "robots-first", "--by", "alice", "--p", "0.99", "--made",
-               "2026-05-01", "-f", str(path))
-    assert late.exit_code == 1 and "on or after the day this order" in late.stderr
-    assert path.read_text("utf-8") == fine
+    args = ["forecast", "robots-first", "--by", "alice", "--p", "0.99", "--made",
+            "2026-05-01"]
+    edit_refused(path, fine, args, "on or after the day this order")
 
 
 def test_a_provisional_price_after_a_final_outcome_is_refused(tmp_path: Path) -> None:
-    text = (ERRORS / "provisional-after-final.yaml").read_text("utf-8")
-    path, result = checked(tmp_path, text)
-    assert result.exit_code == 1
-    assert result.stderr == (
-        f"{path}:14: a provisional price recorded 2026-06-05, after the final outcome "
-        "'yes' (line 13); a price cannot reopen a resolved question\n"
+    path, text = case_refused(
+        tmp_path, "provisional-after-final",
+        "{path}:14: a provisional price recorded 2026-06-05, after the final outcome "
+        "'yes' (line 13); a price cannot reopen a resolved question\n",
     )
     fine = text.replace(
         "      - {result: provisional:0.9, known: 2026-06-05, recorded: 2026-06-05}\n", ""
     )
-    path.write_text(fine, encoding="utf-8")
-    assert run("check", str(path)).exit_code == 0
-    price = run("resolve", "foo-ships", "provisional:0.9", "--known", "2026-06-05",
-                "-f", str(path))
-    assert price.exit_code == 1 and "cannot reopen a resolved question" in price.stderr
-    assert path.read_text("utf-8") == fine
+    args = ["resolve", "foo-ships", "provisional:0.9", "--known", "2026-06-05"]
+    edit_refused(path, fine, args, "cannot reopen a resolved question")
