@@ -422,13 +422,36 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def validate(ledger: Ledger) -> list[Error]:
-    """Run every check, in order, and return all the errors found."""
-    return [error for check in CHECKS for error in check(ledger)]
+def check_today(ledger: Ledger, today: dt.date) -> Iterator[Error]:
+    """Nothing is made or known after `today` (the real date, read by the CLI)."""
+    for question in ledger.questions:
+        for forecast in question.forecasts:
+            if forecast.made.earliest > today:
+                yield Error(
+                    forecast.at("made"),
+                    f"forecast made {forecast.made}, after today; a forecast is "
+                    "recorded once it has been made",
+                )
+        for entry in question.outcomes:
+            if entry.known.earliest > today:
+                yield Error(
+                    entry.at("known"),
+                    f"outcome known {entry.known}, after today; an outcome is "
+                    "recorded once it is known",
+                )
 
 
-def check(path: str) -> tuple[Ledger, list[Error]]:
+def validate(ledger: Ledger, today: dt.date | None = None) -> list[Error]:
+    """Run every check, in order, and return all the errors found.
+
+    With `today`, also `check_today` (the clock is read by the caller).
+    """
+    errors = [error for check in CHECKS for error in check(ledger)]
+    return errors if today is None else errors + list(check_today(ledger, today))
+
+
+def check(path: str, today: dt.date | None = None) -> tuple[Ledger, list[Error]]:
     """Load and validate: the ledger and every error, sorted by file and line."""
     ledger, errors = load_file(path)
-    errors = errors + validate(ledger)
+    errors = errors + validate(ledger, today)
     return ledger, sorted(errors, key=lambda e: e.location)

@@ -42,8 +42,9 @@ _STANDARD_TAGS = frozenset(
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 # Text fields that may run over several lines (a folded `>-` is one line anyway);
 # every other text (a title, a name, a tag, a URL) is one line.
-_PARAGRAPHS = frozenset(
-    {"note", "criteria", "unscorable", "reason", "quote", "licence", "attribution"}
+PARAGRAPHS = frozenset(
+    {"note", "criteria", "unscorable", "reason", "quote", "words", "licence",
+     "attribution"}
 )
 # Control characters (C0, DEL, C1) and the Unicode line and paragraph separators:
 # refused in one-line text (a paragraph keeps whatever it was given).
@@ -129,7 +130,8 @@ def text_problem(value: str, name: str) -> str | None:
     if empty:
         shown = ", ".join(sorted({f"U+{ord(char):04X}" for char in value}))
         return f"'{name}' is empty: it has only invisible characters ({shown})"
-    found = None if name in _PARAGRAPHS else _CONTROL.search(value)
+    # a block scalar (`title: >`) ends with a line break: that one is fine
+    found = None if name in PARAGRAPHS else _CONTROL.search(value.rstrip("\n"))
     if found is None:
         return None
     char = found.group()

@@ -14,6 +14,7 @@ question).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -228,3 +229,31 @@ def test_a_provisional_price_after_a_final_outcome_is_refused(tmp_path: Path) ->
     )
     args = ["resolve", "foo-ships", "provisional:0.9", "--known", "2026-06-05"]
     edit_refused(path, fine, args, "cannot reopen a resolved question")
+
+
+# -- nothing made or known after the real today ----------------------------------------
+
+
+def test_a_forecast_made_or_an_outcome_known_after_today_is_refused(tmp_path: Path) -> None:
+    later = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    text = fixture_text().replace("made: 2026-05-01, p: 0.6", f"made: {later}, p: 0.6")
+    text = text.replace("deadline: 2026-12-31", "deadline: 2999-12-31")
+    path, result = checked(tmp_path, text)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{path}:31: forecast made {later}, after today; a forecast is recorded once it "
+        "has been made\n"
+    )
+    # the loader alone knows no clock: only `check` (and a write) pass today in
+    assert load_text(text, "L.yaml")[1] == []
+    fine = text.replace(f"made: {later}, p: 0.6", "made: 2026-05-01, p: 0.6")
+    made = ["forecast", "new-release", "--by", "bob", "--p", "0.3", "--made", later]
+    edit_refused(path, fine, made, "after today; a forecast is recorded once")
+    known = ["resolve", "new-release", "yes", "--known", later]
+    edit_refused(path, fine, known, "after today; an outcome is recorded once")
+
+
+def test_the_shipped_ledger_has_nothing_after_today() -> None:
+    shipped = Path(__file__).parents[2] / "predictions.yaml"
+    result = run("check", str(shipped))
+    assert (result.exit_code, result.stderr) == (0, "")
