@@ -425,19 +425,18 @@ CHECKS: tuple[Check, ...] = (
 def check_today(ledger: Ledger, today: dt.date) -> Iterator[Error]:
     """Nothing is made or known after `today` (the real date, read by the CLI)."""
     for question in ledger.questions:
-        for forecast in question.forecasts:
-            if forecast.made.earliest > today:
+        dated: list[tuple[Forecast | Outcome, str, When, str]] = [
+            (forecast, "made", forecast.made, "forecast")
+            for forecast in question.forecasts
+        ]
+        dated += [(o, "known", o.known, "outcome") for o in question.outcomes]
+        for record, field, day, what in dated:
+            if day.earliest > today:
+                article = "an" if what == "outcome" else "a"
                 yield Error(
-                    forecast.at("made"),
-                    f"forecast made {forecast.made}, after today; a forecast is "
-                    "recorded once it has been made",
-                )
-        for entry in question.outcomes:
-            if entry.known.earliest > today:
-                yield Error(
-                    entry.at("known"),
-                    f"outcome known {entry.known}, after today; an outcome is "
-                    "recorded once it is known",
+                    record.at(field),
+                    f"{what} {field} {day}, after today; {article} {what} is "
+                    f"recorded once it is {field}",
                 )
 
 

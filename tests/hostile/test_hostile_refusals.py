@@ -242,7 +242,7 @@ def test_a_forecast_made_or_an_outcome_known_after_today_is_refused(tmp_path: Pa
     assert result.exit_code == 1
     assert result.stderr == (
         f"{path}:31: forecast made {later}, after today; a forecast is recorded once it "
-        "has been made\n"
+        "is made\n"
     )
     # the loader alone knows no clock: only `check` (and a write) pass today in
     assert load_text(text, "L.yaml")[1] == []
