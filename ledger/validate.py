@@ -310,13 +310,7 @@ def _contradicted(entry: Outcome, earlier: Sequence[Outcome]) -> Iterator[Error]
 
 
 def check_settled(ledger: Ledger) -> Iterator[Error]:
-    """Nothing reopens a settled question: no date after its `known`, no later price.
-
-    A date result is not later than the day it was known; a `provisional:P`
-    price is not recorded after a final outcome (it would reopen the
-    question); a forecast on an order question comes before the day its
-    outcome was known (both its date questions resolved).
-    """
+    """Nothing reopens a settled question: a late date, price or order forecast."""
     questions = index(ledger)
     for question in ledger.questions:
         final: Outcome | None = None
@@ -441,10 +435,7 @@ def check_today(ledger: Ledger, today: dt.date) -> Iterator[Error]:
 
 
 def validate(ledger: Ledger, today: dt.date | None = None) -> list[Error]:
-    """Run every check, in order, and return all the errors found.
-
-    With `today`, also `check_today` (the clock is read by the caller).
-    """
+    """Every check's errors, in order (with `today`, also `check_today`'s)."""
     errors = [error for check in CHECKS for error in check(ledger)]
     return errors if today is None else errors + list(check_today(ledger, today))
 
