@@ -257,3 +257,59 @@ def test_the_shipped_ledger_has_nothing_after_today() -> None:
     shipped = Path(__file__).parents[2] / "predictions.yaml"
     result = run("check", str(shipped))
     assert (result.exit_code, result.stderr) == (0, "")
+
+
+# -- importers: broken ForecastBench freeze values, a repeated CSV column -----------------
+
+
+def forecastbench_set(freeze: str, value: str) -> str:
+    """A question set of one market, with its freeze date and value as JSON text."""
+    return (
+        '{\n  "forecast_due_date": "2029-01-05",\n  "question_set": "s.json",\n'
+        '  "questions": [\n'
+        '    {"id": "M1", "source": "manifold", "question": "Will A happen?", '
+        f'"resolution_dates": "N/A", "freeze_datetime": {freeze}, '
+        f'"freeze_datetime_value": {value}}}\n  ]\n}}\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("freeze", "value", "said"),
+    [
+        ('"2029-02-30"', '"0.4"', "freeze_datetime: impossible date '2029-02-30': "
+         "February 2029 has 28 days"),
+        ('"2029-01-01"', "[0.4, 0.5]", "freeze_datetime_value must be a number or text, "
+         "got [0.4, 0.5]"),
+    ],
+)
+def test_a_broken_forecastbench_freeze_is_an_error_at_its_record(
+    tmp_path: Path, freeze: str, value: str, said: str
+) -> None:
+    questions = tmp_path / "q.json"
+    questions.write_text(forecastbench_set(freeze, value), encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    result = run("import", "forecastbench", "--questions", str(questions), "-o", str(out))
+    assert result.exit_code == 1
+    assert result.stderr == f"{questions}:5: questions[0]: question manifold/M1: {said}\n"
+    assert not out.exists()
+    # a good freeze is a crowd forecast
+    questions.write_text(forecastbench_set('"2029-01-01"', '"0.4"'), encoding="utf-8")
+    good = run("import", "forecastbench", "--questions", str(questions), "-o", str(out))
+    assert good.exit_code == 0, good.stderr
+    assert "by: manifold-crowd" in out.read_text("utf-8")
+
+
+def test_a_csv_header_naming_a_column_twice_is_refused(tmp_path: Path) -> None:
+    csv = tmp_path / "f.csv"
+    csv.write_text(
+        "question,forecaster,made,probability,Probability\nq1,alice,2026-01-01,0.3,0.9\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.yaml"
+    result = run("import", "csv", str(csv), "--deadline", "2026-12-31", "-o", str(out))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{csv}:1: column 5 'Probability' repeats column 4 ('probability'); name each "
+        "column once\n"
+    )
+    assert not out.exists()
