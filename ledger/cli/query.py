@@ -7,7 +7,6 @@ pandas or jinja2, so they start fast.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import sys
 from typing import TYPE_CHECKING
 
@@ -26,6 +25,8 @@ from ledger.validate import check as check_file
 
 if TYPE_CHECKING:
 
+    import datetime as dt
+
     from ledger.core.model import Ledger
     from ledger.sync.plan import Action
 
@@ -38,10 +39,7 @@ def check(files: tuple[str, ...], as_json: bool) -> None:
 
     Otherwise print every problem as PATH:LINE: message, sorted, and exit 1.
     """
-    today = dt.date.today()
-    errors = [
-        e for file in files or (DEFAULT_FILE,) for e in check_file(file, today)[1]
-    ]
+    errors = [e for file in files or (DEFAULT_FILE,) for e in check_file(file)[1]]
     if errors:
         report_errors(errors, as_json)
 

@@ -32,7 +32,7 @@ from ledger.files.write import atomic_write, hard_linked, read_only, remove_left
 from ledger.loader.load import load_bytes, load_file
 from ledger.loader.nodes import decode
 from ledger.record.refused import on_disk
-from ledger.validate import validate
+from ledger.validate import check_today, validate
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -58,9 +58,7 @@ class Written:
     line: int
 
 
-def _checked(
-    data: bytes, path: str, root: str | None, today: dt.date | None = None
-) -> tuple[Ledger, list[Error]]:
+def _checked(data: bytes, path: str, root: str | None) -> tuple[Ledger, list[Error]]:
     """Load and validate the whole ledger, with `data` as the bytes of file `path`.
 
     `root` is the ledger's main file when `path` is one of the files it
@@ -73,8 +71,18 @@ def _checked(
         ledger, errors = load_bytes(data, path)
     else:
         ledger, errors = load_file(root, {os.path.realpath(path): data})
-    errors = errors + validate(ledger, today)
+    errors = errors + validate(ledger)
     return ledger, sorted(errors, key=lambda e: e.location)
+
+
+def _added_after(
+    old: Ledger, new: Ledger, today: dt.date | None
+) -> list[Error]:
+    """What the edit adds that was made or known after `today` (none without it)."""
+    if today is None:
+        return []
+    before = {error.message for error in check_today(old, today)}
+    return [e for e in check_today(new, today) if e.message not in before]
 
 
 def write(
@@ -143,7 +151,8 @@ def _write_locked(
         new_text, line = edit(text, ledger)
         bom = _BOM if data.startswith(_BOM) else b""
         new_data = bom + new_text.encode("utf-8")
-        new_ledger, errors = _checked(new_data, path, root, today)
+        new_ledger, errors = _checked(new_data, path, root)
+        errors += _added_after(ledger, new_ledger, today)
         if _digest(target) != hashlib.sha256(data).hexdigest():
             continue  # changed on disk since we read it: rebuild (and recheck) the edit
         if errors:

@@ -234,23 +234,26 @@ def test_a_provisional_price_after_a_final_outcome_is_refused(tmp_path: Path) ->
 # -- nothing made or known after the real today ----------------------------------------
 
 
-def test_a_forecast_made_or_an_outcome_known_after_today_is_refused(tmp_path: Path) -> None:
+def test_a_forecast_made_or_an_outcome_known_after_today_is_not_written(
+    tmp_path: Path,
+) -> None:
     later = (dt.date.today() + dt.timedelta(days=3)).isoformat()
-    text = fixture_text().replace("made: 2026-05-01, p: 0.6", f"made: {later}, p: 0.6")
-    text = text.replace("deadline: 2026-12-31", "deadline: 2999-12-31")
-    path, result = checked(tmp_path, text)
-    assert result.exit_code == 1
-    assert result.stderr == (
-        f"{path}:31: forecast made {later}, after today; a forecast is recorded once it "
-        "is made\n"
-    )
-    # the loader alone knows no clock: only `check` (and a write) pass today in
-    assert load_text(text, "L.yaml")[1] == []
-    fine = text.replace(f"made: {later}, p: 0.6", "made: 2026-05-01, p: 0.6")
+    fine = fixture_text().replace("deadline: 2026-12-31", "deadline: 2999-12-31")
+    path = tmp_path / "L.yaml"
     made = ["forecast", "new-release", "--by", "bob", "--p", "0.3", "--made", later]
-    edit_refused(path, fine, made, "after today; a forecast is recorded once")
+    edit_refused(path, fine, made, "after today; a forecast is recorded once it is made")
     known = ["resolve", "new-release", "yes", "--known", later]
-    edit_refused(path, fine, known, "after today; an outcome is recorded once")
+    edit_refused(path, fine, known, "after today; an outcome is recorded once it is known")
+    # the loader and `check` know no clock (the test ledgers are dated in the
+    # future); a write refuses only what it adds, so a ledger that already holds
+    # a later date can still be edited
+    text = fine.replace("made: 2026-05-01, p: 0.6", f"made: {later}, p: 0.6")
+    assert load_text(text, "L.yaml")[1] == []
+    path.write_text(text, encoding="utf-8")
+    today = dt.date.today().isoformat()
+    added = run("forecast", "new-release", "--by", "bob", "--p", "0.3", "--made", today,
+                "-f", str(path))
+    assert added.exit_code == 0, added.stderr
 
 
 def test_the_shipped_ledger_has_nothing_after_today() -> None:
