@@ -8,6 +8,7 @@ README lists under "The file format".
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 
 from ledger.core import grading
@@ -24,7 +25,7 @@ from ledger.core.model import (
     Skipped,
     Source,
 )
-from ledger.core.rules import index
+from ledger.core.rules import index, outcome
 from ledger.core.words import did_you_mean
 from ledger.loader.load import load_file
 
@@ -311,6 +312,56 @@ def _contradicted(entry: Outcome, earlier: Sequence[Outcome]) -> Iterator[Error]
             )
 
 
+def check_settled(ledger: Ledger) -> Iterator[Error]:
+    """Nothing reopens a settled question: a late date, price or order forecast."""
+    questions = index(ledger)
+    for question in ledger.questions:
+        final: Outcome | None = None
+        for entry in question.outcomes:  # the loader sorts them by `recorded`
+            happened = entry.result.value
+            if isinstance(happened, When) and happened.earliest > entry.known.latest:
+                yield Error(
+                    entry.at("result"),
+                    f"the event's date {happened} is after the day the outcome was "
+                    f"known ({entry.known}); it cannot be known before it happened",
+                )
+            if entry.result.kind == "provisional" and final is not None:
+                yield Error(
+                    entry.at("result"),
+                    f"a provisional price recorded {entry.recorded}, after the final "
+                    f"outcome '{final.result}' (line {final.location.line}); a price "
+                    "cannot reopen a resolved question",
+                )
+            if final is None and entry.result.kind not in _INTERIM:
+                final = entry
+        if question.order is not None:
+            yield from _ordered_late(question, questions)
+
+
+def _ordered_late(
+    question: Question, questions: dict[str, Question]
+) -> Iterator[Error]:
+    """Forecasts on an order question made on or after its outcome was known."""
+    settled = outcome(question, questions, dt.date.max)
+    if settled is None or question.order is None:
+        return
+    parts = (question.order.before, question.order.after)
+    if any(
+        (found := outcome(questions[id], questions, dt.date.max)) is None
+        or found.result.kind in _INTERIM
+        for id in parts
+    ):
+        return
+    for forecast in question.forecasts:
+        if forecast.made.earliest >= settled.known.latest:
+            yield Error(
+                forecast.at("made"),
+                f"forecast made {forecast.made}, on or after the day this order "
+                f"question's outcome was known ({settled.known}: '{parts[0]}' and "
+                f"'{parts[1]}' had resolved); a forecast must come before the outcome",
+            )
+
+
 def _words(text: str) -> str:
     """A quote compared without case or differences of spacing."""
     return " ".join(text.split()).casefold()
@@ -369,18 +420,38 @@ CHECKS: tuple[Check, ...] = (
     check_resolvers,
     check_assessed,
     check_not_yet,
+    check_settled,
     check_skipped,
     check_judges,
 )
 
 
-def validate(ledger: Ledger) -> list[Error]:
-    """Run every check, in order, and return all the errors found."""
-    return [error for check in CHECKS for error in check(ledger)]
+def check_today(ledger: Ledger, today: dt.date) -> Iterator[Error]:
+    """Nothing is made or known after `today` (the real date, read by the CLI)."""
+    for question in ledger.questions:
+        dated: list[tuple[Forecast | Outcome, str, When, str]] = [
+            (forecast, "made", forecast.made, "forecast")
+            for forecast in question.forecasts
+        ]
+        dated += [(o, "known", o.known, "outcome") for o in question.outcomes]
+        for record, field, day, what in dated:
+            if day.earliest > today:
+                article = "an" if what == "outcome" else "a"
+                yield Error(
+                    record.at(field),
+                    f"{what} {field} {day}, after today; {article} {what} is "
+                    f"recorded once it is {field}",
+                )
 
 
-def check(path: str) -> tuple[Ledger, list[Error]]:
+def validate(ledger: Ledger, today: dt.date | None = None) -> list[Error]:
+    """Every check's errors, in order (with `today`, also `check_today`'s)."""
+    errors = [error for check in CHECKS for error in check(ledger)]
+    return errors if today is None else errors + list(check_today(ledger, today))
+
+
+def check(path: str, today: dt.date | None = None) -> tuple[Ledger, list[Error]]:
     """Load and validate: the ledger and every error, sorted by file and line."""
     ledger, errors = load_file(path)
-    errors = errors + validate(ledger)
+    errors = errors + validate(ledger, today)
     return ledger, sorted(errors, key=lambda e: e.location)

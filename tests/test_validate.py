@@ -50,6 +50,7 @@ questions:
         validate.check_resolvers,
         validate.check_assessed,
         validate.check_not_yet,
+        validate.check_settled,
         validate.check_skipped,
         validate.check_judges,
     ) == validate.CHECKS

@@ -61,7 +61,9 @@ def write_edit(file: str, edit: Edit, what: str, target: str | None = None) -> N
         click.echo(message, err=True)
 
     try:
-        written, errors = write.write(target or file, edit, notice, root=file)
+        written, errors = write.write(
+            target or file, edit, notice, root=file, today=dt.date.today()
+        )
     except EditError as exc:
         raise click.UsageError(str(exc)) from None
     if errors:

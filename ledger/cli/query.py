@@ -24,6 +24,7 @@ from ledger.cli.options import (
 from ledger.validate import check as check_file
 
 if TYPE_CHECKING:
+
     import datetime as dt
 
     from ledger.core.model import Ledger

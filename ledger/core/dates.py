@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
+from ledger.core.numbers import foreign_digit
+
 
 class DateError(ValueError):
     """A date the user wrote that is malformed, impossible or ambiguous."""
@@ -55,12 +57,12 @@ class When:
         return When(day, day, day.isoformat())
 
 
-_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
-_UNPADDED = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
-_YEAR = re.compile(r"(\d{4})")
-_SLASHED = re.compile(r"(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})")
-_OFFSET = re.compile(r"\+(\d+)([ymwd])")
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
+_UNPADDED = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", re.ASCII)
+_YEAR = re.compile(r"(\d{4})", re.ASCII)
+_SLASHED = re.compile(r"(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})", re.ASCII)
+_OFFSET = re.compile(r"\+(\d+)([ymwd])", re.ASCII)
 _FORMS = "write YYYY-MM-DD, YYYY-MM, YYYY or a range like 2026-01-06..2026-04-30"
 
 
@@ -134,6 +136,9 @@ def parse_when(text: str) -> When:
     '2026-02-28'
     """
     text = text.strip()
+    foreign = foreign_digit(text)
+    if foreign is not None:
+        raise DateError(f"malformed date: {foreign}")
     if ".." in text:
         first, _, last = text.partition("..")
         if not first.strip() or not last.strip():

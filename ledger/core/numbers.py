@@ -8,11 +8,35 @@ same message wherever it was written.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # A decimal number as the ledger writes it: digits, an optional point, an exponent.
-NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# Digits are 0-9 only (re.ASCII): Python's int() and float() would read a
+# fullwidth １ or an Arabic-Indic ٥ as well, which a ledger refuses.
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 # A percent: a non-negative decimal and a percent sign, no space.
-PERCENT = re.compile(r"(\d+(\.\d*)?|\.\d+)%")
+PERCENT = re.compile(r"(\d+(\.\d*)?|\.\d+)%", re.ASCII)
+_FOREIGN_DIGIT = re.compile(r"[^\x00-\x7f]")
+
+
+def foreign_digit(text: str) -> str | None:
+    """The message for a digit other than 0-9 in `text`, if it has one.
+
+    >>> foreign_digit("１")
+    "'１' has the digit '１' (fullwidth digit one, U+FF11); write the digits 0-9"
+    >>> foreign_digit("0.7") is None
+    True
+    """
+    if _FOREIGN_DIGIT.search(text) is None:  # the usual case: ASCII only
+        return None
+    for char in text:
+        if char.isdigit() and not char.isascii():
+            name = unicodedata.name(char, "a digit").lower()
+            return (
+                f"'{text}' has the digit '{char}' ({name}, U+{ord(char):04X}); "
+                "write the digits 0-9"
+            )
+    return None
 
 
 def parse_probability(
@@ -39,16 +63,19 @@ def parse_probability(
     0.125
     """
     text = text.strip()
+    foreign = foreign_digit(text)
+    if foreign is not None:
+        raise ValueError(f"malformed probability: {foreign}")
     if PERCENT.fullmatch(text):
         value = float(text[:-1]) / 100
     elif NUMBER.fullmatch(text):
         value = float(text) / (100 if percent else 1)
-    elif re.fullmatch(r"\d+,\d+", text):
+    elif re.fullmatch(r"[0-9]+,[0-9]+", text):
         raise ValueError(
             f"malformed probability '{text}'; use a decimal point, like "
             f"{text.replace(',', '.')}"
         )
-    elif re.fullmatch(r"[\d.]+\s+%", text):
+    elif re.fullmatch(r"[0-9.]+\s+%", text):
         raise ValueError(
             f"malformed probability '{text}'; write the percent sign without a "
             f"space, like {text.replace(' ', '')}"

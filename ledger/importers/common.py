@@ -40,6 +40,7 @@ from ledger.core.dates import DateError, When, parse_day, parse_when
 from ledger.core.model import Error, Forecaster, Question, Result, Source
 from ledger.files.outputs import IMPORTED
 from ledger.loader import cache
+from ledger.loader.fields import without_controls
 from ledger.loader.load import load_text
 from ledger.record.emit import ledger_text
 from ledger.validate import validate
@@ -170,8 +171,8 @@ def clean(value: object) -> str:
 
 
 def one_line(value: str) -> str:
-    """Whitespace collapsed to single spaces (for titles and names)."""
-    return " ".join(value.split())
+    """Whitespace and control characters collapsed to single spaces (titles, names)."""
+    return " ".join(without_controls(value).split())
 
 
 def number(value: float) -> str:
@@ -256,6 +257,12 @@ def files_header(kind: str, paths: Iterable[str]) -> str:
 # -- the result --------------------------------------------------------------
 
 
+def _affiliation(text: str | None) -> str | None:
+    """An affiliation without control characters; none if nothing else is left."""
+    cleaned = None if text is None else without_controls(text)
+    return cleaned if cleaned and cleaned.strip() else None
+
+
 def render(
     header: str,
     forecasters: Iterable[Forecaster],
@@ -270,6 +277,8 @@ def render(
     ordered = [
         dataclasses.replace(
             q,
+            title=without_controls(q.title),
+            tags=tuple(without_controls(tag) for tag in q.tags),
             forecasts=tuple(sorted(q.forecasts, key=lambda f: (f.made.text, f.by))),
             outcomes=tuple(
                 sorted(q.outcomes, key=lambda o: (o.recorded.text, o.known.text))
@@ -277,12 +286,20 @@ def render(
         )
         for q in sorted(questions, key=lambda q: q.id)
     ]
-    return ledger_text(
-        header,
-        sorted(forecasters, key=lambda f: f.id),
-        sorted(sources, key=lambda s: s.id),
-        ordered,
-    )
+    people = [
+        dataclasses.replace(
+            f,
+            name=without_controls(f.name),
+            aliases=tuple(without_controls(alias) for alias in f.aliases),
+            affiliation=_affiliation(f.affiliation),
+        )
+        for f in sorted(forecasters, key=lambda f: f.id)
+    ]
+    documents = [
+        dataclasses.replace(s, title=without_controls(s.title))
+        for s in sorted(sources, key=lambda s: s.id)
+    ]
+    return ledger_text(header, people, documents, ordered)
 
 
 def finish(

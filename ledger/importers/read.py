@@ -96,6 +96,16 @@ def read_csv(path: str) -> tuple[list[str], list[Row], list[Error]]:
     return header, rows, []
 
 
+def _twice(keys: list[str], wanted: set[str]) -> tuple[int, int] | None:
+    """The 0-based places of the first wanted key that `keys` holds twice."""
+    first: dict[str, int] = {}
+    for at, key in enumerate(keys):
+        if key in wanted and key in first:
+            return first[key], at
+        first.setdefault(key, at)
+    return None
+
+
 def columns(
     header: list[str],
     path: str,
@@ -114,9 +124,18 @@ def columns(
 
     Returns:
         {wanted name: header name}, and an error at line 1 (the header) for
-        missing required columns.
+        missing required columns, or a wanted one named twice.
     """
     aliases = aliases or {}
+    keys = [one_line(h).lower() for h in header]
+    twice = _twice(keys, {n.lower() for n in [*required, *optional, *aliases]})
+    if twice is not None:  # the last of two would silently win
+        one, other = twice
+        message = (
+            f"column {other + 1} '{header[other]}' repeats column {one + 1} "
+            f"('{header[one]}'); name each column once"
+        )
+        return {}, [Error(Location(path, 1), message)]
     found: dict[str, str] = {}
     by_name = {one_line(h).lower(): h for h in header}
     for name in [*required, *optional]:

@@ -22,13 +22,20 @@ from ledger.core.dates import DateError, When, parse_offset, parse_when
 from ledger.core.model import Bound, Kind, Quantiles, Window
 from ledger.core.numbers import NUMBER, PERCENT
 from ledger.core.text import exact
-from ledger.loader.fields import FieldError, FieldReader, Reported, check_node, finite
+from ledger.loader.fields import (
+    FieldError,
+    FieldReader,
+    Reported,
+    ascii_digits,
+    check_node,
+    finite,
+)
 from ledger.loader.nodes import describe, is_null, line
 
 if TYPE_CHECKING:
     from dateutil.relativedelta import relativedelta
 
-_RELATIVE = re.compile(r"\+\d+[a-z]")
+_RELATIVE = re.compile(r"\+\d+[a-z]", re.ASCII)
 
 
 class ClaimReader(FieldReader):
@@ -223,6 +230,7 @@ class ClaimReader(FieldReader):
         """
         if text is None:
             return None
+        ascii_digits(node, text, what)
         if kind != "date" and NUMBER.fullmatch(text):
             return finite(node, text, what)
         if kind == "numeric":
@@ -318,6 +326,7 @@ class ClaimReader(FieldReader):
 
 def _level(key: yaml.Node, text: str) -> float:
     """A quantile level: a decimal or a percent strictly between 0 and 1."""
+    ascii_digits(key, text, "quantile level")
     if PERCENT.fullmatch(text):
         level = float(text[:-1]) / 100
     elif NUMBER.fullmatch(text):

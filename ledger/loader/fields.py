@@ -14,6 +14,7 @@ import json
 import math
 import re
 import sys
+import unicodedata
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -23,7 +24,7 @@ import yaml
 
 from ledger.core.dates import DateError, When, parse_when
 from ledger.core.model import Error, Location
-from ledger.core.numbers import parse_probability
+from ledger.core.numbers import foreign_digit, parse_probability
 from ledger.core.words import did_you_mean
 from ledger.loader.nodes import blank, describe, is_null, line
 
@@ -39,6 +40,19 @@ _STANDARD_TAGS = frozenset(
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 )
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+# Text fields that may run over several lines (a folded `>-` is one line anyway);
+# every other text (a title, a name, a tag, a URL) is one line.
+PARAGRAPHS = frozenset(
+    {"note", "criteria", "unscorable", "reason", "quote", "words", "licence",
+     "attribution"}
+)
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators:
+# refused in one-line text (a paragraph keeps whatever it was given).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Shown by name; any other as its code point.
+_CONTROL_NAMES = {"\t": "tab", "\n": "line break", "\r": "carriage return"}
+# Characters that show nothing, beyond whitespace and format characters (Cf).
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 class FieldError(ValueError):
@@ -83,11 +97,56 @@ def finite(node: yaml.Node, text: str, what: str) -> float:
     return value
 
 
+def ascii_digits(node: yaml.Node, text: str, what: str) -> None:
+    """Refuse a number written with digits other than 0-9 (a fullwidth １, a ٥)."""
+    foreign = foreign_digit(text)
+    if foreign is not None:
+        raise FieldError(node, f"malformed {what}: {foreign}")
+
+
 def check_node(node: yaml.Node) -> None:
     """Refuse a node with a YAML tag other than the standard ones."""
     if node.tag not in _STANDARD_TAGS:
         tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
         raise FieldError(node, f"YAML tag '{tag}' is not allowed in a ledger")
+
+
+def _invisible(char: str) -> bool:
+    """A character that shows nothing: whitespace, a format character, a filler."""
+    return char.isspace() or char in _FILLERS or unicodedata.category(char) == "Cf"
+
+
+def text_problem(value: str, name: str) -> str | None:
+    """What is wrong with the text of field `name`, if anything.
+
+    Nothing but invisible characters (a tab and a zero-width space make no
+    title), or a control character: a carriage return that `ledger list`
+    would print raw, or a line break in a one-line field.
+    """
+    if value.isascii():
+        empty = value.isspace()
+    else:
+        empty = all(_invisible(char) for char in value)
+    if empty:
+        shown = ", ".join(sorted({f"U+{ord(char):04X}" for char in value}))
+        return f"'{name}' is empty: it has only invisible characters ({shown})"
+    # a block scalar (`title: >`) ends with a line break: that one is fine
+    found = None if name in PARAGRAPHS else _CONTROL.search(value.rstrip("\n"))
+    if found is None:
+        return None
+    char = found.group()
+    what = _CONTROL_NAMES.get(char, "control character")
+    at = found.start() + 1
+    return f"'{name}' has a {what} (U+{ord(char):04X}) at character {at}; remove it"
+
+
+def without_controls(text: str) -> str:
+    """`text` with each control character and line separator made a space.
+
+    For the importers: another tool's title may hold a line break, which a
+    ledger's one-line fields refuse.
+    """
+    return _CONTROL.sub(" ", text)
 
 
 class FieldReader:
@@ -267,7 +326,11 @@ class FieldReader:
             raise FieldError(node, f"'{name}' must be text, got {describe(node)}")
         if is_null(node):
             raise FieldError(node, f"'{name}' is empty")
-        return str(node.value)
+        value = str(node.value)
+        problem = text_problem(value, name)
+        if problem is not None:
+            raise FieldError(node, problem)
+        return value
 
     def texts(self, node: yaml.Node, name: str) -> tuple[str, ...]:
         """A list of non-empty texts."""

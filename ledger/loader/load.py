@@ -105,7 +105,7 @@ def load_file(
     to use instead of the file's own, so that a write can validate the whole
     ledger before writing.
     """
-    ledger, errors = _load_tree(path, dict(overrides or {}), ())
+    ledger, errors = _load_tree(path, dict(overrides or {}), (), {})
     return gradings.attach(ledger), errors
 
 
@@ -131,12 +131,15 @@ def _load_tree(
     path: str,
     overrides: Mapping[str, bytes],
     stack: tuple[tuple[str, str], ...],
+    seen: dict[str, Location],
     where: Location | None = None,
 ) -> tuple[Ledger, list[Error]]:
     """Load `path` and, recursively, what it includes.
 
     `stack` holds the (path as written, real path) of the files that include
-    this one; `where` is the include that names it (None for the root file).
+    this one; `seen` the real path of every file included so far, with the
+    include that brought it in (a file included twice is read once); `where`
+    is the include that names it (None for the root file).
     """
     ledger, errors = _load_one(path, overrides, where or Location(path, 1))
     parts, here = [ledger], (path, os.path.realpath(path))
@@ -147,10 +150,12 @@ def _load_tree(
         for match in matches:
             chain = (*stack, here)
             problem = _not_includable(pattern, match, chain)
+            if problem is None:
+                problem = _included_before(match, seen, at)
             if problem is not None:
                 errors.append(Error(at, problem))
                 continue
-            child, child_errors = _load_tree(match, overrides, chain, at)
+            child, child_errors = _load_tree(match, overrides, chain, seen, at)
             parts.append(child)
             errors += child_errors
     return (ledger if len(parts) == 1 else _merge(parts)), errors
@@ -173,6 +178,18 @@ def _not_includable(
     if os.path.isdir(match):
         return f"include '{pattern}' names a folder, '{match}'"
     return None
+
+
+def _included_before(
+    match: str, seen: dict[str, Location], where: Location
+) -> str | None:
+    """Why `match` is not read again, if an include earlier brought it in."""
+    real = os.path.realpath(match)
+    first = seen.get(real)
+    if first is None:
+        seen[real] = where
+        return None
+    return f"'{match}' is already included at {first}; include each file once"
 
 
 def _merge(parts: list[Ledger]) -> Ledger:

@@ -53,6 +53,8 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
 # A YAML anchor or alias: a text without one has none to refuse.
 ALIAS_OR_ANCHOR = re.compile(r"[&*][^\s\[\]{},]")
+# Where a YAML tag may start (`!!str`, `!units`): a text without one has none.
+TAG = re.compile(r"(?:^|[\s\[{,])!", re.MULTILINE)
 
 
 def line(node: yaml.Node) -> int:
@@ -97,8 +99,48 @@ def tree(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=_Loader)
 
 
+_BOMS = (  # longest first: UTF-32LE's mark starts like UTF-16LE's
+    (b"\xff\xfe\x00\x00", 32, "little"),
+    (b"\x00\x00\xfe\xff", 32, "big"),
+    (b"\xff\xfe", 16, "little"),
+    (b"\xfe\xff", 16, "big"),
+)
+_ZEROS = {  # where the zero bytes of ASCII text fall, in each group of four bytes
+    (1, 2, 3): (32, "little"),
+    (0, 1, 2): (32, "big"),
+    (1, 3): (16, "little"),
+    (0, 2): (16, "big"),
+}
+
+
+def encoding_of(data: bytes) -> str | None:
+    """The wide encoding `data` looks like (UTF-16 or UTF-32), if it looks like one.
+
+    By its byte order mark, or else by where the zero bytes fall in the first
+    few hundred bytes: mostly-ASCII text in UTF-16 has every other byte zero,
+    in UTF-32 three bytes of every four.
+    """
+    for mark, bits, order in _BOMS:
+        if data.startswith(mark):
+            return f"UTF-{bits} ({order}-endian) text"
+    head = data[:512]
+    head = head[: len(head) - len(head) % 4]
+    if not head or head.count(0) * 3 < len(head):
+        return None
+    zeros = tuple(at for at in range(4) if all(b == 0 for b in head[at::4]))
+    found = _ZEROS.get(zeros)
+    if found is None:
+        return None
+    bits, order = found
+    return f"UTF-{bits} ({order}-endian) text without a byte order mark"
+
+
 def decode(data: bytes, path: str) -> tuple[str | None, list[Error]]:
     """UTF-8 text of a ledger file (a leading BOM is dropped), or an error."""
+    wide = encoding_of(data)
+    if wide is not None:
+        message = f"the file looks like {wide}; save it as UTF-8"
+        return None, [Error(Location(path, 1), message)]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -115,13 +157,14 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Error]]:
 def compose(text: str, path: str) -> tuple[yaml.Node | None, list[Error]]:
     """The YAML node tree of `text`, or one syntax error with its line."""
     try:
-        aliases = _aliases(text, path)
-        if aliases:
-            return None, aliases
+        refused = _refused(text, path)
+        if refused:
+            return None, refused
         return tree(text), []
     except yaml.YAMLError as exc:
         at = _error_line(text, exc)
-        return None, [Error(Location(path, at), _yaml_message(exc))]
+        message = _tab_indented(text, at) or _yaml_message(exc)
+        return None, [Error(Location(path, at), message)]
     except RecursionError:
         return None, [Error(Location(path, 1), "YAML nesting is too deep")]
     except MemoryError:  # millions of tiny nodes (`[a,a,a,...]`) outgrow the memory
@@ -133,22 +176,30 @@ def compose(text: str, path: str) -> tuple[yaml.Node | None, list[Error]]:
         return None, [Error(Location(path, at), message)]
 
 
-def _aliases(text: str, path: str) -> list[Error]:
-    """An error for each line with a YAML alias: refused before anything walks the tree.
+def _refused(text: str, path: str) -> list[Error]:
+    """An error for each YAML alias and tag: refused before anything walks the tree.
 
-    A text with neither `&` nor `*` has no alias, and is skipped at the cost of
-    one regex search; otherwise the event stream is scanned, which never expands
-    aliases, so a "billion laughs" document is refused in linear time.
+    A text with neither `&`, `*` nor `!` where YAML reads them is skipped at the
+    cost of two regex searches; otherwise the event stream is scanned, which
+    never expands aliases, so a "billion laughs" document is refused in linear
+    time. Every explicit tag is refused, `!!str` too: a composed node cannot
+    tell `!!str text` from `text`, but the event that makes it can.
     """
-    if not ALIAS_OR_ANCHOR.search(text):
+    if not (ALIAS_OR_ANCHOR.search(text) or TAG.search(text)):
         return []
-    message = "YAML aliases (*name) are not allowed in a ledger; write the value out"
-    lines = {
-        event.start_mark.line + 1
-        for event in yaml.parse(text, Loader=_Loader)
-        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None
-    }
-    return [Error(Location(path, at), message) for at in sorted(lines)]
+    alias = "YAML aliases (*name) are not allowed in a ledger; write the value out"
+    found: dict[tuple[int, str], None] = {}
+    for event in yaml.parse(text, Loader=_Loader):
+        if event.start_mark is None:
+            continue
+        at = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            found[at, alias] = None
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = str(tag).replace("tag:yaml.org,2002:", "!!")
+            found[at, f"YAML tag '{shown}' is not allowed in a ledger"] = None
+    return [Error(Location(path, at), message) for at, message in sorted(found)]
 
 
 def _error_line(text: str, exc: yaml.YAMLError) -> int:
@@ -160,6 +211,22 @@ def _error_line(text: str, exc: yaml.YAMLError) -> int:
     if isinstance(position, int):
         return text.count("\n", 0, position) + 1
     return 1
+
+
+def _tab_indented(text: str, at: int) -> str | None:
+    """The message for a YAML error at line `at` whose indentation has a tab."""
+    lines = text.split("\n", at)
+    if len(lines) < at:
+        return None
+    here = lines[at - 1]
+    indent = here[: len(here) - len(here.lstrip(" \t"))]
+    if "\t" not in indent:
+        return None
+    column = indent.index("\t") + 1
+    return (
+        f"tabs are not allowed for indentation (a tab at column {column}); indent "
+        "with spaces"
+    )
 
 
 def _yaml_message(exc: yaml.YAMLError) -> str:

@@ -34,7 +34,14 @@ from ledger.core.numbers import NUMBER, parse_probability
 from ledger.core.rules import made_key, recorded_key
 from ledger.loader import gradings
 from ledger.loader.claims import ClaimReader
-from ledger.loader.fields import FieldError, Reader, Reported, finite, schema
+from ledger.loader.fields import (
+    FieldError,
+    Reader,
+    Reported,
+    ascii_digits,
+    finite,
+    schema,
+)
 from ledger.loader.nodes import describe, is_null, line
 from ledger.loader.resolver import ResolverReader
 
@@ -408,6 +415,7 @@ def _not_yet(node: yaml.Node, kind: Kind | None) -> Result:
 
 def _number(node: yaml.Node, text: str) -> Result:
     """A numeric question's result: the number that came true."""
+    ascii_digits(node, text, "result")
     if not NUMBER.fullmatch(text):
         raise FieldError(
             node,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from ledger.loader.nodes import ALIAS_OR_ANCHOR, MAP, SEQ, STR, tree
+from ledger.loader.nodes import ALIAS_OR_ANCHOR, MAP, SEQ, STR, TAG, tree
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -80,7 +80,7 @@ def question_items(text: str) -> tuple[int, int, int, list[int]] | None:
     Composing only some items (with the others blanked) then gives nodes at
     the same places as the whole text's.
     """
-    if ALIAS_OR_ANCHOR.search(text) or _OTHER_BREAKS.search(text):
+    if ALIAS_OR_ANCHOR.search(text) or TAG.search(text) or _OTHER_BREAKS.search(text):
         return None
     heads = [0] if text.startswith("questions:") else []
     at = text.find("\nquestions:")

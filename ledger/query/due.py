@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ledger.core.dates import DateError, parse_offset
+from ledger.core.numbers import foreign_digit
 from ledger.core.rules import index, not_yet, outcome, standing_forecasts, status
 from ledger.core.windows import closes
 from ledger.query.listing import window_text
@@ -91,6 +92,9 @@ def parse_within(text: str) -> relativedelta:
     ...
     ValueError: 'soon' is not a window; write a whole number followed by d, w, m or y...
     """
+    foreign = foreign_digit(text)
+    if foreign is not None:
+        raise ValueError(f"malformed window: {foreign}")
     cleaned = text.strip().lower()
     try:
         return parse_offset(cleaned if cleaned.startswith("+") else "+" + cleaned)

@@ -24,6 +24,7 @@ import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ledger.core.model import Error, Ledger, Location
 from ledger.files.lock import LockTimeout, lock
@@ -31,7 +32,10 @@ from ledger.files.write import atomic_write, hard_linked, read_only, remove_left
 from ledger.loader.load import load_bytes, load_file
 from ledger.loader.nodes import decode
 from ledger.record.refused import on_disk
-from ledger.validate import validate
+from ledger.validate import check_today, validate
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 RETRIES = 5
 """How many times an edit is rebuilt on a file that changes while it is written."""
@@ -71,11 +75,22 @@ def _checked(data: bytes, path: str, root: str | None) -> tuple[Ledger, list[Err
     return ledger, sorted(errors, key=lambda e: e.location)
 
 
+def _added_after(
+    old: Ledger, new: Ledger, today: dt.date | None
+) -> list[Error]:
+    """What the edit adds that was made or known after `today` (none without it)."""
+    if today is None:
+        return []
+    before = {error.message for error in check_today(old, today)}
+    return [e for e in check_today(new, today) if e.message not in before]
+
+
 def write(
     path: str,
     edit: Edit,
     on_wait: Callable[[str], None] = lambda _: None,
     root: str | None = None,
+    today: dt.date | None = None,
 ) -> tuple[Written | None, list[Error]]:
     """Apply `edit` to the file at `path`: validate first, write nothing on error.
 
@@ -91,6 +106,8 @@ def write(
             ledger (every included file, with the edited text for `path`) is
             checked before and after the edit. Without it, `path` is the whole
             ledger.
+        today: the real date (the caller reads the clock): the edited ledger
+            may hold nothing made or known after it.
 
     Returns:
         (what was written, []) or (None, errors).
@@ -104,7 +121,7 @@ def write(
             lock(target, on_wait) if target != held else contextlib.nullcontext()
         ):
             remove_leftovers(target)
-            return _write_locked(path, target, edit, root)
+            return _write_locked(path, target, edit, (root, today))
     except LockTimeout as exc:
         return None, [Error(Location(path, 1), str(exc))]
     except OSError as exc:
@@ -116,8 +133,9 @@ def write(
 
 
 def _write_locked(
-    path: str, target: str, edit: Edit, root: str | None
+    path: str, target: str, edit: Edit, whole: tuple[str | None, dt.date | None]
 ) -> tuple[Written | None, list[Error]]:
+    root, today = whole  # the ledger's main file, and the real date
     problem = read_only(target, path) or hard_linked(target)
     if problem is not None:
         return None, [Error(Location(path, 1), problem)]
@@ -134,6 +152,7 @@ def _write_locked(
         bom = _BOM if data.startswith(_BOM) else b""
         new_data = bom + new_text.encode("utf-8")
         new_ledger, errors = _checked(new_data, path, root)
+        errors += _added_after(ledger, new_ledger, today)
         if _digest(target) != hashlib.sha256(data).hexdigest():
             continue  # changed on disk since we read it: rebuild (and recheck) the edit
         if errors:

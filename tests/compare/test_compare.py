@@ -731,7 +731,7 @@ def test_a_write_keeps_the_new_file_in_the_cache(small_files_cached: Path, tmp_p
     real = loader.load_text
     monkeypatch.setattr(loader, "load_text", lambda text, p: read.append(p) or real(text, p))
     result = CliRunner().invoke(main, ["forecast", "q7", "-f", str(path), "--by", "ann",
-                                       "--p", "0.6", "--made", "2030-02-01"])
+                                       "--p", "0.6", "--made", "2026-02-01"])
     assert result.exit_code == 0, result.output
     assert read == [str(path)]  # the old text from the cache; only the new one parsed
     data = path.read_bytes()

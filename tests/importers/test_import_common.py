@@ -12,6 +12,7 @@ from ledger.core.model import Forecast, Forecaster, Location, Outcome, Question,
 from ledger.core.numbers import parse_probability
 from ledger.importers import common, read
 from ledger.importers.forecastbench.read import json_text
+from ledger.loader.fields import without_controls
 from ledger.loader.load import load_text
 from ledger.validate import validate
 
@@ -84,9 +85,13 @@ def test_any_text_reads_back_through_the_ledger_loader(value: str) -> None:
     text = common.render("header", forecasters, [], questions)
     ledger, errors = load_text(text, "t.yaml")
     assert errors == []
-    assert ledger.questions[0].title == value
-    assert ledger.questions[0].tags == (value,)
-    assert ledger.forecasters[0].name == value
+    # one-line fields get a space for each control character; paragraphs keep it
+    shown = without_controls(value)
+    assert ledger.questions[0].title == shown
+    assert ledger.questions[0].tags == (shown,)
+    assert ledger.forecasters[0].name == shown
+    assert ledger.questions[0].criteria == value
+    assert ledger.forecasters[0].note == value
 
 
 def test_render_is_sorted_and_compact() -> None:

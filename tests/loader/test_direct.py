@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 from ledger.cli import main
 from ledger.core.model import Error, Ledger
 from ledger.loader import direct, nodes, records, scan
+from ledger.loader.fields import PARAGRAPHS
 from ledger.loader.load import load_text
 
 ROOT = Path(__file__).parents[2]
@@ -175,8 +176,14 @@ def plain(text: str, where: str) -> bool:
 
 
 @st.composite
-def scalar(draw: st.DrawFn, text: str, where: str, indent: int) -> str:
-    """`text` as a scalar in one of the styles the subset reads, as `plain` places it."""
+def scalar(
+    draw: st.DrawFn, text: str, where: str, indent: int, breaks: bool = False
+) -> str:
+    """`text` as a scalar in one of the styles the subset reads, as `plain` places it.
+
+    With `breaks` (a paragraph field), also as a literal block, whose lines keep
+    their breaks: one-line text refuses a line break.
+    """
     # The subset's plain scalars start with neither `:` nor `?`, and in a flow
     # collection hold no `#` or `?` and start with no `-`.
     subset = text[0] not in ":?" and (
@@ -184,7 +191,7 @@ def scalar(draw: st.DrawFn, text: str, where: str, indent: int) -> str:
     )
     styles = ["double", "single"] + (["plain"] * 3 if subset and plain(text, where) else [])
     if where == "value" and " " in text and "\n" not in text and text[0] != " ":
-        styles += [">-", ">", "|-", "|"]
+        styles += [">-", ">"] + (["|-", "|"] if breaks else [])
     style = draw(st.sampled_from(styles))
     if style == "plain":
         return text
@@ -233,7 +240,7 @@ def block(draw: st.DrawFn, fields: list[tuple[str, object]], dash: int, step: in
                 else "".join(f"\n{' ' * (key + step)}{k}: {v}" for k, v in value.items())
             )
         else:
-            body = " " + draw(scalar(str(value), "value", key))
+            body = " " + draw(scalar(str(value), "value", key, name in PARAGRAPHS))
             if "\n" not in body and draw(st.integers(0, 5)) == 0:
                 body += "  # a comment"
         lines.append(f"{head}{name}:{body}")

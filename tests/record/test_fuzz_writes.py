@@ -36,6 +36,7 @@ from recording import added, clean, load_bytes
 from test_record_properties import FORECASTERS, ledgers
 
 from ledger.cli import main
+from ledger.loader.fields import text_problem
 
 BAD_P = [
     "1.3",
@@ -381,8 +382,13 @@ def test_any_free_text_is_written_exactly_or_refused(data: st.DataObject) -> Non
             assert_refused(result, path, old)  # not valid text: a usage error
             assert result.exit_code == 2
             return
-        if any(not v.strip() for v in expect.get("evidence", ())):
-            assert_refused(result, path, old)  # a blank link: a PATH:LINE error
+        fields = [(name, text) for name in ("quote", "note") if (text := expect.get(name))]
+        fields += [("evidence", link) for link in expect.get("evidence", ())]
+        if any(not v.strip() or text_problem(v, name) for name, v in fields
+               if name == "evidence" or v.strip()):
+            # a blank link, invisible text or a control character in a link:
+            # a PATH:LINE error
+            assert_refused(result, path, old)
             assert result.exit_code == 1
             return
         if result.exception is not None and not isinstance(

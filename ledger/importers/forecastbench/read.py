@@ -112,6 +112,10 @@ def _question(
             where.error(i, f"question {key[0]}/{key[1]} has no 'question' text")
         )
         return None
+    frozen = _freeze_problem(record)
+    if frozen is not None:
+        errors.append(where.error(i, f"question {key[0]}/{key[1]}: {frozen}"))
+        return None
     dates = record.get("resolution_dates")
     if dates in ("N/A", None):
         return Item(key[0], key[1], record, True, set(), where.at(i))
@@ -131,6 +135,27 @@ def _question(
         except ValueError as exc:
             errors.append(where.error(i, f"resolution_dates: {exc}"))
     return Item(key[0], key[1], record, False, horizons, where.at(i))
+
+
+def _freeze_problem(record: dict[str, Any]) -> str | None:
+    """What is wrong with a record's freeze date and value, if anything.
+
+    Either may be missing or "N/A" (a question without a crowd); a freeze date
+    must be a real day, and a value one number or text, never a list.
+    """
+    day = record.get("freeze_datetime")
+    if day not in (None, "", "N/A"):
+        try:
+            iso_day(day)
+        except ValueError as exc:
+            return f"freeze_datetime: {exc}"
+    value = record.get("freeze_datetime_value")
+    if isinstance(value, list | dict | bool):
+        return (
+            "freeze_datetime_value must be a number or text, got "
+            f"{json.dumps(value)[:60]}"
+        )
+    return None
 
 
 def read_questions(
