@@ -369,8 +369,11 @@ def validate(ledger: Ledger) -> list[Error]:
     return [error for check in CHECKS for error in check(ledger)]
 
 
-def check(path: str) -> tuple[Ledger, list[Error]]:
-    """Load and validate: the ledger and every error, sorted by file and line."""
-    ledger, errors = load_file(path)
+def check(path: str, keys: list[str] | None = None) -> tuple[Ledger, list[Error]]:
+    """Load and validate: the ledger and every error, sorted by file and line.
+
+    `keys` receives the parse cache's key of every file read (`load_file`).
+    """
+    ledger, errors = load_file(path, keys=keys)
     errors = errors + validate(ledger)
     return ledger, sorted(errors, key=lambda e: e.location)

@@ -10,7 +10,8 @@ start fast.
 - `scoring`: score, compare
 - `calibration`: calibration (of probabilities, or with --quantiles of quantiles)
 - `edit`: add, forecast, resolve, forecaster add, source add
-- `imports`: import forecastbench | csv | fatebook, export
+- `imports`: import forecastbench | csv | fatebook
+- `export`: export (csv, json, parquet), through `frames` (the frame cache)
 - `report`: report
 - `sync`: sync (markets, data series and releases → outcomes and crowd prices)
 - `extract`: extract (candidate forecasts from a text)
@@ -23,7 +24,17 @@ import sys
 
 import click
 
-from ledger.cli import calibration, edit, extract, imports, query, report, scoring, sync
+from ledger.cli import (
+    calibration,
+    edit,
+    export,
+    extract,
+    imports,
+    query,
+    report,
+    scoring,
+    sync,
+)
 from ledger.core.version import DISTRIBUTION
 
 
@@ -47,7 +58,7 @@ COMMANDS: tuple[click.Command, ...] = (
     query.check, query.list_, query.schema, query.due, query.verify_,
     scoring.score, calibration.calibration, scoring.compare,
     edit.add, edit.forecast, edit.resolve, edit.forecaster_group, edit.source_group,
-    imports.import_group, imports.export,
+    imports.import_group, export.export,
     extract.extract,
     report.report,
     sync.sync,

@@ -95,36 +95,48 @@ def load_bytes(data: bytes, path: str) -> tuple[Ledger, list[Error]]:
 
 
 def load_file(
-    path: str, overrides: Mapping[str, bytes] | None = None
+    path: str,
+    overrides: Mapping[str, bytes] | None = None,
+    keys: list[str] | None = None,
 ) -> tuple[Ledger, list[Error]]:
     """Load the ledger file at `path`, with every file it includes, into one ledger.
 
     `path` is as the user typed it, for error messages. `overrides` maps a
     file's real path to bytes (read through the parse cache, as a file's are)
     to use instead of the file's own, so that a write can validate the whole
-    ledger before writing.
+    ledger before writing. `keys`, when given, receives the parse cache's key
+    (`cache.key`) of every file read, in the order read: the bytes loaded, so
+    a cache of anything made from the ledger (the frame cache) can be keyed
+    by exactly what was loaded.
     """
-    return _load_tree(path, dict(overrides or {}), ())
+    return _load_tree(path, dict(overrides or {}), (), keys)
 
 
-def _load_one(path: str, overrides: Mapping[str, bytes]) -> tuple[Ledger, list[Error]]:
+def _load_one(
+    path: str, overrides: Mapping[str, bytes], keys: list[str] | None
+) -> tuple[Ledger, list[Error]]:
     """One file's records and errors, from its bytes in `overrides` or on disk."""
     given = overrides.get(os.path.realpath(path))
     if given is None:
         with open(path, "rb") as handle:
             given = handle.read()
+    if keys is not None:
+        keys.append(parse_cache.key(given, path))
     return load_bytes(given, path)
 
 
 def _load_tree(
-    path: str, overrides: Mapping[str, bytes], stack: tuple[tuple[str, str], ...]
+    path: str,
+    overrides: Mapping[str, bytes],
+    stack: tuple[tuple[str, str], ...],
+    keys: list[str] | None,
 ) -> tuple[Ledger, list[Error]]:
     """Load `path` and, recursively, what it includes.
 
     `stack` holds the (path as written, real path) of the files that include
-    this one.
+    this one; `keys` is `load_file`'s.
     """
-    ledger, errors = _load_one(path, overrides)
+    ledger, errors = _load_one(path, overrides, keys)
     parts, here = [ledger], (path, os.path.realpath(path))
     for pattern, where in ledger.includes:
         matches = sorted(glob.glob(os.path.join(os.path.dirname(path), pattern)))
@@ -136,7 +148,7 @@ def _load_tree(
             if problem is not None:
                 errors.append(Error(where, problem))
                 continue
-            child, child_errors = _load_tree(match, overrides, chain)
+            child, child_errors = _load_tree(match, overrides, chain, keys)
             parts.append(child)
             errors += child_errors
     return (ledger if len(parts) == 1 else _merge(parts)), errors
