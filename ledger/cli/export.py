@@ -67,7 +67,8 @@ def export(
         return
     if output is not None:
         raise click.UsageError(
-            f"-o DIR is for --format parquet; --format {format_} is written to stdout"
+            "an output folder (-o DIR) is only for --format parquet; "
+            f"--format {format_} is written to stdout"
         )
     from ledger.cli.frames import frame_only
     from ledger.show import export as exporting

@@ -15,8 +15,8 @@ instead of holding all its text.
 
 from __future__ import annotations
 
-import math
 import json
+import math
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -88,7 +88,9 @@ def json_chunks(data: pd.DataFrame) -> Iterator[str]:
     for start in range(0, len(data), CHUNK):
         items = records(data.iloc[start : start + CHUNK])
         text = ",".join(
-            "\n  " + json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+            "\n  " + json.dumps(item, indent=2, ensure_ascii=False).replace(
+                "\n", "\n  "
+            )
             for item in items
         )
         yield text if start == 0 else "," + text
