@@ -143,21 +143,28 @@ def to_json(found: Sequence[dict[str, Any]]) -> str:
     return json_text(list(found))
 
 
-def json_parts(found: Sequence[dict[str, Any]], size: int = 1 << 20) -> Iterator[str]:
+def json_parts(found: Iterable[dict[str, Any]], size: int = 1 << 20) -> Iterator[str]:
     """`to_json(found)` in parts of about `size` characters, to write as they come.
 
-    json.dumps joins the millions of small pieces of a big ledger's listing
-    at once; these are the same pieces (json's own encoder, with the same
-    options), joined a part at a time.
+    Each row is encoded on its own (json's own encoder, with the same
+    options, its lines indented one level more), as `found` gives it: a big
+    ledger's listing is written as it is made, never held whole.
     """
     encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
     part: list[str] = []
     length = 0
-    for piece in encoder.iterencode(list(found)):
+    for row in found:
+        # a string's own line breaks are escaped: every break is the layout's
+        piece = ("[\n  " if not part and not length else ",\n  ") + encoder.encode(
+            row
+        ).replace("\n", "\n  ")
         part.append(piece)
         length += len(piece)
         if length >= size:
             yield "".join(part)
-            part, length = [], 0
-    part.append("\n")
+            part, length = [], 1  # 1: something was written
+    if not part and not length:
+        yield "[]\n"
+        return
+    part.append("\n]\n")
     yield "".join(part)
