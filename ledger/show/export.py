@@ -15,13 +15,12 @@ instead of holding all its text.
 
 from __future__ import annotations
 
-import json
 import math
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ledger.show.layout import json_text
+from ledger.show.layout import json_indented, json_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -87,12 +86,7 @@ def json_chunks(data: pd.DataFrame) -> Iterator[str]:
     yield "["
     for start in range(0, len(data), CHUNK):
         items = records(data.iloc[start : start + CHUNK])
-        text = ",".join(
-            "\n  " + json.dumps(item, indent=2, ensure_ascii=False).replace(
-                "\n", "\n  "
-            )
-            for item in items
-        )
+        text = ",".join("\n  " + json_indented(item, 1) for item in items)
         yield text if start == 0 else "," + text
     yield "\n]\n"
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import TYPE_CHECKING, Any
 
 from ledger.core.rules import STATUSES
 from ledger.core.text import exact, percent
 from ledger.query.due import span
-from ledger.show.layout import json_text
+from ledger.show.layout import json_indented, json_text
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -146,18 +145,16 @@ def to_json(found: Sequence[dict[str, Any]]) -> str:
 def json_parts(found: Iterable[dict[str, Any]], size: int = 1 << 20) -> Iterator[str]:
     """`to_json(found)` in parts of about `size` characters, to write as they come.
 
-    Each row is encoded on its own (json's own encoder, with the same
-    options, its lines indented one level more), as `found` gives it: a big
+    Each row is encoded on its own (`layout.json_indented`, one level
+    deep), as `found` gives it: a big
     ledger's listing is written as it is made, never held whole.
     """
-    encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
     part: list[str] = []
     length = 0
     for row in found:
-        # a string's own line breaks are escaped: every break is the layout's
-        piece = ("[\n  " if not part and not length else ",\n  ") + encoder.encode(
-            row
-        ).replace("\n", "\n  ")
+        piece = ("[\n  " if not part and not length else ",\n  ") + json_indented(
+            row, 1
+        )
         part.append(piece)
         length += len(piece)
         if length >= size:

@@ -4,13 +4,17 @@ text as the whole listing encoded at once, in the order `rows` gives."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ledger.query import listing
 from ledger.show import lists
+from ledger.show.layout import json_indented
 from ledger.validate import check
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,3 +57,17 @@ def test_the_parts_are_the_whole_listing(
     assert "".join(parts) == lists.to_json(found)
     if size == 1 and found:
         assert len(parts) == len(found) + 1  # a row at a time, then the end
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4)
+    | st.tuples(inner, inner),
+    max_leaves=30,
+)
+
+
+@given(JSON, st.integers(0, 3))
+def test_json_indented_is_json_with_indent_two(value: object, level: int) -> None:
+    expected = json.dumps(value, indent=2, ensure_ascii=False)
+    assert json_indented(value, level) == expected.replace("\n", "\n" + "  " * level)
