@@ -160,3 +160,27 @@ def test_commands_say_the_same_with_and_without_the_cache(
         got = CliRunner().invoke(main, command)
         assert (got.exit_code, got.stdout) == (0, expected.stdout)
     assert entries()
+
+
+def test_a_report_from_the_cache_is_the_same_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = copy_of("quantiles.yaml", tmp_path)
+
+    def report(out: str) -> dict[str, bytes]:
+        result = CliRunner().invoke(
+            main, ["report", str(file), "--out", str(tmp_path / out), "--as-of",
+                   str(DAY), "--jobs", "1"],
+        )
+        assert result.exit_code == 0, result.output
+        return {str(p.relative_to(tmp_path / out)): p.read_bytes()
+                for p in sorted((tmp_path / out).rglob("*")) if p.is_file()}
+
+    monkeypatch.setenv("LEDGER_CACHE", "off")
+    expected = report("off")
+    monkeypatch.delenv("LEDGER_CACHE")
+    assert report("miss") == expected
+    stored = entries()
+    assert stored  # a frame for each day a page reads
+    assert report("hit") == expected
+    assert entries() == stored
