@@ -58,6 +58,12 @@ _SCALARS: dict[type, Callable[[Any], str]] = {
 }
 
 
+def _item(value: object, level: int) -> str:
+    """`json_indented(value, level)`, a scalar without the recursive call."""
+    scalar = _SCALARS.get(type(value))
+    return scalar(value) if scalar is not None else json_indented(value, level)
+
+
 def json_indented(value: object, level: int = 0) -> str:
     r"""`value` as `json_text` lays it out (without the final newline), `level` deep.
 
@@ -77,14 +83,13 @@ def json_indented(value: object, level: int = 0) -> str:
         if not value:
             return "{}"
         body = ("," + inner).join(
-            _STRING(key) + ": " + json_indented(item, level + 1)
-            for key, item in value.items()
+            _STRING(key) + ": " + _item(item, level + 1) for key, item in value.items()
         )
         return "{" + inner + body + close + "}"
     if type(value) is list or type(value) is tuple:
         if not value:
             return "[]"
-        body = ("," + inner).join(json_indented(item, level + 1) for item in value)
+        body = ("," + inner).join(_item(item, level + 1) for item in value)
         return "[" + inner + body + close + "]"
     return _FALLBACK.encode(value).replace("\n", close)
 
