@@ -184,3 +184,24 @@ def test_a_report_from_the_cache_is_the_same_report(
     assert stored  # a frame for each day a page reads
     assert report("hit") == expected
     assert entries() == stored
+
+
+def test_a_tampered_entry_is_a_miss_and_old_entries_are_evicted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = copy_of("quantiles.yaml", tmp_path)
+    expected = frames.frame_only(str(file), DAY, False)
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "ledger" / "frames"
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    (entry,) = entries()
+    data = bytearray((folder / entry).read_bytes())
+    data[-20] ^= 1  # one bit of the Parquet data: the signature no longer matches
+    (folder / entry).write_bytes(bytes(data))
+    assert cache.frame(frames.quick_key(str(file)), DAY, False) is None
+    assert entries() == []  # removed
+    got = frames.frame_only(str(file), DAY, False)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    monkeypatch.setattr(cache, "KEEP", 2)
+    for days in (1, 2, 3):
+        frames.frame_only(str(file), DAY + dt.timedelta(days=days), False)
+    assert len(entries()) == 2
