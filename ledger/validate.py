@@ -450,8 +450,13 @@ def validate(ledger: Ledger, today: dt.date | None = None) -> list[Error]:
     return errors if today is None else errors + list(check_today(ledger, today))
 
 
-def check(path: str, today: dt.date | None = None) -> tuple[Ledger, list[Error]]:
-    """Load and validate: the ledger and every error, sorted by file and line."""
-    ledger, errors = load_file(path)
+def check(
+    path: str, today: dt.date | None = None, keys: list[str] | None = None
+) -> tuple[Ledger, list[Error]]:
+    """Load and validate: the ledger and every error, sorted by file and line.
+
+    `keys` receives the parse cache's key of every file read (`load_file`).
+    """
+    ledger, errors = load_file(path, keys=keys)
     errors = errors + validate(ledger, today)
     return ledger, sorted(errors, key=lambda e: e.location)

@@ -40,6 +40,7 @@ LAYERS = [
     "sync",  # markets, series and releases → outcomes and crowd prices (network)
     "query",  # list, due, verify: no pandas
     "frame",  # records + as_of → the tidy frame
+    "columnar",  # the frame and the ledger as Arrow/Parquet; the frame cache
     "score",  # scoring rules, aggregates, calibration, statistics
     "compare",  # forecasters on shared questions
     "show",  # terminal tables, CSV and JSON as strings

@@ -13,7 +13,8 @@ start fast; `main` imports each command's module only when that command runs
 - `edit`: add, forecast, resolve, forecaster add, source add
 - `grade`: grade (a judge's grading; --pending)
 - `judges`: judges (agreement of the judges of judged questions)
-- `imports`: import forecastbench | csv | fatebook, export
+- `imports`: import forecastbench | csv | fatebook
+- `export`: export (csv, json, parquet), through `frames` (the frame cache)
 - `report`: report
 - `sync`: sync (markets, data series and releases → outcomes and crowd prices)
 - `extract`: extract (candidate forecasts from a text)
@@ -46,7 +47,7 @@ WHERE: dict[str, tuple[str, str]] = {
     "forecaster": ("edit", "forecaster_group"),
     "source": ("edit", "source_group"),
     "import": ("imports", "import_group"),
-    "export": ("imports", "export"),
+    "export": ("export", "export"),
     "extract": ("extract", "extract"),
     "report": ("report", "report"),
     "sync": ("sync", "sync"),

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ledger.cli.errors import checked, resolve_forecaster
+from ledger.cli.errors import resolve_forecaster
 from ledger.cli.options import argument_file, as_of_option, format_option
 
 if TYPE_CHECKING:
@@ -48,14 +48,15 @@ def calibration(
     ACX-style folded table, the Murphy decomposition and ECE; with --quantiles,
     the quantile coverage table.
     """
-    from ledger.frame import frame as make_frame
+    from ledger.cli.frames import frame_only, ledger_and_frame
     from ledger.score import scorecard
     from ledger.show import score as score_text
 
-    ledger = checked(file)
-    data = make_frame(ledger, as_of, provisional=provisional)
     if forecaster is not None:
+        ledger, data = ledger_and_frame(file, as_of, provisional)
         data = data[data["forecaster"] == resolve_forecaster(ledger, forecaster)]
+    else:
+        data = frame_only(file, as_of, provisional)
     if bases:
         data = data[data["basis"].isin(bases)]
     if quantiles:

@@ -41,9 +41,12 @@ def report_errors(errors: Sequence[Error], as_json: bool = False) -> NoReturn:
     sys.exit(1)
 
 
-def checked(path: str) -> Ledger:
-    """The ledger at `path`; on any error, print them all and exit 1."""
-    ledger, errors = check_file(path)
+def checked(path: str, keys: list[str] | None = None) -> Ledger:
+    """The ledger at `path`; on any error, print them all and exit 1.
+
+    `keys` receives the parse cache's key of every file read (`validate.check`).
+    """
+    ledger, errors = check_file(path, keys=keys)
     if errors:
         report_errors(errors)
     return ledger

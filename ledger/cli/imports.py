@@ -1,4 +1,4 @@
-"""Other tools' data in, the tidy frame out: `ledger import ...` and `ledger export`.
+"""Other tools' data in: `ledger import ...` (the tidy frame out is `cli.export`).
 
 `ledger import` has three commands: forecastbench, csv and fatebook. An
 importer (`ledger.importers`) returns the new ledger's text and its problems;
@@ -15,19 +15,15 @@ from typing import TYPE_CHECKING, TypeVar, Unpack
 
 import click
 
-from ledger.cli.errors import checked, date_text, output_target, report_errors
+from ledger.cli.errors import date_text, output_target, report_errors
 from ledger.cli.options import (
     FILE,
     OUTPUT,
-    argument_file,
-    as_of_option,
     output_options,
-    provisional_option,
 )
 from ledger.core.text import plural
 
 if TYPE_CHECKING:
-    import datetime as dt
     from collections.abc import Iterable, Iterator
 
     from ledger.importers.common import Imported
@@ -177,26 +173,3 @@ def import_fatebook(export_file: str, output: str, force: bool) -> None:
 
     _output(output, force)
     _write_import(run(export_file, output, progress=progress_bar), output, force)
-
-
-@click.command("export")
-@argument_file
-@click.option(
-    "--format", "format_", type=click.Choice(["csv", "json"]), default="csv",
-    show_default=True, help="Output format.",
-)
-@as_of_option
-@provisional_option
-def export(file: str, format_: str, as_of: dt.date, provisional: bool) -> None:
-    """Write the tidy frame of FILE (one row per forecast) to stdout for other tools.
-
-    Dates are ISO, missing values empty (CSV) or null (JSON); in CSV, tags and
-    other lists are JSON arrays in their cell, and a text cell starting with
-    = + - @ (a spreadsheet formula) gets a ' in front.
-    """
-    from ledger.frame import frame as make_frame
-    from ledger.show import export as exporting
-
-    data = make_frame(checked(file), as_of, provisional=provisional)
-    out = exporting.to_json(data) if format_ == "json" else exporting.to_csv(data)
-    click.echo(out, nl=False)

@@ -83,11 +83,13 @@ def list_(
 
     ledger = checked(file)
     who = None if forecaster is None else resolve_forecaster(ledger, forecaster)
-    found = listing.rows(ledger, as_of, listing.Filters(who, tags, statuses))
-    if format_ == "json":
-        for part in lists.json_parts(found):  # a big listing is hundreds of MB
+    filters = listing.Filters(who, tags, statuses)
+    if format_ == "json":  # a big listing is hundreds of MB: written as it is made
+        for part in lists.json_parts(listing.iter_rows(ledger, as_of, filters)):
             click.echo(part, nl=False)
-    elif format_ == "csv":
+        return
+    found = listing.rows(ledger, as_of, filters)
+    if format_ == "csv":
         click.echo(lists.to_csv(found), nl=False)
     else:
         click.echo(lists.table(found, as_of), nl=False)

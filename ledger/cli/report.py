@@ -6,13 +6,15 @@ inside the command); this module checks the options and says what was written.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import click
 
-from ledger.cli.errors import checked, output_folder
+from ledger.cli.errors import output_folder
+from ledger.cli.frames import frame_of, loaded
 from ledger.cli.options import argument_file, as_of_option, with_options
 
 if TYPE_CHECKING:
@@ -148,12 +150,15 @@ def report(options: ReportOptions) -> None:
             f"year {late[0]} is after the as-of date {as_of.isoformat()}",
             param_hint="--year",
         )
-    ledger = checked(file)
+    ledger, key = loaded(file)
     chosen_years = sorted(set(years)) or reporting.default_years(ledger, as_of)
     output_folder(out, "--out")  # a blank --out is refused: never the current folder
     view = reporting.View(
         as_recorded=options.as_recorded,
         history=_history(ledger.files or (file,)) if options.history else None,
+        frames=None if options.as_recorded else functools.partial(
+            frame_of, ledger, key, provisional=False
+        ),
     )
     # One page at a time (a big ledger's report runs to gigabytes), in --jobs processes.
     try:

@@ -82,6 +82,22 @@ def recorded_frame(
     )
 
 
+def _score_frame(options: ScoreOptions) -> pd.DataFrame:
+    """`score`'s frame: from the frame cache (`cli.frames`) unless --as-recorded.
+
+    A one-file ledger whose frame is cached is not loaded (--explain loads it
+    to look the question up).
+    """
+    from ledger.cli.frames import frame_only
+
+    if not options.as_recorded:
+        return frame_only(options.file, options.as_of, options.provisional)
+    return recorded_frame(
+        checked(options.file), options.as_of, provisional=options.provisional,
+        as_recorded=True,
+    )
+
+
 @click.command()
 @argument_file
 @click.option(
@@ -135,16 +151,12 @@ def score(options: ScoreOptions) -> None:
             "--sensitivity reads the standing forecasts; leave out --time-averaged "
             "and --explain"
         )
-    ledger = checked(options.file)
-    data = recorded_frame(
-        ledger, options.as_of, provisional=options.provisional,
-        as_recorded=options.as_recorded,
-    )
+    data = _score_frame(options)
     if options.sensitivity:
         click.echo(_sensitivity(data, options), nl=False)
         return
     if options.explain_id is not None:
-        known_question(ledger, options.explain_id, "--explain")
+        known_question(checked(options.file), options.explain_id, "--explain")
         rows = scorecard.explain(data, options.explain_id, scale=options.scale)
         click.echo(_explained(rows, options), nl=False)
         return
@@ -274,13 +286,12 @@ def compare(options: CompareOptions) -> None:
 
 def _compare(options: CompareOptions) -> None:
     from ledger import compare as comparing
-    from ledger.frame import frame as make_frame
+    from ledger.cli.frames import ledger_and_frame
     from ledger.score import scorecard
     from ledger.show import compare as showing
     from ledger.show.layout import json_text
 
-    ledger = checked(options.file)
-    data = make_frame(ledger, options.as_of, provisional=options.provisional)
+    ledger, data = ledger_and_frame(options.file, options.as_of, options.provisional)
     real = sorted(set(data["forecaster"].astype(str)))
     members = _crowd_members(options.crowd, ledger, real) if options.aggregates else []
     methods = list(dict.fromkeys(options.aggregates))

@@ -96,27 +96,32 @@ def load_bytes(data: bytes, path: str) -> tuple[Ledger, list[Error]]:
 
 
 def load_file(
-    path: str, overrides: Mapping[str, bytes] | None = None
+    path: str,
+    overrides: Mapping[str, bytes] | None = None,
+    keys: list[str] | None = None,
 ) -> tuple[Ledger, list[Error]]:
     """Load the ledger file at `path`, with every file it includes, into one ledger.
 
     `path` is as the user typed it, for error messages. `overrides` maps a
     file's real path to bytes (read through the parse cache, as a file's are)
     to use instead of the file's own, so that a write can validate the whole
-    ledger before writing.
+    ledger before writing. `keys`, when given, receives the parse cache's key
+    (`cache.key`) of every file read, in the order read: the bytes loaded, so
+    a cache of anything made from the ledger (the frame cache) can be keyed
+    by exactly what was loaded.
     """
-    ledger, errors = _load_tree(path, dict(overrides or {}), (), {})
+    ledger, errors = _load_tree(path, dict(overrides or {}), (), {}, keys)
     return gradings.attach(ledger), errors
 
 
 def _load_one(
-    path: str, overrides: Mapping[str, bytes], where: Location
+    path: str, overrides: Mapping[str, bytes], where: Location, keys: list[str] | None
 ) -> tuple[Ledger, list[Error]]:
     """One file's records and errors, from its bytes in `overrides` or on disk.
 
     A file that cannot be read (`read_regular`: a FIFO, a device, a symbolic
     link loop, more than 2 GiB) is an error at `where`: its include line, or
-    the first line of the root file.
+    the first line of the root file. `keys` is `load_file`'s.
     """
     given = overrides.get(os.path.realpath(path))
     if given is None:
@@ -124,6 +129,8 @@ def _load_one(
             given = read_regular(path)
         except Unreadable as exc:
             return Ledger(path=path, files=(path,)), [Error(where, str(exc))]
+    if keys is not None:
+        keys.append(parse_cache.key(given, path))
     return load_bytes(given, path)
 
 
@@ -132,16 +139,18 @@ def _load_tree(
     overrides: Mapping[str, bytes],
     stack: tuple[tuple[str, str], ...],
     seen: dict[str, Location],
+    keys: list[str] | None,
     where: Location | None = None,
 ) -> tuple[Ledger, list[Error]]:
     """Load `path` and, recursively, what it includes.
 
     `stack` holds the (path as written, real path) of the files that include
     this one; `seen` the real path of every file included so far, with the
-    include that brought it in (a file included twice is read once); `where`
-    is the include that names it (None for the root file).
+    include that brought it in (a file included twice is read once); `keys`
+    is `load_file`'s; `where` is the include that names it (None for the root
+    file).
     """
-    ledger, errors = _load_one(path, overrides, where or Location(path, 1))
+    ledger, errors = _load_one(path, overrides, where or Location(path, 1), keys)
     parts, here = [ledger], (path, os.path.realpath(path))
     for pattern, at in ledger.includes:
         matches = sorted(glob.glob(os.path.join(os.path.dirname(path), pattern)))
@@ -155,7 +164,7 @@ def _load_tree(
             if problem is not None:
                 errors.append(Error(at, problem))
                 continue
-            child, child_errors = _load_tree(match, overrides, chain, seen, at)
+            child, child_errors = _load_tree(match, overrides, chain, seen, keys, at)
             parts.append(child)
             errors += child_errors
     return (ledger if len(parts) == 1 else _merge(parts)), errors

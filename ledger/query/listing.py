@@ -24,6 +24,7 @@ from ledger.core.text import exact
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Iterator
 
     from ledger.core.model import Bound, Forecast, Ledger, Question
 
@@ -92,8 +93,21 @@ def rows(
     ledger: Ledger, as_of: dt.date, filters: Filters = Filters()
 ) -> list[dict[str, Any]]:
     """One row per question (with its forecasts nested), filtered and sorted."""
+    return list(iter_rows(ledger, as_of, filters))
+
+
+def iter_rows(
+    ledger: Ledger, as_of: dt.date, filters: Filters = Filters()
+) -> Iterator[dict[str, Any]]:
+    """`rows`, one at a time: each question's row is built only when it is asked for.
+
+    The order (status, latest deadline, id) is found first, from each
+    question's status alone, so a listing of a big ledger is written as it
+    is made instead of held whole.
+    """
     questions = index(ledger)
-    found = []
+    rank = {name: n for n, name in enumerate(("due", "open", "resolved", "void"))}
+    chosen = []
     for question in ledger.questions:
         standing = outcome(question, questions, as_of)
         state = status(question, standing, as_of)
@@ -101,6 +115,15 @@ def rows(
             continue
         if filters.tags and not set(filters.tags) & set(question.tags):
             continue
+        if filters.forecaster is not None and not any(
+            f.by == filters.forecaster and f.made.earliest <= as_of
+            for f in question.forecasts
+        ):
+            continue
+        key = (rank[state], question.deadline.latest, question.id)
+        chosen.append((key, question, state, standing))
+    chosen.sort(key=lambda item: item[0])
+    for _, question, state, standing in chosen:
         current = set(map(id, standing_forecasts(question, as_of)))
         forecasts = [
             _forecast_row(f, id(f) in current)
@@ -108,12 +131,7 @@ def rows(
             if f.made.earliest <= as_of
             and (filters.forecaster is None or f.by == filters.forecaster)
         ]
-        if filters.forecaster is not None and not forecasts:
-            continue
-        found.append(_question_row(question, state, standing, forecasts, as_of))
-    rank = {name: n for n, name in enumerate(("due", "open", "resolved", "void"))}
-    found.sort(key=lambda row: (rank[row["status"]], row["deadline_latest"], row["id"]))
-    return found
+        yield _question_row(question, state, standing, forecasts, as_of)
 
 
 def _question_row(

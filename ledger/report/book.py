@@ -106,11 +106,14 @@ class View:
     `as_recorded`: count only outcomes recorded, and forecasts entered, by
     each page's day. `history`: the git history of the ledger's files
     (`ledger.query.history.history`), or None when it has none; only commits
-    dated on or before the as-of date are read.
+    dated on or before the as-of date are read. `frames`: the frame of the
+    ledger as of a day, from the frame cache (`ledger.columnar.cache`, given
+    by the command line), used in the view as known.
     """
 
     as_recorded: bool = False
     history: History | None = None
+    frames: Callable[[dt.date], pd.DataFrame] | None = None
 
 
 @dataclass
@@ -254,6 +257,8 @@ class Book:
 
         Every question's rows, those of questions written after `day` too.
         """
+        if day not in self._all and self.view.frames and not self.view.as_recorded:
+            self._all[day] = self.view.frames(day)
         if day not in self._all:
             self._all[day] = make_frame(
                 self.ledger, day, as_recorded=self.view.as_recorded,

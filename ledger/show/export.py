@@ -9,17 +9,27 @@ a forecast's quantile levels, values and `quantile_below`, are lists in JSON
 and, in CSV, a cell holding a JSON array (`["a;b","c"]`, so that a tag with a
 `;` stays one tag). CSV cells are made safe for spreadsheets by
 `ledger.show.csvtext`.
+
+`csv_chunks` and `json_chunks` give the same text as `to_csv` and `to_json`
+in pieces of `CHUNK` rows, so `ledger export` writes a big frame as it goes
+instead of holding all its text.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ledger.show.csvtext import frame_text
-from ledger.show.layout import json_text
+from ledger.show.layout import json_indented, json_text
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+CHUNK = 10_000
+"""Rows per piece of `csv_chunks` and `json_chunks`."""
 
 
 def _dates(data: pd.DataFrame) -> list[str]:
@@ -69,6 +79,26 @@ def records(data: pd.DataFrame) -> list[dict[str, Any]]:
 def to_json(data: pd.DataFrame) -> str:
     """The frame as a JSON array of objects, one per forecast."""
     return json_text(records(data))
+
+
+def json_chunks(data: pd.DataFrame) -> Iterator[str]:
+    """`to_json(data)`, in pieces."""
+    if data.empty:
+        yield json_text([])
+        return
+    yield "["
+    for start in range(0, len(data), CHUNK):
+        items = records(data.iloc[start : start + CHUNK])
+        text = ",".join("\n  " + json_indented(item, 1) for item in items)
+        yield text if start == 0 else "," + text
+    yield "\n]\n"
+
+
+def csv_chunks(data: pd.DataFrame) -> Iterator[str]:
+    """`to_csv(data)`, in pieces."""
+    for start in range(0, max(len(data), 1), CHUNK):
+        part = to_csv(data.iloc[start : start + CHUNK])
+        yield part if start == 0 else part.split("\n", 1)[1]
 
 
 def to_csv(data: pd.DataFrame) -> str:

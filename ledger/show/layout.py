@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Container, Sequence
+    from collections.abc import Callable, Container, Sequence
 
 
 def columns(
@@ -35,6 +35,66 @@ def columns(
         ).rstrip()
         for row in rows
     ]
+
+
+_STRING = json.encoder.encode_basestring  # libjson's C function, when present
+_FALLBACK = json.JSONEncoder(indent=2, ensure_ascii=False)
+
+
+def _float(value: float) -> str:
+    """A float as json writes it; NaN and the infinities, which JSON lacks, as null.
+
+    (A caller that must say what was there passes its value through `finite`
+    first, which flags it in the object's `not_finite`.)
+    """
+    if not math.isfinite(value):
+        return "null"
+    return float.__repr__(value)
+
+
+_SCALARS: dict[type, Callable[[Any], str]] = {
+    str: _STRING,
+    int: int.__repr__,
+    float: _float,
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda _: "null",
+}
+
+
+def _item(value: object, level: int) -> str:
+    """`json_indented(value, level)`, a scalar without the recursive call."""
+    scalar = _SCALARS.get(type(value))
+    return scalar(value) if scalar is not None else json_indented(value, level)
+
+
+def json_indented(value: object, level: int = 0) -> str:
+    r"""`value` as `json_text` lays it out (without the final newline), `level` deep.
+
+    The same text as json's encoder with `indent=2`, made by joining strings
+    instead of json's generators, which take most of the time of a big
+    listing; anything but str keys and plain JSON values is left to json.
+
+    >>> json_indented({"a": [1, 2.5, None], "b": {}})
+    '{\n  "a": [\n    1,\n    2.5,\n    null\n  ],\n  "b": {}\n}'
+    """
+    scalar = _SCALARS.get(type(value))
+    if scalar is not None:
+        return scalar(value)
+    inner = "\n" + "  " * (level + 1)
+    close = "\n" + "  " * level
+    if type(value) is dict and all(type(key) is str for key in value):
+        if not value:
+            return "{}"
+        body = ("," + inner).join(
+            _STRING(key) + ": " + _item(item, level + 1) for key, item in value.items()
+        )
+        return "{" + inner + body + close + "}"
+    if type(value) is list or type(value) is tuple:
+        if not value:
+            return "[]"
+        body = ("," + inner).join(_item(item, level + 1) for item in value)
+        return "[" + inner + body + close + "]"
+    return _FALLBACK.encode(value).replace("\n", close)
 
 
 def json_text(value: object) -> str:

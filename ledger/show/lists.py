@@ -6,14 +6,13 @@ writes them.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from ledger.core.rules import STATUSES
 from ledger.core.text import exact, percent
 from ledger.query.due import span
 from ledger.show.csvtext import rows_text
-from ledger.show.layout import json_text
+from ledger.show.layout import json_indented, json_text
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -142,21 +141,26 @@ def to_json(found: Sequence[dict[str, Any]]) -> str:
     return json_text(list(found))
 
 
-def json_parts(found: Sequence[dict[str, Any]], size: int = 1 << 20) -> Iterator[str]:
+def json_parts(found: Iterable[dict[str, Any]], size: int = 1 << 20) -> Iterator[str]:
     """`to_json(found)` in parts of about `size` characters, to write as they come.
 
-    json.dumps joins the millions of small pieces of a big ledger's listing
-    at once; these are the same pieces (json's own encoder, with the same
-    options), joined a part at a time.
+    Each row is encoded on its own (`layout.json_indented`, one level
+    deep), as `found` gives it: a big
+    ledger's listing is written as it is made, never held whole.
     """
-    encoder = json.JSONEncoder(indent=2, ensure_ascii=False)
     part: list[str] = []
     length = 0
-    for piece in encoder.iterencode(list(found)):
+    for row in found:
+        piece = ("[\n  " if not part and not length else ",\n  ") + json_indented(
+            row, 1
+        )
         part.append(piece)
         length += len(piece)
         if length >= size:
             yield "".join(part)
-            part, length = [], 0
-    part.append("\n")
+            part, length = [], 1  # 1: something was written
+    if not part and not length:
+        yield "[]\n"
+        return
+    part.append("\n]\n")
     yield "".join(part)
