@@ -148,8 +148,8 @@ def _moved(edits: Sequence[tuple[int, int]]) -> Callable[[str, int], Location]:
             shifts[later] += added
     if len(shifts) == 1 and not shifts[0]:
         return Location
-    at = bisect.bisect_right
-    return lambda path, line: Location(path, line + shifts[at(starts, line)])
+    find = bisect.bisect_right
+    return lambda path, line: Location(path, line + shifts[find(starts, line)])
 
 
 @cache
