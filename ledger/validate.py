@@ -64,6 +64,15 @@ def check_references(ledger: Ledger) -> Iterator[Error]:
         "source": {s.id for s in ledger.sources},
         "question": {q.id for q in ledger.questions},
     }
+    return reference_errors(ledger, declared)
+
+
+def reference_errors(ledger: Ledger, declared: dict[str, set[str]]) -> Iterator[Error]:
+    """The references `ledger`'s records make to ids that are not `declared`.
+
+    `declared` holds the ids of each kind; `ledger` may be the whole ledger or
+    only some of its records (see `validate_part`).
+    """
     found = list(ledger.references)
     for question in ledger.questions:  # a built forecast's references are its fields
         for forecast in question.forecasts:
@@ -82,15 +91,22 @@ def check_relations(ledger: Ledger) -> Iterator[Error]:
     """An order relates two date questions; relations form no cycle."""
     questions = index(ledger)
     for question in ledger.questions:
-        if question.order is not None:
-            yield from _order_errors(question, question.order, questions)
-        if _in_cycle(question, questions):
-            field = "condition" if question.condition else "order"
-            yield Error(
-                question.at(field),
-                f"question '{question.id}' depends on itself through its condition "
-                "or order",
-            )
+        yield from relation_errors(question, questions)
+
+
+def relation_errors(
+    question: Question, questions: dict[str, Question]
+) -> Iterator[Error]:
+    """What is wrong with `question`'s order and condition, given every question."""
+    if question.order is not None:
+        yield from _order_errors(question, question.order, questions)
+    if _in_cycle(question, questions):
+        field = "condition" if question.condition else "order"
+        yield Error(
+            question.at(field),
+            f"question '{question.id}' depends on itself through its condition "
+            "or order",
+        )
 
 
 def _order_errors(
@@ -364,9 +380,51 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
+_LAST: list[tuple[Ledger, list[Error]]] = []
+
+
 def validate(ledger: Ledger) -> list[Error]:
-    """Run every check, in order, and return all the errors found."""
-    return [error for check in CHECKS for error in check(ledger)]
+    """Run every check, in order, and return all the errors found.
+
+    The last ledger validated is remembered (records are immutable): a write
+    checks the ledger its command has just checked, under its lock.
+    """
+    if _LAST and _LAST[0][0] is ledger:
+        return list(_LAST[0][1])
+    errors = [error for check in CHECKS for error in check(ledger)]
+    _LAST[:] = [(ledger, errors)]
+    return list(errors)
+
+
+def validate_part(whole: Ledger, part: Ledger) -> list[Error] | None:
+    """What `validate` would find in `whole` with the records of `part` changed.
+
+    `whole` has no errors; `part` holds what an edit adds or changes (a
+    question replaces the one with its id; a new one's id must be new) with
+    its references and `broken`, and the ledger's `skipped`, all at their new
+    lines. As the rest was clean, every error involves `part`: its references
+    are checked against `whole`'s ids, its relations against its questions,
+    its own dates, outcomes and quotes as `validate` checks them. None when a
+    new forecaster's or source's id is taken.
+    """
+    kinds = (
+        ("forecaster", "forecasters"), ("source", "sources"), ("question", "questions")
+    )
+    declared: dict[str, set[str]] = {}
+    for kind, name in kinds:
+        ids = {record.id for record in getattr(whole, name)}
+        new = {record.id for record in getattr(part, name)}
+        if kind != "question" and new & ids:
+            return None
+        declared[kind] = ids | new
+    questions = index(whole) | {question.id: question for question in part.questions}
+    errors = list(reference_errors(part, declared))
+    for question in part.questions:
+        errors += relation_errors(question, questions)
+    for check in (check_dates, check_resolvers, check_assessed, check_not_yet,
+                  check_skipped):
+        errors += check(part)
+    return errors
 
 
 def check(path: str) -> tuple[Ledger, list[Error]]:

@@ -48,20 +48,26 @@ def _ask(value: str | None, option: str, label: str) -> str:
     raise click.UsageError(f"missing option '{option}'")
 
 
-def _write(file: str, edit: Edit, what: str, target: str | None = None) -> None:
+def _write(
+    file: str, edit: Edit, what: str, target: str | None, touched: tuple[str, str]
+) -> None:
     """Run an edit of `target` (default: FILE itself) through `record.write`.
 
-    The whole ledger FILE is checked before and after; print its errors (exit 1)
-    or what was added, at which PATH:LINE.
+    The ledger FILE is checked before and after (the new text in part, where
+    it can be: `touched` names the list and id of the record the edit adds or
+    changes); print its errors (exit 1) or what was added, at which PATH:LINE.
     """
     from ledger.record import write
+    from ledger.record.incremental import Touched
     from ledger.record.write import EditError
 
     def notice(message: str) -> None:
         click.echo(message, err=True)
 
     try:
-        written, errors = write.write(target or file, edit, notice, root=file)
+        written, errors = write.write(
+            target or file, edit, notice, root=file, touched=Touched(*touched)
+        )
     except EditError as exc:
         raise click.UsageError(str(exc)) from None
     if errors:
@@ -197,7 +203,7 @@ def add(options: AddOptions) -> None:
             new, _ = insert.add_to_question(new, target, id_, "forecasts", forecast)
         return new, line
 
-    _write(options.file, edit, f"question '{id_}'", target)
+    _write(options.file, edit, f"question '{id_}'", target, ("questions", id_))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -237,15 +243,15 @@ def forecast(options: ForecastOptions) -> None:
 
 def _append(file: str, question_id: str, name: str, entry: Entry, what: str) -> None:
     """Append `entry` to the list `name` of the question QUESTION_ID."""
-    from ledger.record import insert
+    from ledger.record import window
 
     target = known_question(checked(file), question_id).location.path
 
     def edit(text: str, ledger: Ledger) -> tuple[str, int]:
-        line = known_question(ledger, question_id).location.line
-        return insert.add_to_question(text, target, question_id, name, entry, line)
+        known_question(ledger, question_id)
+        return window.add_to_question_of(text, ledger, question_id, (name, entry))
 
-    _write(file, edit, what, target)
+    _write(file, edit, what, target, ("questions", question_id))
 
 
 # The help is given here, not as the docstring: its first sentence does not fit
@@ -297,7 +303,7 @@ def _add_top(file: str, into: str | None, kind: str, entry: Entry) -> None:
             raise EditError(f"{what} already exists")
         return insert.add_top(text, target, f"{kind}s", entry)
 
-    _write(file, edit, what, target)
+    _write(file, edit, what, target, (f"{kind}s", new_id))
 
 
 @click.group("forecaster")

@@ -24,14 +24,19 @@ import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ledger.core.model import Error, Ledger, Location
 from ledger.files.lock import LockTimeout, lock
 from ledger.files.write import atomic_write, hard_linked, read_only, remove_leftovers
 from ledger.loader.load import load_bytes, load_file
 from ledger.loader.nodes import decode
+from ledger.record import incremental
 from ledger.record.refused import on_disk
 from ledger.validate import validate
+
+if TYPE_CHECKING:
+    from ledger.record.incremental import Checked, Touched
 
 RETRIES = 5
 """How many times an edit is rebuilt on a file that changes while it is written."""
@@ -76,6 +81,7 @@ def write(
     edit: Edit,
     on_wait: Callable[[str], None] = lambda _: None,
     root: str | None = None,
+    touched: Touched | None = None,
 ) -> tuple[Written | None, list[Error]]:
     """Apply `edit` to the file at `path`: validate first, write nothing on error.
 
@@ -91,6 +97,9 @@ def write(
             ledger (every included file, with the edited text for `path`) is
             checked before and after the edit. Without it, `path` is the whole
             ledger.
+        touched: the one record the edit adds or changes, if it says so: the
+            new text is then checked in part (`incremental.check`) where it can
+            be, and the file's parse-cache entry patched after the write.
 
     Returns:
         (what was written, []) or (None, errors).
@@ -104,7 +113,7 @@ def write(
             lock(target, on_wait) if target != held else contextlib.nullcontext()
         ):
             remove_leftovers(target)
-            return _write_locked(path, target, edit, root)
+            return _write_locked(path, target, edit, root, touched)
     except LockTimeout as exc:
         return None, [Error(Location(path, 1), str(exc))]
     except OSError as exc:
@@ -116,7 +125,7 @@ def write(
 
 
 def _write_locked(
-    path: str, target: str, edit: Edit, root: str | None
+    path: str, target: str, edit: Edit, root: str | None, touched: Touched | None
 ) -> tuple[Written | None, list[Error]]:
     problem = read_only(target, path) or hard_linked(target)
     if problem is not None:
@@ -133,15 +142,40 @@ def _write_locked(
         new_text, line = edit(text, ledger)
         bom = _BOM if data.startswith(_BOM) else b""
         new_data = bom + new_text.encode("utf-8")
-        new_ledger, errors = _checked(new_data, path, root)
+        part = _in_part(data, (text, new_text), target, touched, ledger)
+        if part is None:
+            new_ledger, errors = _checked(new_data, path, root)
+        else:
+            errors = part.errors
         if _digest(target) != hashlib.sha256(data).hexdigest():
             continue  # changed on disk since we read it: rebuild (and recheck) the edit
         if errors:
+            if part is not None:
+                new_ledger = part.ledger()
             return None, on_disk(errors, path, (text, new_text), (ledger, new_ledger))
         atomic_write(target, new_data)
+        if part is not None:
+            part.store(data, new_data)
         return Written(path, line), []
     message = f"{path} kept changing while the edit was being written; try again"
     return None, [Error(Location(path, 1), message)]
+
+
+def _in_part(
+    data: bytes,
+    texts: tuple[str, str],
+    target: str,
+    touched: Touched | None,
+    ledger: Ledger,
+) -> Checked | None:
+    """The edit checked in part (`incremental.check`), or None: check the whole."""
+    if touched is None:
+        return None
+    read = [name for name in ledger.files if os.path.realpath(name) == target]
+    if len(read) != 1:
+        return None
+    own = ledger if len(ledger.files) == 1 else load_bytes(data, read[0])[0]
+    return incremental.check(texts, read[0], touched, ledger, own)
 
 
 def _digest(path: str) -> str:
