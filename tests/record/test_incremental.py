@@ -31,7 +31,7 @@ from ledger.cli import main
 from ledger.loader import cache
 from ledger.loader.load import load_bytes, load_text
 from ledger.loader.nodes import decode
-from ledger.record import incremental
+from ledger.record import incremental, window
 from ledger.validate import validate
 
 APPLIED: list[tuple[Any, ...]] = []  # whether each example was checked in part
@@ -142,6 +142,7 @@ def test_a_write_checked_in_part_says_what_the_whole_check_says(
         cache._recent.clear()
         in_part = _run(args, old, Path(folder), "part.yaml")
         mp.setattr(incremental, "check", lambda *_: None)
+        mp.setattr(window, "add_to_question", lambda *_: None)  # the whole text edited
         whole = _run(args, old, Path(folder), "whole.yaml")
         assert in_part == whole
         APPLIED.append((bool(used), args, in_part[0], in_part[1]))
@@ -172,6 +173,7 @@ def test_successive_writes_keep_the_cache_entry_what_a_fresh_load_gives(
     `cache.COMPACT` pieces the entry is written afresh.
     """
     import random
+    import shutil
     import sys
 
     sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
@@ -184,7 +186,7 @@ def test_successive_writes_keep_the_cache_entry_what_a_fresh_load_gives(
     monkeypatch.setattr(cache, "MIN_BYTES", 0)
     monkeypatch.setattr(cache, "COMPACT", 4)
     monkeypatch.setattr(cache, "_recent", {})
-    path = tmp_path / "big.yaml"
+    path, other = tmp_path / "big.yaml", tmp_path / "other.yaml"
     generate(path, 120, seed=3)
     rng = random.Random(7)
     ledger, _ = load_bytes(path.read_bytes(), str(path))
@@ -208,10 +210,66 @@ def test_successive_writes_keep_the_cache_entry_what_a_fresh_load_gives(
             ["add", "-f", str(path), "--id", f"new-q{step}", "--title", "T",
              "--criteria", "C", "--kind", "binary", "--deadline", "2031-01-01"],
         ]
-        result = CliRunner().invoke(main, rng.choice(commands))
+        command = rng.choice(commands)
+        shutil.copyfile(path, other)
+        result = CliRunner().invoke(main, command)
         assert result.exit_code == 0, result.output
+        with monkeypatch.context() as off:  # the same edit of the whole text
+            off.setattr(incremental, "check", lambda *_: None)
+            off.setattr(window, "add_to_question", lambda *_: None)
+            again = [str(other) if part == str(path) else part for part in command]
+            result_whole = CliRunner().invoke(main, again)
+        assert result_whole.output.replace(str(other), str(path)) == result.output
         data = path.read_bytes()
+        assert other.read_bytes() == data
         cache._recent.clear()
         found = cache.load(data, str(path))
         assert found == load_text(data.decode("utf-8"), str(path))
     assert applied == [True] * 10
+
+
+def test_a_write_reads_only_the_lines_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 19: a forecast on a big, cached ledger reads its question's lines only.
+
+    Before, the write loaded and validated the whole new text (and the old
+    one, twice): seconds for 10,000 questions.
+    """
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
+    from bench_all import generate
+
+    from ledger.loader import load
+    from ledger.validate import CHECKS
+
+    home = tmp_path / "cache"
+    home.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    monkeypatch.delenv("LEDGER_CACHE", raising=False)
+    monkeypatch.setattr(cache, "MIN_BYTES", 0)
+    monkeypatch.setattr(cache, "_recent", {})
+    path = tmp_path / "big.yaml"
+    generate(path, 120, seed=5)
+    ledger, _ = load_bytes(path.read_bytes(), str(path))  # the cache entry
+    cache._recent.clear()
+    question = next(q for q in ledger.questions[60:] if q.kind == "binary")
+    read: list[int] = []
+    real = load._load_text
+    monkeypatch.setattr(
+        load, "_load_text",
+        lambda text, name: read.append(len(text.split())) or real(text, name),
+    )
+    checks: list[int] = []
+
+    def counted(check: Any) -> Any:
+        return lambda ledger: checks.append(1) or check(ledger)
+
+    monkeypatch.setattr("ledger.validate.CHECKS", tuple(map(counted, CHECKS)))
+    result = CliRunner().invoke(main, [
+        "forecast", "-f", str(path), question.id, "--by", "forecaster-02",
+        "--made", "2023-01-02", "--p", "0.4"])
+    assert result.exit_code == 0, result.output
+    assert len(read) == 2 and max(read) < 500  # words: the item, old and new (of 14,000)
+    assert len(checks) == len(CHECKS)  # the ledger before the edit, once
