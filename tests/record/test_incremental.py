@@ -273,3 +273,56 @@ def test_a_write_reads_only_the_lines_it_changes(
     assert result.exit_code == 0, result.output
     assert len(read) == 2 and max(read) < 500  # words: the item, old and new (of 14,000)
     assert len(checks) == len(CHECKS)  # the ledger before the edit, once
+
+
+SPLIT_EDITS = [
+    ["forecast", "ai-drug-approved", "--by", "alice", "--p", "0.2", "--made", "2026-03-01"],
+    ["forecast", "ai-drug-approved", "--by", "bobb", "--p", "0.2", "--made", "2026-03-01"],
+    ["forecast", "robots-fold-laundry", "--by", "bob", "--p", "0.2", "--made", "2031-03-01"],
+    ["resolve", "robots-fold-laundry", "no", "--known", "2026-01-01"],
+    ["resolve", "robots-fold-laundry", "yes", "--known", "2026-02-01"],
+    ["add", "--id", "new-q", "--title", "T", "--criteria", "C", "--kind", "binary",
+     "--deadline", "2031-01-01", "--into", "./ledger.d/robotics.yaml", "--by", "bob",
+     "--p", "0.1", "--made", "2026-01-01"],
+    ["add", "--id", "Bad Id", "--title", "T", "--criteria", "C", "--kind", "binary",
+     "--deadline", "2031-01-01", "--into", "ledger.d/biology.yaml"],
+    ["forecaster", "add", "--id", "carol", "--name", "Carol"],
+    ["forecaster", "add", "--id", "carol", "--name", "Carol", "--into",
+     "ledger.d/biology.yaml"],  # a new `forecasters:` list there: the whole is checked
+]
+
+
+@pytest.mark.parametrize("args", SPLIT_EDITS, ids=lambda args: " ".join(args[:3]))
+def test_a_split_ledger_is_checked_in_part_as_a_whole(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write to a file a ledger includes: the other files are the rest."""
+    from tests.loader.test_include import BIOLOGY, MAIN, ROBOTICS
+
+    outputs = []
+    used: list[bool] = []
+    real = incremental.check
+    for name, on in (("part", True), ("whole", False)):
+        folder = tmp_path / name
+        (folder / "ledger.d").mkdir(parents=True)
+        (folder / "predictions.yaml").write_text(MAIN, encoding="utf-8")
+        (folder / "ledger.d" / "robotics.yaml").write_text(ROBOTICS, encoding="utf-8")
+        (folder / "ledger.d" / "biology.yaml").write_text(BIOLOGY, encoding="utf-8")
+        monkeypatch.chdir(folder)
+        with monkeypatch.context() as mp:
+            if on:
+                mp.setattr(incremental, "check",
+                           lambda *a: (found := real(*a), used.append(found is not None))[0])
+            else:
+                mp.setattr(incremental, "check", lambda *_: None)
+                mp.setattr(window, "add_to_question", lambda *_: None)
+            command = [*args[:2], "-f", "predictions.yaml", *args[2:]] if args[0] in (
+                "forecaster", "source") else [args[0], "-f", "predictions.yaml", *args[1:]]
+            result = CliRunner().invoke(main, command)
+        files = sorted((p.relative_to(folder).as_posix(), p.read_bytes())
+                       for p in folder.rglob("*.yaml"))
+        outputs.append((result.exit_code, result.stdout, result.stderr, files))
+    assert outputs[0] == outputs[1]
+    if outputs[0][0] != 2:  # not a usage error, found before the edit
+        new_list = args[0] == "forecaster" and args[-1] == "ledger.d/biology.yaml"
+        assert used == [not new_list]
