@@ -102,15 +102,26 @@ def directory() -> Path | None:
 
 
 def key(data: bytes, path: str) -> str:
-    """The entry name for these bytes read through `path`."""
+    """The entry name for these bytes read through `path`.
+
+    The last few are kept (with the bytes, so that no other object can take
+    their id): a write hashes the same 91 MB several times otherwise.
+    """
     import hashlib
 
+    found = _keys.get((id(data), path))
+    if found is not None and found[0] is data:
+        return found[1]
     digest = hashlib.sha256(fingerprint())
     digest.update(path.encode("utf-8", "surrogatepass") + b"\0")
     digest.update(data)
-    return digest.hexdigest()
+    _keys[id(data), path] = (data, digest.hexdigest())
+    while len(_keys) > RECENT * 2:
+        del _keys[next(iter(_keys))]
+    return _keys[id(data), path][1]
 
 
+_keys: dict[tuple[int, str], tuple[bytes, str]] = {}
 
 
 # -- the cache ------------------------------------------------------------------

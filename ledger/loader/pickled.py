@@ -177,6 +177,13 @@ def _unpickled(data: memoryview, edits: Sequence[tuple[int, int]] = ()) -> Any:
     return reader.load()
 
 
+def moved(value: Any, edits: Sequence[tuple[int, int]]) -> Any:
+    """A copy of `value` (records) with every `Location` moved through `edits`."""
+    out = io.BytesIO()
+    _pickled(value, out)
+    return _unpickled(out.getbuffer(), edits)
+
+
 # -- entries -----------------------------------------------------------------
 
 

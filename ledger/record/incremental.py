@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from ledger.core.memory import gc_paused
 from ledger.core.model import Error, Ledger, Location, Question
-from ledger.loader import cache
+from ledger.loader import cache, pickled
 from ledger.loader.load import load_text
 from ledger.record.lines import item_start, plain
 from ledger.validate import validate_part
@@ -203,15 +203,21 @@ def _read(
 ) -> tuple[Ledger, list[Error]] | None:
     """The records of the item at `span` of `text`, alone in a document of `name`.
 
-    Every line before the item is blank but the one above it, `name:`, so the
-    records and errors have the lines they have in `text`.
+    The document is `name:` and the item, and its records are then moved to
+    the item's lines in `text`. An item with errors is read again with every
+    line before it blank but the one above it, `name:`, so that its errors
+    too have the lines (also those they name) that they have in `text`.
     """
     start, end = span
     line = text.count("\n", 0, start)
     if line < 1:
         return None
+    item = text[start:end]
     with gc_paused():
-        return load_text("\n" * (line - 1) + f"{name}:\n" + text[start:end], path)
+        ledger, errors = load_text(f"{name}:\n" + item, path)
+        if not errors:
+            return pickled.moved(ledger, [(1, line - 1)]), errors
+        return load_text("\n" * (line - 1) + f"{name}:\n" + item, path)
 
 
 def _is(part: Ledger, touched: Touched) -> bool:

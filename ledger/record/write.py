@@ -20,7 +20,6 @@ point at the file as it is (`refused.on_disk`), not at the new text.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -147,7 +146,7 @@ def _write_locked(
             new_ledger, errors = _checked(new_data, path, root)
         else:
             errors = part.errors
-        if _digest(target) != hashlib.sha256(data).hexdigest():
+        if _contents(target) != data:
             continue  # changed on disk since we read it: rebuild (and recheck) the edit
         if errors:
             if part is not None:
@@ -178,6 +177,6 @@ def _in_part(
     return incremental.check(texts, read[0], touched, ledger, own)
 
 
-def _digest(path: str) -> str:
+def _contents(path: str) -> bytes:
     with open(path, "rb") as handle:
-        return hashlib.sha256(handle.read()).hexdigest()
+        return handle.read()
