@@ -223,6 +223,12 @@ def _read(name: str) -> pickled.Entry | None:
     return found
 
 
+def forget() -> None:
+    """Forget the entries and keys kept in memory (the CLI, as each command ends)."""
+    _recent.clear()
+    _keys.clear()
+
+
 def _keep(name: str, entry: pickled.Entry) -> None:
     _recent[name] = entry
     while len(_recent) > RECENT:
@@ -236,7 +242,10 @@ def _loads(blob: memoryview) -> tuple[Ledger, list[Error]]:
 
 
 def store(data: bytes, path: str, ledger: Ledger, errors: list[Error]) -> None:
-    """Keep (ledger, errors) for these bytes read through `path`; never fails."""
+    """Keep (ledger, errors) for these bytes read through `path`; never fails.
+
+    The entry is kept in memory too, as if it had been read (`load`, `patch`).
+    """
     if len(data) < MIN_BYTES:
         return
     import pickle
@@ -246,7 +255,11 @@ def store(data: bytes, path: str, ledger: Ledger, errors: list[Error]) -> None:
         return
     try:
         name = entry_name(data, path)
-        private.write(folder, name, lambda out: pickled.dump(ledger, errors, out))
+        written: list[pickled.Entry] = []
+        private.write(
+            folder, name, lambda out: written.append(pickled.dump(ledger, errors, out))
+        )
+        _keep(name, written[0])
         _evict(folder.path)
     except (OSError, pickle.PicklingError, RecursionError):
         return  # a cache that cannot be written is only a slower run

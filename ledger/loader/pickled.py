@@ -228,10 +228,12 @@ def _piece(questions: Sequence[Question]) -> memoryview:
     return out.getbuffer()
 
 
-def dump(ledger: Ledger, errors: list[Error], out: BinaryIO) -> None:
-    """Write the entry of (ledger, errors) into `out`."""
+def dump(ledger: Ledger, errors: list[Error], out: BinaryIO) -> Entry:
+    """Write the entry of (ledger, errors) into `out`; the entry as `loads` reads it."""
     with gc_paused():
-        _write(ledger, errors, [_piece(ledger.questions)], ([], []), out)
+        piece = _piece(ledger.questions)
+        _write(ledger, errors, [piece], ([], []), out)
+    return Entry(ledger, errors, (piece,), (), ())
 
 
 def loads(blob: memoryview) -> Entry:

@@ -35,7 +35,7 @@ from ledger.core.memory import gc_paused
 from ledger.core.model import Error, Ledger, Location, Question
 from ledger.loader import cache, pickled
 from ledger.loader.load import load_text
-from ledger.record.lines import item_start, plain
+from ledger.record.lines import item_start, plain, same
 from ledger.validate import validate_part
 
 if TYPE_CHECKING:
@@ -154,8 +154,9 @@ def _changed(
     if end is None:
         return None
     grown = len(new) - len(old)
+    after = (end, end + grown)
     if end + grown < start or not (
-        new.startswith(old[:start]) and new.endswith(old[end:])
+        same(old, new, (0, 0), start) and same(old, new, after, len(old) - end)
     ):
         return None
     read = _read(old, questions[index].location.path, "questions", (start, end))
@@ -184,13 +185,15 @@ def _added(old: str, new: str) -> Span | None:
     common = 0
     limit = min(len(old), len(new))
     step = 1 << 16
-    while common < limit and old[common : common + step] == new[common : common + step]:
+    while common < limit and same(old, new, (common,) * 2, min(step, limit - common)):
         common += step
     while common < limit and old[common] == new[common]:
         common += 1
     start = old.rfind("\n", 0, common) + 1
     block = new[start : start + grown]
-    if grown <= 0 or not block.endswith("\n") or new[start + grown :] != old[start:]:
+    if grown <= 0 or not block.endswith("\n"):
+        return None
+    if not same(old, new, (start, start + grown), len(old) - start):
         return None
     if any(line[:1] not in ("", " ", "-", "#") for line in block.split("\n")):
         return None  # a new top-level key: the list was missing

@@ -42,3 +42,19 @@ def item_start(text: str, line: int) -> int | None:
     end = text.find("\n", at)
     head = text[at : len(text) if end < 0 else end]
     return at if head.lstrip(" ").startswith("- ") else None
+
+
+def same(first: str, second: str, at: tuple[int, int], length: int) -> bool:
+    """Whether `length` characters of `first` at `at[0]` equal `second`'s at `at[1]`.
+
+    Compared a block at a time: no copy of a big text's part is made.
+    """
+    one, two = at
+    if one + length > len(first) or two + length > len(second):
+        return False
+    for start in range(0, length, _BLOCK):
+        size = min(_BLOCK, length - start)
+        here, there = one + start, two + start
+        if first[here : here + size] != second[there : there + size]:
+            return False
+    return True

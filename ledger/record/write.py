@@ -146,12 +146,13 @@ def _write_locked(
             new_ledger, errors = _checked(new_data, path, root)
         else:
             errors = part.errors
-        if _contents(target) != data:
+        if not _unchanged(target, data):
             continue  # changed on disk since we read it: rebuild (and recheck) the edit
         if errors:
             if part is not None:
                 new_ledger = part.ledger()
             return None, on_disk(errors, path, (text, new_text), (ledger, new_ledger))
+        del text, new_text  # a big file's texts are not held while it is written
         atomic_write(target, new_data)
         if part is not None:
             part.store(data, new_data)
@@ -177,6 +178,12 @@ def _in_part(
     return incremental.check(texts, read[0], touched, ledger, own)
 
 
-def _contents(path: str) -> bytes:
+def _unchanged(path: str, data: bytes) -> bool:
+    """Whether the file at `path` still holds `data` (read a block at a time)."""
+    view, at = memoryview(data), 0
     with open(path, "rb") as handle:
-        return handle.read()
+        while block := handle.read(1 << 20):
+            if view[at : at + len(block)] != block:
+                return False
+            at += len(block)
+    return at == len(data)
