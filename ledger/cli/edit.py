@@ -175,7 +175,7 @@ class AddOptions(Claim):
 @with_options(AddOptions)
 def add(options: AddOptions) -> None:
     """Add a new question to the ledger, optionally with its first forecast."""
-    from ledger.record import insert
+    from ledger.record import insert, window
     from ledger.record.write import EditError
 
     id_ = _ask(options.id_, "--id", "Question id (a slug)")
@@ -198,10 +198,15 @@ def add(options: AddOptions) -> None:
     def edit(text: str, ledger: Ledger) -> tuple[str, int]:
         if id_ in {q.id for q in ledger.questions}:
             raise EditError(f"question '{id_}' already exists")
-        new, line = insert.add_top(text, target, "questions", entry)
-        if forecast is not None:
-            new, _ = insert.add_to_question(new, target, id_, "forecasts", forecast)
-        return new, line
+
+        def change(text: str) -> tuple[str, int]:
+            new, line = insert.add_top(text, target, "questions", entry)
+            if forecast is not None:
+                new, _ = insert.add_to_question(new, target, id_, "forecasts", forecast)
+            return new, line
+
+        needs = ("forecasts",) if forecast is not None else ()
+        return window.edit_of(text, ledger, (target, -1), change, needs)
 
     _write(options.file, edit, f"question '{id_}'", target, ("questions", id_))
 
@@ -290,7 +295,7 @@ def resolve(
 
 def _add_top(file: str, into: str | None, kind: str, entry: Entry) -> None:
     """Add a `kind` (forecaster, source) whose id, first in `entry`, must be new."""
-    from ledger.record import insert
+    from ledger.record import insert, window
     from ledger.record.write import EditError
 
     new_id = entry[0][1]
@@ -301,7 +306,10 @@ def _add_top(file: str, into: str | None, kind: str, entry: Entry) -> None:
         items = ledger.forecasters if kind == "forecaster" else ledger.sources
         if new_id in {item.id for item in items}:
             raise EditError(f"{what} already exists")
-        return insert.add_top(text, target, f"{kind}s", entry)
+        def change(text: str) -> tuple[str, int]:
+            return insert.add_top(text, target, f"{kind}s", entry)
+
+        return window.edit_of(text, ledger, (target, 0), change)
 
     _write(file, edit, what, target, (f"{kind}s", new_id))
 

@@ -142,7 +142,7 @@ def test_a_write_checked_in_part_says_what_the_whole_check_says(
         cache._recent.clear()
         in_part = _run(args, old, Path(folder), "part.yaml")
         mp.setattr(incremental, "check", lambda *_: None)
-        mp.setattr(window, "add_to_question", lambda *_: None)  # the whole text edited
+        mp.setattr(window, "in_window", lambda *_: None)  # the whole text edited
         whole = _run(args, old, Path(folder), "whole.yaml")
         assert in_part == whole
         APPLIED.append((bool(used), args, in_part[0], in_part[1]))
@@ -216,7 +216,7 @@ def test_successive_writes_keep_the_cache_entry_what_a_fresh_load_gives(
         assert result.exit_code == 0, result.output
         with monkeypatch.context() as off:  # the same edit of the whole text
             off.setattr(incremental, "check", lambda *_: None)
-            off.setattr(window, "add_to_question", lambda *_: None)
+            off.setattr(window, "in_window", lambda *_: None)
             again = [str(other) if part == str(path) else part for part in command]
             result_whole = CliRunner().invoke(main, again)
         assert result_whole.output.replace(str(other), str(path)) == result.output
@@ -315,7 +315,7 @@ def test_a_split_ledger_is_checked_in_part_as_a_whole(
                            lambda *a: (found := real(*a), used.append(found is not None))[0])
             else:
                 mp.setattr(incremental, "check", lambda *_: None)
-                mp.setattr(window, "add_to_question", lambda *_: None)
+                mp.setattr(window, "in_window", lambda *_: None)
             command = [*args[:2], "-f", "predictions.yaml", *args[2:]] if args[0] in (
                 "forecaster", "source") else [args[0], "-f", "predictions.yaml", *args[1:]]
             result = CliRunner().invoke(main, command)
