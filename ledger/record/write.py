@@ -5,8 +5,10 @@ the ledger's root file (the file named with -f: one lock for every file of a
 split ledger, so two writers of different files cannot both add the same id),
 it refuses a read-only or hard-linked file, reads the file, refuses if the
 file already has problems, builds the new text
-in memory (the edit, usually `insert.add_top` or `insert.add_to_question`),
-loads and validates the new text, and only then replaces the file atomically
+in memory (the edit, usually `insert.add_top` or `insert.add_to_question`,
+in a `window` of a big file), checks the new text (in part, when the edit
+says which record it touches: `incremental`, with exactly the whole check's
+result; else loaded and validated whole), and only then replaces the file atomically
 (`files.write.atomic_write`: a temporary file in the same folder, fsynced,
 renamed over the original, with the original's permissions). If the file
 changed on disk between reading and writing, the edit is rebuilt and tried
@@ -14,7 +16,9 @@ again. A crash at any moment leaves the old file or the new one; the
 temporary file a killed writer leaves behind (`.ledger-NAME.*.tmp`) is
 removed by the next write, under the lock. A symbolic link is followed: the
 file it points to is replaced, and the link stays. A refused edit's errors
-point at the file as it is (`refused.on_disk`), not at the new text.
+point at the file as it is (`refused.on_disk`), not at the new text. After
+a write checked in part, the file's parse-cache entry is patched
+(`incremental.Checked.store`), so the next command reads it warm.
 """
 
 from __future__ import annotations
