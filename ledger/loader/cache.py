@@ -23,7 +23,7 @@ layout) reloads only the files that changed since the last command.
   line to warn. Each entry is signed (HMAC-SHA256 under a key kept in the
   folder, mode 0600), and read only if the signature matches, so a planted
   entry is never unpickled; the unpickler also accepts only ledger's own
-  record classes (`_Records`), so even a signed entry cannot name anything
+  record classes (`pickled._Records`), so even a signed entry cannot name anything
   else. Entries are written atomically, and an entry that cannot be read
   (truncated, corrupt, unsigned, from another version) is ignored and
   removed: the file is then loaded as if there were no cache.
