@@ -1,4 +1,4 @@
-r"""Window: a question of a big file edited in a small part of its text.
+r"""Window: a big file edited in a small part of its text.
 
 `insert.add_to_question` composes the document to find where an entry goes;
 for a big file even the reduced document (`locate.root_of`) takes a second
@@ -7,11 +7,13 @@ that knows the lines of the file's questions (from the ledger it has just
 checked) needs none of that: the window is the text before the first
 `locate.FIRST_ITEMS` question items (the header, and the items whose
 indentation a new list copies), followed by the edited item and the one after
-it (where the item's nodes end). The edit is made there, by the same
-`locate` and `insert` functions, and its lines are put back between the
-untouched parts of the text. Anything unexpected (a line break other than
-`\n`, an item whose `-` is not on its first line, no first item with the list
-to copy) gives None, and the caller edits the whole text as before.
+it (where the item's nodes end); for a new question the last item and all
+that follows it, for a new forecaster or source the text before the first
+item. The edit is made there, by the same `locate` and `insert` functions,
+and its lines are put back between the untouched parts of the text.
+Anything unexpected (a line break other than `\n`, an item whose `-` is not
+on its first line, no first item with the list to copy, a change outside the
+window's head and tail) gives None, and the caller edits the whole text.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from ledger.core.model import Ledger
     from ledger.record.emit import Entry
     from ledger.record.insert import Inserted
+
 
 def in_window(
     text: str,
