@@ -84,7 +84,9 @@ def window_of(ledger: Ledger, path: str, question: str | int) -> tuple[list[int]
     when the file has no question.
     """
     real = os.path.realpath(path)
-    own = [q for q in ledger.questions if os.path.realpath(q.location.path) == real]
+    named = {q.location.path for q in ledger.questions}
+    mine = {name for name in named if os.path.realpath(name) == real}
+    own = [q for q in ledger.questions if q.location.path in mine]
     ids = [q.id for q in own]
     if not own:
         return [], 0
