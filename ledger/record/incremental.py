@@ -33,8 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from ledger.core.memory import gc_paused
 from ledger.core.model import Error, Ledger, Location, Question
-from ledger.loader import cache, pickled
-from ledger.loader.load import load_text
+from ledger.loader import cache, load, pickled
 from ledger.record.lines import item_start, plain, same
 from ledger.validate import validate_part
 
@@ -217,10 +216,10 @@ def _read(
         return None
     item = text[start:end]
     with gc_paused():
-        ledger, errors = load_text(f"{name}:\n" + item, path)
+        ledger, errors = load.load_text(f"{name}:\n" + item, path)
         if not errors:
             return pickled.moved(ledger, [(1, line - 1)]), errors
-        return load_text("\n" * (line - 1) + f"{name}:\n" + item, path)
+        return load.load_text("\n" * (line - 1) + f"{name}:\n" + item, path)
 
 
 def _is(part: Ledger, touched: Touched) -> bool:
