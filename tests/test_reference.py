@@ -25,8 +25,9 @@ END = "<!-- end of reference -->"
 
 def commands(group: click.Group = main, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = [path]
-    for name in sorted(group.commands):
-        command = group.commands[name]
+    for name in group.list_commands(click.Context(group)):
+        command = group.get_command(click.Context(group), name)
+        assert command is not None
         if isinstance(command, click.Group):
             found += commands(command, (*path, name))
         else:

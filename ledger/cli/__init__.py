@@ -4,7 +4,8 @@ The only package that prints, reads the clock or exits. Commands only wire
 options to functions: they load and check the ledger, call the layer that
 computes, and print the text `ledger.show` returns. Commands that need pandas
 or jinja2 import them inside the command, so `ledger check` and `ledger list`
-start fast.
+start fast; `main` imports each command's module only when that command runs
+(`WHERE`).
 
 - `query`: check, list, schema, due, verify (no pandas)
 - `scoring`: score, compare
@@ -19,15 +20,58 @@ start fast.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
-from ledger.cli import calibration, edit, extract, imports, query, report, scoring, sync
 from ledger.core.version import DISTRIBUTION
 
+WHERE: dict[str, tuple[str, str]] = {
+    "check": ("query", "check"),
+    "list": ("query", "list_"),
+    "schema": ("query", "schema"),
+    "due": ("query", "due"),
+    "verify": ("query", "verify_"),
+    "score": ("scoring", "score"),
+    "calibration": ("calibration", "calibration"),
+    "compare": ("scoring", "compare"),
+    "add": ("edit", "add"),
+    "forecast": ("edit", "forecast"),
+    "resolve": ("edit", "resolve"),
+    "forecaster": ("edit", "forecaster_group"),
+    "source": ("edit", "source_group"),
+    "import": ("imports", "import_group"),
+    "export": ("imports", "export"),
+    "extract": ("extract", "extract"),
+    "report": ("report", "report"),
+    "sync": ("sync", "sync"),
+}
+"""Every command and group of `ledger`: (its module in `ledger.cli`, its name there)."""
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class _Commands(click.Group):
+    """A group that imports a command's module only when the command is asked for.
+
+    `ledger check` then loads the modules of `check` alone, not those of every
+    command (which costs a small file's check most of its time).
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(WHERE)
+
+    def get_command(
+        self, ctx: click.Context | None, cmd_name: str
+    ) -> click.Command | None:
+        if cmd_name not in WHERE:
+            return None
+        module, name = WHERE[cmd_name]
+        command = getattr(importlib.import_module(f"ledger.cli.{module}"), name)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name=DISTRIBUTION, prog_name="ledger")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -47,18 +91,3 @@ def _cache_warning() -> None:
     reason = None if cache is None else cache.refusal()
     if reason is not None:
         click.echo(f"warning: the parse cache was not used: {reason}", err=True)
-
-
-COMMANDS: tuple[click.Command, ...] = (
-    query.check, query.list_, query.schema, query.due, query.verify_,
-    scoring.score, calibration.calibration, scoring.compare,
-    edit.add, edit.forecast, edit.resolve, edit.forecaster_group, edit.source_group,
-    imports.import_group, imports.export,
-    extract.extract,
-    report.report,
-    sync.sync,
-)
-"""Every command and group of `ledger`, by module."""
-
-for _command in COMMANDS:
-    main.add_command(_command)

@@ -48,13 +48,13 @@ from typing import TYPE_CHECKING
 import yaml
 
 from ledger.core.version import version
-from ledger.files import private
 from ledger.loader import pickled
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from ledger.core.model import Error, Ledger, Question
+    from ledger.files import private
 
 MIN_BYTES = 256 * 1024
 """Smaller files are not cached: they load in a few hundredths of a second."""
@@ -142,8 +142,11 @@ def _folder(create: bool) -> private.Folder | None:
     """The cache folder, open and checked (made if missing and `create`).
 
     None when the cache is off, the folder is missing (and not `create`), or
-    it is refused; a refusal is kept for `refusal()`.
+    it is refused; a refusal is kept for `refusal()`. (`private` is imported
+    here, not for a small file's command, which never reads the cache.)
     """
+    from ledger.files import private
+
     path = directory()
     if path is None:
         return None
@@ -207,6 +210,8 @@ def _read(name: str) -> pickled.Entry | None:
     folder = _folder(create=False)
     if folder is None:
         return None
+    from ledger.files import private
+
     blob = private.read(folder, name)
     if blob is None:
         return None
@@ -253,6 +258,8 @@ def store(data: bytes, path: str, ledger: Ledger, errors: list[Error]) -> None:
     folder = _folder(create=True)
     if folder is None:
         return
+    from ledger.files import private
+
     try:
         name = entry_name(data, path)
         written: list[pickled.Entry] = []
@@ -302,6 +309,8 @@ def patch(
     folder = _folder(create=True)
     if folder is None:
         return False
+    from ledger.files import private
+
     found = entry
     try:
         private.write(

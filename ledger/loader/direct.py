@@ -193,8 +193,21 @@ class _Builder:
         if window is not None:
             node = self.scratch(window, line)
             values["window"] = reader.window(node, kind, values.get("made"))
+        quantiles = values.pop("quantiles", None)
+        if quantiles is not None:
+            at = item.at("quantiles") if type(item) is Map else line
+            try:  # the mapping read whole, as `records` reads it
+                node = self.node(quantiles, at)
+                found = reader.quantiles(node, kind, values.get("made"))
+            except (FieldError, Reported):
+                raise Unsupported from None
+            values["quantiles"] = found
         fits = reader.claim_fits(_PRESENT, present, values, kind)
-        if not (reader.basis_fits(present, values) and fits):
+        if "quantiles" in present and "window" not in present:
+            basis = reader.quantile_basis_fits(present, values)
+        else:
+            basis = reader.basis_fits(present, values)
+        if not (basis and fits) or reader.errors:
             raise Unsupported
         return Forecast(location=reader.location(line + 1), lines=lines, **values)
 

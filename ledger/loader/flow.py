@@ -93,7 +93,8 @@ _PLAIN = (
 _QUOTED = r""""(?:[^"\\]|\\.)*"|'(?:[^']|'')*'"""
 _ITEM = rf"(?:{_QUOTED}|{_PLAIN})"
 _LIST = rf"\[ *(?:{_ITEM}(?: *, *{_ITEM})*)? *\]"
-_PAIR = rf" *[a-z][a-z_]*: +(?:{_ITEM}|{_LIST}) *"
+_INNER = rf"\{{ *{_PLAIN}: +{_PLAIN}(?: *, *{_PLAIN}: +{_PLAIN})* *\}}"  # `quantiles`
+_PAIR = rf" *[a-z][a-z_]*: +(?:{_ITEM}|{_LIST}|{_INNER}) *"
 
 
 @cache
@@ -106,7 +107,9 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     return (
         re.compile(rf"\{{(?:{_PAIR}(?:,{_PAIR})*| *)\}}"),
         re.compile(_LIST),
-        re.compile(rf" *([a-z][a-z_]*): +(?:({_QUOTED})|({_LIST})|({_PLAIN}))"),
+        re.compile(
+            rf" *([a-z][a-z_]*): +(?:({_QUOTED})|({_LIST})|({_INNER})|({_PLAIN}))"
+        ),
         re.compile(rf"({_QUOTED})|({_PLAIN})"),
         re.compile(rf'([a-z][a-z_]*): (?:"([^"\\]*)"|({_PLAIN}))'),
     )
@@ -131,7 +134,7 @@ def mapping(text: str, line: int) -> Map | Pairs:
     """
     if text[-1] == "}" and len(text) > 2:
         inner = text[1:-1]
-        if "[" not in inner:
+        if "[" not in inner and "{" not in inner:
             pairs = inner.split(", ")
             if inner.count(",") == len(pairs) - 1:
                 return Pairs(line, text, pairs)
@@ -169,12 +172,18 @@ def regular(text: str, line: int) -> Map:
         raise Unsupported
     fields: dict[str, Value] = {}
     pairs = pairs_pattern.findall(text, 1, match.end() - 1)
-    for key, quoted_text, listed_text, plain in pairs:
+    for key, quoted_text, listed_text, inner, plain in pairs:
         if key in fields:
             raise Unsupported  # a duplicate key: the loader reports it
-        fields[key] = (
-            listed(listed_text, line) if listed_text else _scalar(quoted_text, plain)
-        )
+        if inner:
+            nested = _split(inner[1:-1].strip(" "))
+            if nested is None:
+                raise Unsupported
+            fields[key] = Map(line, nested, None)
+        elif listed_text:
+            fields[key] = listed(listed_text, line)
+        else:
+            fields[key] = _scalar(quoted_text, plain)
     return Map(line, fields, None)
 
 
@@ -196,7 +205,10 @@ def _split(inner: str) -> dict[str, Value] | None:
 
 
 def _holes(inner: str, line: int) -> dict[str, Value] | None:
-    """`_split` of a mapping with double-quoted values (no escapes) or one-line lists.
+    """`_split` of a mapping with quoted values, one-line lists or mappings in it.
+
+    The values cut out are double-quoted scalars without escapes, and one-line
+    lists or mappings (a forecast's `quantiles`) of plain scalars.
 
     Each such value is cut out, a hole left in its place (a control
     character, never in a scanned text), the rest split, and the value put
@@ -206,8 +218,8 @@ def _holes(inner: str, line: int) -> dict[str, Value] | None:
     holes: list[tuple[str, str, Value]] = []
     start = 0
     while len(holes) < 8:  # more than a ledger's mapping holds: the regular expressions
-        quote, bracket = inner.find('"', start), inner.find("[", start)
-        at = bracket if quote < 0 or 0 <= bracket < quote else quote
+        found_at = [i for c in '"[{' if (i := inner.find(c, start)) >= 0]
+        at = min(found_at, default=-1)
         if at < 0:
             cut.append(inner[start:])
             return _filled(_split("".join(cut)), holes)
@@ -239,10 +251,10 @@ def _filled(
 def _hole(inner: str, at: int, line: int) -> tuple[int, Value] | None:
     """(where it ends, the value) of the quoted scalar or list at `at` in `inner`.
 
-    None unless it is a whole value, `"..."` without escapes or `[...]` of
-    plain scalars.
+    None unless it is a whole value, `"..."` without escapes, or `[...]` or
+    `{...}` of plain scalars.
     """
-    close = '"' if inner[at] == '"' else "]"
+    close = {'"': '"', "[": "]", "{": "}"}[inner[at]]
     end = inner.find(close, at + 1)
     if end < 0 or inner[at - 2 : at] != ": " or not (
         end + 1 == len(inner) or inner.startswith(", ", end + 1)
@@ -251,8 +263,11 @@ def _hole(inner: str, at: int, line: int) -> tuple[int, Value] | None:
     text = inner[at + 1 : end]
     if close == '"':
         return None if "\\" in text else (end, ('"', text))
-    if '"' in text or "'" in text or "[" in text:
+    if '"' in text or "'" in text or "[" in text or "{" in text:
         return None
+    if close == "}":
+        fields = _split(text) if text.strip(" ") else None
+        return None if fields is None else (end, Map(line, fields, None))
     return end, listed(inner[at : end + 1], line)
 
 

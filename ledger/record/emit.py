@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 from ledger.core.model import (
@@ -25,10 +26,14 @@ from ledger.core.model import (
     Forecaster,
     Order,
     Outcome,
+    Quantiles,
     Question,
     Record,
+    Resolver,
+    Rule,
     Source,
 )
+from ledger.core.text import exact
 from ledger.record.write import EditError
 
 if TYPE_CHECKING:
@@ -153,11 +158,11 @@ FIELDS: dict[type[Record], tuple[str, ...]] = {
     Source: ("id", "title", "kind", "url", "date", "licence", "attribution", "note"),
     Question: (
         "id", "title", "criteria", "kind", "deadline", "tags", "unit", "condition",
-        "order", "unscorable", "note", "written",
+        "order", "unscorable", "note", "assess", "written", "resolver",
     ),
     Forecast: (
-        "by", "made", "p", "basis", "source", "window", "quote", "table", "words",
-        "note", "entered",
+        "by", "made", "p", "basis", "source", "window", "quantiles", "quote", "table",
+        "words", "note", "entered",
     ),
     Outcome: ("result", "known", "recorded", "by", "evidence", "note"),
 }
@@ -174,11 +179,28 @@ def entry(record: Record) -> Entry:
     """
     pairs: Entry = []
     for name in FIELDS[type(record)]:
-        data = getattr(record, name)
-        if isinstance(data, Order):
-            data = {"before": data.before, "after": data.after}
-        pairs.append((name, data))
+        pairs.append((name, _plain(getattr(record, name))))
     return pairs
+
+
+def _plain(data: object) -> object:
+    """A record's field as the values `value` writes.
+
+    A nested record becomes a mapping; a default that need not be written, None.
+    """
+    if isinstance(data, Order):
+        return {"before": data.before, "after": data.after}
+    if isinstance(data, Quantiles):
+        return {exact(level): (exact(v) if isinstance(v, float) else str(v))
+                for level, v in zip(data.levels, data.values, strict=True)}
+    if isinstance(data, (Resolver, Rule)):
+        names = [f.name for f in fields(data) if f.name not in ("location", "lines")]
+        found = {name: _plain(getattr(data, name)) for name in names}
+        return {k: (exact(v) if isinstance(v, float) else v)
+                for k, v in found.items() if v is not None}
+    if data == "by-deadline":  # a question's default `assess`
+        return None
+    return data
 
 
 def ledger_text(

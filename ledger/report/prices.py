@@ -118,25 +118,7 @@ def geometry(
         "y": n((TOP + BOTTOM) / 2),
         "text": "Probability of yes",
     }
-    who: dict[str, int] = {}
-    marks = []
-    for name, forecast in others:
-        k = who.setdefault(name, len(who))
-        colour, shape = PALETTE[k % len(PALETTE)], SHAPES[k % len(SHAPES)]
-        assert forecast.p is not None
-        y = scale.y(forecast.p)
-        x0 = scale.x(date_value(forecast.made.earliest))
-        x1 = scale.x(date_value(forecast.made.latest))
-        marks.append(
-            {
-                "colour": colour,
-                "x0": n(x0),
-                "x1": n(x1),
-                "y": n(y),
-                "path": marker(shape, (x0 + x1) / 2, y),
-            }
-        )
-    chart["marks"] = marks
+    chart["marks"], who = _marks(scale, others)
     entries = [
         {
             "kind": "line",
@@ -156,6 +138,31 @@ def geometry(
     ]
     chart["legend"] = legend(580, TOP + 6, entries)
     return chart
+
+
+def _marks(
+    scale: _Scale, others: list[tuple[str, Forecast]]
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The others' markers, and the index of each name's colour and shape."""
+    who: dict[str, int] = {}
+    marks = []
+    for name, forecast in others:
+        k = who.setdefault(name, len(who))
+        colour, shape = PALETTE[k % len(PALETTE)], SHAPES[k % len(SHAPES)]
+        assert forecast.p is not None
+        y = scale.y(forecast.p)
+        x0 = scale.x(date_value(forecast.made.earliest))
+        x1 = scale.x(date_value(forecast.made.latest))
+        marks.append(
+            {
+                "colour": colour,
+                "x0": n(x0),
+                "x1": n(x1),
+                "y": n(y),
+                "path": marker(shape, (x0 + x1) / 2, y),
+            }
+        )
+    return marks, who
 
 
 def _event(

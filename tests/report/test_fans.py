@@ -60,8 +60,8 @@ def test_the_year_page_shows_a_fan_per_quantile_forecast_with_its_scores(
     ) in page
     bob = days("2030-12-31", "2031-03-01")
     assert (
-        "**window 2029-01-01 to 2031-12-31, no probability; median 2030** (judged (the "
-        f"keeper's reading)). Outcome: 2031-03-01. Quantile score {bob:.2f} y"
+        "**window 2029-01-01 to 2031-12-31 (3.00 y wide), no probability; median 2030** "
+        f"(judged by the keeper). Outcome: 2031-03-01. Quantile score {bob:.2f} y"
     ) in page
     assert 'Note: Bob\'s "around 2030", read as a median of 2030.' in page  # its caveat
     assert "![Quantiles of Alice on “Robots at work”](charts/2031-fan-robots-alice.svg)" in page
@@ -95,9 +95,10 @@ def test_the_calibration_section_shows_the_coverage_table(pages: dict[str, str])
     page = pages["forecaster-alice.md"]
     table = page[page.index("Quantile calibration:"):]
     # resolved: robots (2031-03-01): 10%, 50% not below, 90% below; power (25 GW):
-    # none below; never (after 2030-12-31): 25%, 75% not below
+    # none below; never (after 2030-12-31): 25%, 75% not below; later (not yet on
+    # 2029-06-30, so after it): 50% (2028-06-01) not below
     assert "| 10% | 2 | 0.0% |" in table
-    assert "| 50% | 2 | 0.0% |" in table
+    assert "| 50% | 3 | 0.0% |" in table
     assert "| 90% | 2 | 50.0% |" in table
     assert "| 80% | 10%–90% | 2 | 50.0% |" in table
     assert "| 50% | 25%–75% | 1 | 0.0% |" in table
