@@ -19,12 +19,12 @@ from ledger.core.model import (
     Forecaster,
     Ledger,
     Location,
-    Order,
     Outcome,
     Question,
     Skipped,
     Source,
 )
+from ledger.core.relations import relation_errors
 from ledger.core.rules import index, outcome
 from ledger.core.words import did_you_mean
 from ledger.loader.load import load_file
@@ -66,6 +66,15 @@ def check_references(ledger: Ledger) -> Iterator[Error]:
         "source": {s.id for s in ledger.sources},
         "question": {q.id for q in ledger.questions},
     }
+    return reference_errors(ledger, declared)
+
+
+def reference_errors(ledger: Ledger, declared: dict[str, set[str]]) -> Iterator[Error]:
+    """The references `ledger`'s records make to ids that are not `declared`.
+
+    `declared` holds the ids of each kind; `ledger` may be the whole ledger or
+    only some of its records (see `record.part.validate_part`).
+    """
     found = list(ledger.references)
     for question in ledger.questions:  # a built forecast's references are its fields
         for forecast in question.forecasts:
@@ -86,69 +95,7 @@ def check_relations(ledger: Ledger) -> Iterator[Error]:
     """An order relates two date questions; relations form no cycle."""
     questions = index(ledger)
     for question in ledger.questions:
-        if question.order is not None:
-            yield from _order_errors(question, question.order, questions)
-        if _in_cycle(question, questions):
-            field = "condition" if question.condition else "order"
-            yield Error(
-                question.at(field),
-                f"question '{question.id}' depends on itself through its condition "
-                "or order",
-            )
-
-
-def _order_errors(
-    question: Question, order: Order, questions: dict[str, Question]
-) -> Iterator[Error]:
-    """What is wrong with an order question: its kind, its two questions, outcomes."""
-    where = question.at("order")
-    if question.kind != "binary":
-        yield Error(
-            where,
-            "a question with an 'order' resolves yes or no, so it must be "
-            f"kind: binary, not '{question.kind}'",
-        )
-    for id in (order.before, order.after):
-        other = questions.get(id)
-        if other is not None and other.kind != "date":
-            yield Error(
-                where,
-                f"an order relation needs two date questions; '{id}' is a "
-                f"{other.kind} question",
-            )
-    if order.before == order.after:
-        yield Error(
-            where,
-            "an order relation needs two different questions, got "
-            f"'{order.before}' twice",
-        )
-    for entry in question.outcomes:
-        yield Error(
-            entry.location,
-            "an order question resolves by itself from its two date "
-            "questions; record outcomes there, not here",
-        )
-
-
-def _in_cycle(start: Question, questions: dict[str, Question]) -> bool:
-    stack = [start]
-    seen: set[str] = set()
-    while stack:
-        current = stack.pop()
-        for id in _depends_on(current):
-            if id == start.id:
-                return True
-            if id not in seen and id in questions:
-                seen.add(id)
-                stack.append(questions[id])
-    return False
-
-
-def _depends_on(question: Question) -> list[str]:
-    ids = [question.condition] if question.condition else []
-    if question.order is not None:
-        ids += [question.order.before, question.order.after]
-    return ids
+        yield from relation_errors(question, questions)
 
 
 def _before_outcome(forecast: Forecast, entry: Outcome) -> Error | None:
@@ -426,37 +373,27 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def check_today(ledger: Ledger, today: dt.date) -> Iterator[Error]:
-    """Nothing is made or known after `today` (the real date, read by the CLI)."""
-    for question in ledger.questions:
-        dated: list[tuple[Forecast | Outcome, str, When, str]] = [
-            (forecast, "made", forecast.made, "forecast")
-            for forecast in question.forecasts
-        ]
-        dated += [(o, "known", o.known, "outcome") for o in question.outcomes]
-        for record, field, day, what in dated:
-            if day.earliest > today:
-                article = "an" if what == "outcome" else "a"
-                yield Error(
-                    record.at(field),
-                    f"{what} {field} {day}, after today; {article} {what} is "
-                    f"recorded once it is {field}",
-                )
+_LAST: list[tuple[Ledger, list[Error]]] = []
 
 
-def validate(ledger: Ledger, today: dt.date | None = None) -> list[Error]:
-    """Every check's errors, in order (with `today`, also `check_today`'s)."""
+def validate(ledger: Ledger) -> list[Error]:
+    """Run every check, in order, and return all the errors found.
+
+    The last ledger validated is remembered (records are immutable): a write
+    checks the ledger its command has just checked, under its lock.
+    """
+    if _LAST and _LAST[0][0] is ledger:
+        return list(_LAST[0][1])
     errors = [error for check in CHECKS for error in check(ledger)]
-    return errors if today is None else errors + list(check_today(ledger, today))
+    _LAST[:] = [(ledger, errors)]
+    return list(errors)
 
 
-def check(
-    path: str, today: dt.date | None = None, keys: list[str] | None = None
-) -> tuple[Ledger, list[Error]]:
+def check(path: str, keys: list[str] | None = None) -> tuple[Ledger, list[Error]]:
     """Load and validate: the ledger and every error, sorted by file and line.
 
     `keys` receives the parse cache's key of every file read (`load_file`).
     """
     ledger, errors = load_file(path, keys=keys)
-    errors = errors + validate(ledger, today)
+    errors = errors + validate(ledger)
     return ledger, sorted(errors, key=lambda e: e.location)

@@ -85,8 +85,14 @@ def main(ctx: click.Context) -> None:
 
 
 def _cache_warning() -> None:
-    """Say why the parse cache was not used, if its folder was refused."""
+    """Say why the parse cache was not used, if its folder was refused.
+
+    And forget the entries the command kept in memory (`cache.load`): the
+    next command reads the folder, as a new process would.
+    """
     cache = sys.modules.get("ledger.loader.cache")  # not loaded: nothing to say
+    if cache is not None:
+        cache.forget()
     reason = None if cache is None else cache.refusal()
     if reason is not None:
         click.echo(f"warning: the parse cache was not used: {reason}", err=True)

@@ -48,13 +48,21 @@ def ask(value: str | None, option: str, label: str) -> str:
     raise click.UsageError(f"missing option '{option}'")
 
 
-def write_edit(file: str, edit: Edit, what: str, target: str | None = None) -> None:
+def write_edit(
+    file: str,
+    edit: Edit,
+    what: str,
+    target: str | None = None,
+    touched: tuple[str, str] | None = None,
+) -> None:
     """Run an edit of `target` (default: FILE itself) through `record.write`.
 
-    The whole ledger FILE is checked before and after; print its errors (exit 1)
-    or what was added, at which PATH:LINE.
+    The ledger FILE is checked before and after (the new text in part, where
+    it can be: `touched` names the list and id of the record the edit adds or
+    changes); print its errors (exit 1) or what was added, at which PATH:LINE.
     """
     from ledger.record import write
+    from ledger.record.incremental import Touched
     from ledger.record.write import EditError
 
     def notice(message: str) -> None:
@@ -62,7 +70,8 @@ def write_edit(file: str, edit: Edit, what: str, target: str | None = None) -> N
 
     try:
         written, errors = write.write(
-            target or file, edit, notice, root=file, today=dt.date.today()
+            target or file, edit, notice, root=file, today=dt.date.today(),
+            touched=None if touched is None else Touched(*touched),
         )
     except EditError as exc:
         raise click.UsageError(str(exc)) from None
@@ -171,7 +180,7 @@ class AddOptions(Claim):
 @with_options(AddOptions)
 def add(options: AddOptions) -> None:
     """Add a new question to the ledger, optionally with its first forecast."""
-    from ledger.record import insert
+    from ledger.record import insert, window
     from ledger.record.write import EditError
 
     id_ = ask(options.id_, "--id", "Question id (a slug)")
@@ -194,12 +203,17 @@ def add(options: AddOptions) -> None:
     def edit(text: str, ledger: Ledger) -> tuple[str, int]:
         if id_ in {q.id for q in ledger.questions}:
             raise EditError(f"question '{id_}' already exists")
-        new, line = insert.add_top(text, target, "questions", entry)
-        if forecast is not None:
-            new, _ = insert.add_to_question(new, target, id_, "forecasts", forecast)
-        return new, line
 
-    write_edit(options.file, edit, f"question '{id_}'", target)
+        def change(text: str) -> tuple[str, int]:
+            new, line = insert.add_top(text, target, "questions", entry)
+            if forecast is not None:
+                new, _ = insert.add_to_question(new, target, id_, "forecasts", forecast)
+            return new, line
+
+        needs = ("forecasts",) if forecast is not None else ()
+        return window.edit_of(text, ledger, (target, -1), change, needs)
+
+    write_edit(options.file, edit, f"question '{id_}'", target, ("questions", id_))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -241,15 +255,15 @@ def append_entry(
     file: str, question_id: str, name: str, entry: Entry, what: str
 ) -> None:
     """Append `entry` to the list `name` of the question QUESTION_ID."""
-    from ledger.record import insert
+    from ledger.record import window
 
     target = known_question(checked(file), question_id).location.path
 
     def edit(text: str, ledger: Ledger) -> tuple[str, int]:
-        line = known_question(ledger, question_id).location.line
-        return insert.add_to_question(text, target, question_id, name, entry, line)
+        known_question(ledger, question_id)
+        return window.add_to_question_of(text, ledger, question_id, (name, entry))
 
-    write_edit(file, edit, what, target)
+    write_edit(file, edit, what, target, ("questions", question_id))
 
 
 # The help is given here, not as the docstring: its first sentence does not fit
@@ -288,7 +302,7 @@ def resolve(
 
 def _add_top(file: str, into: str | None, kind: str, entry: Entry) -> None:
     """Add a `kind` (forecaster, source) whose id, first in `entry`, must be new."""
-    from ledger.record import insert
+    from ledger.record import insert, window
     from ledger.record.write import EditError
 
     new_id = entry[0][1]
@@ -299,9 +313,12 @@ def _add_top(file: str, into: str | None, kind: str, entry: Entry) -> None:
         items = ledger.forecasters if kind == "forecaster" else ledger.sources
         if new_id in {item.id for item in items}:
             raise EditError(f"{what} already exists")
-        return insert.add_top(text, target, f"{kind}s", entry)
+        def change(text: str) -> tuple[str, int]:
+            return insert.add_top(text, target, f"{kind}s", entry)
 
-    write_edit(file, edit, what, target)
+        return window.edit_of(text, ledger, (target, 0), change)
+
+    write_edit(file, edit, what, target, (f"{kind}s", new_id))
 
 
 @click.group("forecaster")

@@ -23,36 +23,37 @@ layout) reloads only the files that changed since the last command.
   line to warn. Each entry is signed (HMAC-SHA256 under a key kept in the
   folder, mode 0600), and read only if the signature matches, so a planted
   entry is never unpickled; the unpickler also accepts only ledger's own
-  record classes (`_Records`), so even a signed entry cannot name anything
+  record classes (`pickled._Records`), so even a signed entry cannot name anything
   else. Entries are written atomically, and an entry that cannot be read
   (truncated, corrupt, unsigned, from another version) is ignored and
   removed: the file is then loaded as if there were no cache.
 
 `ledger import` primes the cache (`store`), since it loads the ledger it
-writes anyway, so the first command after an import is fast.
+writes anyway, so the first command after an import is fast. A write
+(`record.write`) stores the edited file's entry from the old one (`patch`,
+`pickled.patched`), so the command after it is warm too; an entry read is
+kept in memory for the rest of the process (`load`).
+
+The entry's bytes and their pickling are `pickled`'s.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import operator
 import os
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import yaml
 
-from ledger.core import dates, model
-from ledger.core.dates import When
-from ledger.core.memory import gc_paused
-from ledger.core.model import Error, Ledger, Location
 from ledger.core.version import version
+from ledger.loader import pickled
 
 if TYPE_CHECKING:
-    from typing import BinaryIO
+    from collections.abc import Sequence
 
+    from ledger.core.model import Error, Ledger, Question
     from ledger.files import private
 
 MIN_BYTES = 256 * 1024
@@ -65,7 +66,7 @@ BUDGET = 1 << 30
 """Bytes the entries may take together (1 GiB: a 100,000-question file's entry
 is 140 MB); the least recently used beyond it are removed, never the newest."""
 
-_FORMAT = b"ledger-cache-3"
+_FORMAT = b"ledger-cache-4"
 _CODE = ("core/*.py", "core/*.json", "loader/*.py", "schema.json")
 """The code and data cached records depend on, as globs below the package folder."""
 _SUFFIX = ".pickle"
@@ -101,133 +102,38 @@ def directory() -> Path | None:
 
 
 def key(data: bytes, path: str) -> str:
-    """The entry name for these bytes read through `path`."""
+    """The entry name for these bytes read through `path`.
+
+    The last few are kept (with the bytes, so that no other object can take
+    their id): a write hashes the same 91 MB several times otherwise.
+    """
     import hashlib
 
+    found = _keys.get((id(data), path))
+    if found is not None and found[0] is data:
+        return found[1]
     digest = hashlib.sha256(fingerprint())
     digest.update(path.encode("utf-8", "surrogatepass") + b"\0")
     digest.update(data)
-    return digest.hexdigest()
+    _keys[id(data), path] = (data, digest.hexdigest())
+    while len(_keys) > RECENT * 2:
+        del _keys[next(iter(_keys))]
+    return _keys[id(data), path][1]
 
 
-
-
-# -- pickling the records fast -------------------------------------------------
-#
-# A frozen dataclass pickles through its generated __getstate__/__setstate__,
-# which look up the fields again for every object; rebuilding each record by
-# its constructor instead reads a 165,000-forecast ledger about twice as fast.
-
-_KEYWORD: tuple[type, ...] = (
-    model.Forecast, model.Forecaster, model.Source, model.Question, model.Outcome,
-)
-_POSITIONAL: tuple[type, ...] = (
-    model.Result, model.Window, model.Order, When, Error, Ledger,
-)
-_FIELDS: dict[type, tuple[str, ...]] = {
-    cls: tuple(field.name for field in dataclasses.fields(cls))
-    for cls in _KEYWORD + _POSITIONAL
-}
-_VALUES = {cls: operator.attrgetter(*names) for cls, names in _FIELDS.items()}
-
-
-def _maker(cls: type) -> Any:
-    """A module-level function taking the fields of keyword-only `cls` in order.
-
-    Pickle names it in each entry: no dict per record, as cls(**dict(...))
-    would make.
-    """
-    names = _FIELDS[cls]
-    name = f"_new_{cls.__name__}"
-    source = (f"def {name}({', '.join(names)}):\n"
-              f"    return cls({', '.join(f'{n}={n}' for n in names)})\n")
-    scope: dict[str, Any] = {"cls": cls}
-    exec(source, scope)
-    function = scope[name]
-    function.__module__, function.__qualname__ = __name__, name
-    globals()[name] = function
-    return function
-
-
-_MAKERS: dict[type, Any] = {cls: _maker(cls) for cls in _KEYWORD}
-_MAKERS.update({cls: cls for cls in _POSITIONAL})
-
-
-@cache
-def _pickler() -> type:
-    """The pickler class, made on first use.
-
-    `pickle` is not imported by commands that read only small files, such as
-    `ledger check` of a hand-kept ledger.
-    """
-    import pickle
-
-    class _Pickler(pickle.Pickler):
-        def reducer_override(self, obj: Any) -> Any:
-            kind = type(obj)
-            if kind is Location:
-                return Location, (obj.path, obj.line)
-            make = _MAKERS.get(kind)
-            if make is None:
-                return NotImplemented
-            values = _VALUES[kind](obj)
-            return make, values if type(values) is tuple else (values,)
-
-    return _Pickler
-
-
-def _dump(entry: tuple[Ledger, list[Error]], out: BinaryIO) -> None:
-    """Pickle `entry` into `out` as it goes.
-
-    A big ledger's entry is 140 MB: no copy of it is held in memory.
-    """
-    import pickle
-
-    with gc_paused():
-        _pickler()(out, protocol=pickle.HIGHEST_PROTOCOL).dump(entry)
-
-
-@cache
-def _allowed() -> frozenset[tuple[str, str]]:
-    """The only globals an entry may name: ledger's records, dates and makers."""
-    names = {
-        (module.__name__, name)
-        for module in (model, dates)
-        for name, value in vars(module).items()
-        if isinstance(value, type) and value.__module__ == module.__name__
-    }
-    names |= {(__name__, f"_new_{cls.__name__}") for cls in _KEYWORD}
-    return frozenset(names | {("datetime", "date")})
-
-
-@cache
-def _unpickler() -> type:
-    """The unpickler class, made on first use: it finds only `_allowed` globals."""
-    import pickle
-
-    class _Records(pickle.Unpickler):
-        def find_class(self, module: str, name: str) -> Any:
-            if (module, name) not in _allowed():
-                raise pickle.UnpicklingError(f"{module}.{name} is not a record")
-            return super().find_class(module, name)
-
-    return _Records
-
-
-def _loads(blob: bytes | memoryview) -> tuple[Ledger, list[Error]]:
-    """The (ledger, errors) pickled in `blob`; raises if it is not an entry."""
-    import io
-
-    with gc_paused():
-        ledger, errors = _unpickler()(io.BytesIO(blob)).load()
-    if not isinstance(ledger, Ledger) or not isinstance(errors, list):
-        raise TypeError("not a cache entry")
-    return ledger, errors
+_keys: dict[tuple[int, str], tuple[bytes, str]] = {}
 
 
 # -- the cache ------------------------------------------------------------------
 
 
+COMPACT = 32
+"""Edits an entry keeps as pieces of their own (`patch`) before it is written afresh."""
+
+RECENT = 2
+"""Entries kept in memory after they are read (see `load`)."""
+
+_recent: dict[str, pickled.Entry] = {}
 _folders: dict[Path, private.Folder] = {}
 _refused: list[str] = []
 
@@ -281,27 +187,70 @@ def entry_name(data: bytes, path: str) -> str:
 
 
 def load(data: bytes, path: str) -> tuple[Ledger, list[Error]] | None:
-    """The cached (ledger, errors) of these bytes read through `path`, if any."""
+    """The cached (ledger, errors) of these bytes read through `path`, if any.
+
+    An entry read is kept in memory for the rest of the process (the last
+    `RECENT`), so a command that loads the same bytes twice (a write checks
+    the ledger, then checks it again under its lock) reads the entry once,
+    and an edit can reuse its chunks (`patch`).
+    """
     if len(data) < MIN_BYTES:
         return None
+    name = entry_name(data, path)
+    found = _recent.get(name)
+    if found is None:
+        found = _read(name)
+    if found is None:
+        return None
+    return found.ledger, list(found.errors)
+
+
+def _read(name: str) -> pickled.Entry | None:
+    """The entry `name` from the folder, kept in `_recent`; None if missing or bad."""
     folder = _folder(create=False)
     if folder is None:
         return None
     from ledger.files import private
 
-    name = entry_name(data, path)
     blob = private.read(folder, name)
     if blob is None:
         return None
     try:
-        return _loads(blob)
+        found = pickled.loads(blob)
     except Exception:  # any unreadable entry is a miss
         private.remove(folder, name)
         return None
+    if len(found.edits) >= COMPACT:  # written afresh: the next read is one piece
+        with contextlib.suppress(OSError, RecursionError):
+            private.write(folder, name, lambda out: pickled.dump(
+                found.ledger, found.errors, out))
+    _keep(name, found)
+    return found
+
+
+def forget() -> None:
+    """Forget the entries and keys kept in memory (the CLI, as each command ends)."""
+    _recent.clear()
+    _keys.clear()
+
+
+def _keep(name: str, entry: pickled.Entry) -> None:
+    _recent[name] = entry
+    while len(_recent) > RECENT:
+        del _recent[next(iter(_recent))]
+
+
+def _loads(blob: memoryview) -> tuple[Ledger, list[Error]]:
+    """The (ledger, errors) in `blob`; raises if it is not an entry."""
+    found = pickled.loads(blob)
+    return found.ledger, found.errors
 
 
 def store(data: bytes, path: str, ledger: Ledger, errors: list[Error]) -> None:
-    """Keep (ledger, errors) for these bytes read through `path`; never fails."""
+    """Keep (ledger, errors) for these bytes read through `path`; never fails.
+
+    The entry is kept in memory too, as if it had been read (`load`, `patch`).
+    """
     if len(data) < MIN_BYTES:
         return
     import pickle
@@ -313,7 +262,11 @@ def store(data: bytes, path: str, ledger: Ledger, errors: list[Error]) -> None:
 
     try:
         name = entry_name(data, path)
-        private.write(folder, name, lambda out: _dump((ledger, errors), out))
+        written: list[pickled.Entry] = []
+        private.write(
+            folder, name, lambda out: written.append(pickled.dump(ledger, errors, out))
+        )
+        _keep(name, written[0])
         _evict(folder.path)
     except (OSError, pickle.PicklingError, RecursionError):
         return  # a cache that cannot be written is only a slower run
@@ -333,3 +286,38 @@ def _evict(folder: Path) -> None:
         if number and (number >= KEEP or total > BUDGET):
             with contextlib.suppress(OSError):
                 entry.unlink()
+
+
+def patch(
+    old: bytes,
+    new: bytes,
+    path: str,
+    edit: tuple[tuple[int, int], Sequence[Question], tuple[int, int], Ledger],
+) -> bool:
+    """Store the entry of `new`, the bytes of `old` edited, from the entry of `old`.
+
+    `edit` is (the range of old questions replaced, the new questions, (the
+    first old line moved, by how many lines), the file's other records): see
+    `pickled.patched`. False when there is nothing to patch (no entry of
+    `old` read by this process) or the entry cannot be written; never raises.
+    """
+    import pickle
+
+    entry = _recent.get(entry_name(old, path))
+    if len(new) < MIN_BYTES or entry is None:
+        return False
+    folder = _folder(create=True)
+    if folder is None:
+        return False
+    from ledger.files import private
+
+    found = entry
+    try:
+        private.write(
+            folder, entry_name(new, path),
+            lambda out: pickled.patched(found, *edit, out),
+        )
+        _evict(folder.path)
+    except (OSError, pickle.PicklingError, RecursionError):
+        return False
+    return True

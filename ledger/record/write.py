@@ -5,8 +5,10 @@ the ledger's root file (the file named with -f: one lock for every file of a
 split ledger, so two writers of different files cannot both add the same id),
 it refuses a read-only or hard-linked file, reads the file, refuses if the
 file already has problems, builds the new text
-in memory (the edit, usually `insert.add_top` or `insert.add_to_question`),
-loads and validates the new text, and only then replaces the file atomically
+in memory (the edit, usually `insert.add_top` or `insert.add_to_question`,
+in a `window` of a big file), checks the new text (in part, when the edit
+says which record it touches: `incremental`, with exactly the whole check's
+result; else loaded and validated whole), and only then replaces the file atomically
 (`files.write.atomic_write`: a temporary file in the same folder, fsynced,
 renamed over the original, with the original's permissions). If the file
 changed on disk between reading and writing, the edit is rebuilt and tried
@@ -14,13 +16,14 @@ again. A crash at any moment leaves the old file or the new one; the
 temporary file a killed writer leaves behind (`.ledger-NAME.*.tmp`) is
 removed by the next write, under the lock. A symbolic link is followed: the
 file it points to is replaced, and the link stays. A refused edit's errors
-point at the file as it is (`refused.on_disk`), not at the new text.
+point at the file as it is (`refused.on_disk`), not at the new text. After
+a write checked in part, the file's parse-cache entry is patched
+(`incremental.Checked.store`), so the next command reads it warm.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,11 +34,15 @@ from ledger.files.lock import LockTimeout, lock
 from ledger.files.write import atomic_write, hard_linked, read_only, remove_leftovers
 from ledger.loader.load import load_bytes, load_file
 from ledger.loader.nodes import decode
+from ledger.record import incremental
 from ledger.record.refused import on_disk
-from ledger.validate import check_today, validate
+from ledger.record.today import check_today
+from ledger.validate import validate
 
 if TYPE_CHECKING:
     import datetime as dt
+
+    from ledger.record.incremental import Checked, Touched
 
 RETRIES = 5
 """How many times an edit is rebuilt on a file that changes while it is written."""
@@ -91,6 +98,7 @@ def write(
     on_wait: Callable[[str], None] = lambda _: None,
     root: str | None = None,
     today: dt.date | None = None,
+    touched: Touched | None = None,
 ) -> tuple[Written | None, list[Error]]:
     """Apply `edit` to the file at `path`: validate first, write nothing on error.
 
@@ -108,6 +116,9 @@ def write(
             ledger.
         today: the real date (the caller reads the clock): the edited ledger
             may hold nothing made or known after it.
+        touched: the one record the edit adds or changes, if it says so: the
+            new text is then checked in part (`incremental.check`) where it can
+            be, and the file's parse-cache entry patched after the write.
 
     Returns:
         (what was written, []) or (None, errors).
@@ -121,7 +132,7 @@ def write(
             lock(target, on_wait) if target != held else contextlib.nullcontext()
         ):
             remove_leftovers(target)
-            return _write_locked(path, target, edit, (root, today))
+            return _write_locked(path, target, edit, (root, today), touched)
     except LockTimeout as exc:
         return None, [Error(Location(path, 1), str(exc))]
     except OSError as exc:
@@ -133,7 +144,11 @@ def write(
 
 
 def _write_locked(
-    path: str, target: str, edit: Edit, whole: tuple[str | None, dt.date | None]
+    path: str,
+    target: str,
+    edit: Edit,
+    whole: tuple[str | None, dt.date | None],
+    touched: Touched | None,
 ) -> tuple[Written | None, list[Error]]:
     root, today = whole  # the ledger's main file, and the real date
     problem = read_only(target, path) or hard_linked(target)
@@ -151,18 +166,50 @@ def _write_locked(
         new_text, line = edit(text, ledger)
         bom = _BOM if data.startswith(_BOM) else b""
         new_data = bom + new_text.encode("utf-8")
-        new_ledger, errors = _checked(new_data, path, root)
-        errors += _added_after(ledger, new_ledger, today)
-        if _digest(target) != hashlib.sha256(data).hexdigest():
+        part = _in_part(data, (text, new_text), target, touched, ledger)
+        if part is None:
+            new_ledger, errors = _checked(new_data, path, root)
+            errors += _added_after(ledger, new_ledger, today)
+        else:
+            errors = part.errors + _added_after(ledger, part.part, today)
+        if not _unchanged(target, data):
             continue  # changed on disk since we read it: rebuild (and recheck) the edit
         if errors:
+            if part is not None:
+                new_ledger = part.ledger()
             return None, on_disk(errors, path, (text, new_text), (ledger, new_ledger))
+        del text, new_text  # a big file's texts are not held while it is written
         atomic_write(target, new_data)
+        if part is not None:
+            part.store(data, new_data)
         return Written(path, line), []
     message = f"{path} kept changing while the edit was being written; try again"
     return None, [Error(Location(path, 1), message)]
 
 
-def _digest(path: str) -> str:
+def _in_part(
+    data: bytes,
+    texts: tuple[str, str],
+    target: str,
+    touched: Touched | None,
+    ledger: Ledger,
+) -> Checked | None:
+    """The edit checked in part (`incremental.check`), or None: check the whole."""
+    if touched is None:
+        return None
+    read = [name for name in ledger.files if os.path.realpath(name) == target]
+    if len(read) != 1:
+        return None
+    own = ledger if len(ledger.files) == 1 else load_bytes(data, read[0])[0]
+    return incremental.check(texts, read[0], touched, ledger, own)
+
+
+def _unchanged(path: str, data: bytes) -> bool:
+    """Whether the file at `path` still holds `data` (read a block at a time)."""
+    view, at = memoryview(data), 0
     with open(path, "rb") as handle:
-        return hashlib.sha256(handle.read()).hexdigest()
+        while block := handle.read(1 << 20):
+            if view[at : at + len(block)] != block:
+                return False
+            at += len(block)
+    return at == len(data)

@@ -727,13 +727,18 @@ def test_a_write_keeps_the_new_file_in_the_cache(small_files_cached: Path, tmp_p
     path.write_text(ledger_text(CONTEST), encoding="utf-8")
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exit_code == 0, result.output
-    read: list[str] = []
+    read: list[tuple[str, int]] = []
     real = loader.load_text
-    monkeypatch.setattr(loader, "load_text", lambda text, p: read.append(p) or real(text, p))
+    monkeypatch.setattr(loader, "load_text",
+                        lambda text, p: read.append((p, len(text.split()))) or real(text, p))
     result = CliRunner().invoke(main, ["forecast", "q7", "-f", str(path), "--by", "ann",
                                        "--p", "0.6", "--made", "2026-02-01"])
     assert result.exit_code == 0, result.output
-    assert read == [str(path)]  # the old text from the cache; only the new one parsed
+    # the old text from the cache; of the new one, only the question's item is read
+    # (issue 19: and the old item, to confirm where it is), and the entry patched
+    words = len(path.read_text(encoding="utf-8").split())
+    assert [p for p, _ in read] == [str(path)] * 2
+    assert all(count < words / 4 for _, count in read), (read, words)
     data = path.read_bytes()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LEDGER_CACHE", "off")

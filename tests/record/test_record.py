@@ -911,10 +911,10 @@ def test_a_change_on_disk_between_read_and_write_is_retried(
     built: the write notices, rebuilds the edit on the new text, and both land."""
     path = tmp_path / "ledger.yaml"
     path.write_text(HEAD + question("q1", ALICE) + question("q2"))
-    real_digest = write._digest
+    real_unchanged = write._unchanged
     calls = []
 
-    def digest(p: str) -> str:
+    def unchanged(p: str, data: bytes) -> bool:
         calls.append(p)
         if len(calls) == 1:  # the other editor adds a forecaster and a comment
             text = Path(p).read_text()
@@ -923,9 +923,9 @@ def test_a_change_on_disk_between_read_and_write_is_retried(
                 "  - id: carol\n    name: Carol\n\n# edited elsewhere\nquestions:\n",
             )
             Path(p).write_text(text)
-        return real_digest(p)
+        return real_unchanged(p, data)
 
-    monkeypatch.setattr(write, "_digest", digest)
+    monkeypatch.setattr(write, "_unchanged", unchanged)
     code, out, err = forecast(path, "q2", "carol")
     assert code == 0, err
     assert len(calls) == 2
@@ -943,7 +943,7 @@ def test_a_file_that_keeps_changing_is_an_error(
     path = tmp_path / "ledger.yaml"
     path.write_text(HEAD + question("q1", ALICE))
     data = path.read_bytes()
-    monkeypatch.setattr(write, "_digest", lambda p: "changed")
+    monkeypatch.setattr(write, "_unchanged", lambda p, data: False)
     code, _, err = forecast(path, "q1")
     assert code == 1
     assert "kept changing" in err
