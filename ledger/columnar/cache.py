@@ -35,7 +35,6 @@ import hashlib
 import os
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ledger.columnar import arrow
@@ -81,11 +80,7 @@ def fingerprint() -> bytes:
     digest.update(arrow.require().__version__.encode() + b"\0")
     for name in ("pandas", "numpy"):  # without importing them
         digest.update(metadata.version(name).encode() + b"\0")
-    package = Path(__file__).parent.parent
-    for pattern in _CODE:
-        for file in sorted(package.glob(pattern)):
-            name = file.relative_to(package).as_posix()
-            digest.update(name.encode() + b"\0" + file.read_bytes() + b"\0")
+    parse_cache.hash_code(digest, _CODE)
     return digest.digest()
 
 

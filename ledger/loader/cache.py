@@ -51,7 +51,8 @@ from ledger.core.version import version
 from ledger.loader import pickled
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
+    from typing import Any
 
     from ledger.core.model import Error, Ledger, Question
     from ledger.files import private
@@ -84,12 +85,17 @@ def fingerprint() -> bytes:
     digest = hashlib.sha256(_FORMAT)
     for part in (version(), platform.python_version(), yaml.__version__):
         digest.update(part.encode() + b"\0")
+    hash_code(digest, _CODE)
+    return digest.digest()
+
+
+def hash_code(digest: Any, patterns: Iterable[str]) -> None:
+    """Feed `digest` the name and bytes of each ledger/ file `patterns` match."""
     package = Path(__file__).parent.parent
-    for pattern in _CODE:
+    for pattern in patterns:
         for file in sorted(package.glob(pattern)):
             name = file.relative_to(package).as_posix()
             digest.update(name.encode() + b"\0" + file.read_bytes() + b"\0")
-    return digest.digest()
 
 
 def directory() -> Path | None:

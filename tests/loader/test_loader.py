@@ -20,6 +20,7 @@ from ledger.core.model import Error, Ledger, Question, Result
 from ledger.core.numbers import parse_probability
 from ledger.loader import nodes
 from ledger.loader import records as load
+from ledger.loader.fields import FieldError
 from ledger.loader.load import load_file, load_text
 from ledger.loader.nodes import decode
 from ledger.validate import validate
@@ -504,7 +505,7 @@ def test_duplicate_keys_are_reported_not_merged(loaded):
 
 def test_text_refuses_an_empty_value() -> None:
     node = yaml.compose("note: ~").value[0][1]
-    with pytest.raises(load.FieldError, match="'note' is empty"):
+    with pytest.raises(FieldError, match="'note' is empty"):
         load.RecordReader("test.yaml").text(node, "note")
 
 
