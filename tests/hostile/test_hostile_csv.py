@@ -52,7 +52,7 @@ questions:
     forecasts:
       - {{by: alice, made: 2026-05-01, p: 0.4, basis: stated}}
   - id: numeric
-    title: "\\tTabbed"
+    title: "+Plus (a tab in a title is refused by check since issue 13, point 19)"
     criteria: A number.
     kind: numeric
     unit: degrees

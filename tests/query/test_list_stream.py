@@ -69,5 +69,16 @@ JSON = st.recursive(
 
 @given(JSON, st.integers(0, 3))
 def test_json_indented_is_json_with_indent_two(value: object, level: int) -> None:
+    # NaN and the infinities, which JSON has no word for, are written null
+    # (issue 13, point 15): json's own encoder would write NaN and Infinity.
+    nulled = json.loads(json.dumps(value), parse_constant=lambda _: None)
+    if nulled != json.loads(json.dumps(value)):  # only where a constant was
+        value_text = json.dumps(nulled, indent=2, ensure_ascii=False)
+        def refuse(word: str) -> None:
+            raise AssertionError(f"{word} written")
+
+        written = json.loads(json_indented(value, level), parse_constant=refuse)
+        assert written == json.loads(value_text)
+        return
     expected = json.dumps(value, indent=2, ensure_ascii=False)
     assert json_indented(value, level) == expected.replace("\n", "\n" + "  " * level)
