@@ -25,7 +25,7 @@ def test_pre_commit_hooks_name_real_commands() -> None:
 
 def test_check_takes_several_files_as_pre_commit_passes_them() -> None:
     clean = CliRunner().invoke(main, ["check", str(ROOT / "predictions.yaml"),
-                                      str(ROOT / "tests" / "data" / "shipped-2026.yaml")])
+                                      str(ROOT / "tests" / "data" / "sample.yaml")])
     assert (clean.exit_code, clean.output) == (0, "")
     bad = CliRunner().invoke(main, ["check", str(ERRORS / "alias.yaml"), str(ERRORS / "bad-slug.yaml")])
     assert bad.exit_code == 1
