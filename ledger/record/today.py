@@ -12,15 +12,15 @@ from ledger.core.model import Error
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from ledger.core.dates import When
-    from ledger.core.model import Forecast, Ledger, Outcome
+    from ledger.core.model import Forecast, Outcome, Question
 
 
-def check_today(ledger: Ledger, today: dt.date) -> Iterator[Error]:
+def check_today(questions: Iterable[Question], today: dt.date) -> Iterator[Error]:
     """Nothing is made or known after `today` (the real date, read by the CLI)."""
-    for question in ledger.questions:
+    for question in questions:
         dated: list[tuple[Forecast | Outcome, str, When, str]] = [
             (forecast, "made", forecast.made, "forecast")
             for forecast in question.forecasts

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -85,11 +86,27 @@ def _checked(data: bytes, path: str, root: str | None) -> tuple[Ledger, list[Err
 def _added_after(
     old: Ledger, new: Ledger, today: dt.date | None
 ) -> list[Error]:
-    """What the edit adds that was made or known after `today` (none without it)."""
+    """What the edit adds that was made or known after `today` (none without it).
+
+    `new` holds the edited records (the whole ledger, or only the part an
+    edit checked); they are compared with the same questions before the
+    edit, message by message and counting repeats, so an entry dated like
+    one already there is still found.
+    """
     if today is None:
         return []
-    before = {error.message for error in check_today(old, today)}
-    return [e for e in check_today(new, today) if e.message not in before]
+    ids = {question.id for question in new.questions}
+    before = Counter(
+        error.message
+        for error in check_today((q for q in old.questions if q.id in ids), today)
+    )
+    added = []
+    for error in check_today(new.questions, today):
+        if before[error.message]:
+            before[error.message] -= 1
+        else:
+            added.append(error)
+    return added
 
 
 def write(

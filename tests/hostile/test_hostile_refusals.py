@@ -254,6 +254,10 @@ def test_a_forecast_made_or_an_outcome_known_after_today_is_not_written(
     added = run("forecast", "new-release", "--by", "bob", "--p", "0.3", "--made", today,
                 "-f", str(path))
     assert added.exit_code == 0, added.stderr
+    # but a new entry dated like the later one already there is still refused
+    # (the edit's errors are counted, not matched by message alone)
+    same = ["forecast", "new-release", "--by", "bob", "--p", "0.3", "--made", later]
+    edit_refused(path, text, same, "after today; a forecast is recorded once it is made")
 
 
 def test_the_shipped_ledger_has_nothing_after_today() -> None:
